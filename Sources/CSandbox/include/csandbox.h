@@ -1,0 +1,170 @@
+#ifndef LUNAR_CSANDBOX_H
+#define LUNAR_CSANDBOX_H
+/*
+ * The C half of the Lua sandbox. Everything that touches a lua_State lives
+ * here, because a Lua error is a longjmp and Swift frames cannot survive one:
+ * Swift calls these functions, which never raise, and exchanges values with
+ * them through flat "tapes" of lsb_value.
+ *
+ * Ownership: lsb_open creates the state, lsb_close frees it; the Swift
+ * `Sandbox` class holds the only lsb_sandbox pointer. An lsb_sandbox is used
+ * by one thread at a time; the watchdog thread never dereferences it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lsb_sandbox lsb_sandbox;
+
+/* ---- values exchanged with Swift ---------------------------------------- */
+
+typedef enum {
+    LSB_NIL = 0,
+    LSB_BOOLEAN = 1,
+    LSB_INTEGER = 2,
+    LSB_NUMBER = 3,
+    LSB_STRING = 4,
+    LSB_ARRAY = 5, /* followed by count values */
+    LSB_MAP = 6    /* followed by count (string key, value) pairs */
+} lsb_kind;
+
+/* One value of a tape. A tape lists values in pre-order: a table entry is
+   followed by its children (maps: key, value, key, value ...). In tapes C
+   writes, `end` is the index just past the value's subtree, so the reader can
+   skip to the next sibling. Strings point either into Lua memory (C to Swift:
+   valid until lsb_finish_call or the host function returns) or, Swift to C,
+   hold an offset into the call's byte arena in `integer` with string NULL. */
+typedef struct {
+    int32_t kind;
+    int32_t count;
+    int64_t end;
+    int64_t integer;
+    double number;
+    const char *string;
+    size_t length;
+} lsb_value;
+
+/* ---- limits ------------------------------------------------------------- */
+
+typedef struct {
+    size_t memory_limit;          /* bytes, including allocator overhead */
+    int64_t cpu_limit_ns;         /* thread CPU time per call */
+    int64_t wall_limit_ns;        /* wall-clock time per call */
+    uint64_t random_seed;         /* math.random seed */
+    size_t log_bytes_per_call;    /* print/warn output per call */
+    size_t log_bytes_total;       /* print/warn output per sandbox */
+    size_t max_source_bytes;      /* largest chunk load() accepts */
+    int32_t max_convert_values;   /* values in one converted table tree */
+    int32_t max_convert_depth;    /* nesting of converted tables */
+} lsb_limits;
+
+/* ---- status codes ------------------------------------------------------- */
+
+typedef enum {
+    LSB_OK = 0,
+    LSB_ERR_RUNTIME = 1,      /* a Lua error; message, chunk, line, traceback set */
+    LSB_ERR_SYNTAX = 2,       /* the chunk did not compile */
+    LSB_ERR_MEMORY = 3,       /* memory quota exceeded: the state is poisoned */
+    LSB_ERR_CPU = 4,          /* CPU-time quota exceeded: poisoned */
+    LSB_ERR_WALL = 5,         /* wall-clock deadline passed: poisoned */
+    LSB_ERR_CONVERT = 6,      /* a result could not be converted; message set */
+    LSB_ERR_BUSY = 7,         /* a call is already running on this sandbox or thread */
+    LSB_ERR_BINARY = 8,       /* a precompiled chunk was offered as source */
+    LSB_ERR_TOO_LARGE = 9,    /* the source exceeds max_source_bytes */
+    LSB_ERR_NOT_FUNCTION = 10 /* the named global is absent or not a function */
+} lsb_status;
+
+/* ---- host functions ----------------------------------------------------- */
+
+/* Called by Lua (through a C trampoline) when a script calls a registered host
+   function. args[0..<value_count] is a pre-order tape holding argc top-level
+   arguments (valid only during the call). The implementation
+   writes results with lsb_out_* and returns the number of top-level results,
+   or -1 after lsb_out_error. It must not call into this sandbox's Lua state. */
+typedef int32_t (*lsb_host_dispatch)(void *owner, int32_t function_index,
+                                     const lsb_value *args, int32_t value_count,
+                                     int32_t argc, lsb_sandbox *sandbox);
+
+/* Receives one escaped, bounded line of print/warn output (level 0 print, 1 warn). */
+typedef void (*lsb_log_sink)(void *owner, int32_t level, const char *line, size_t length);
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+/* Creates a state with the restricted environment. Returns NULL if even the
+   empty environment does not fit the memory limit. */
+lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
+                      lsb_host_dispatch dispatch, lsb_log_sink log_sink);
+void lsb_close(lsb_sandbox *sandbox);
+
+void lsb_memory(const lsb_sandbox *sandbox, size_t *current, size_t *peak);
+
+/* The clock seen through os.time/os.clock/os.date: seconds since the Unix
+   epoch. `manual` 0 means the wall clock. */
+void lsb_set_clock(lsb_sandbox *sandbox, int manual, double now_seconds);
+
+/* Registers a read-only module `name` whose functions call dispatch with the
+   given indices. Returns LSB_OK or LSB_ERR_MEMORY. */
+int32_t lsb_register_module(lsb_sandbox *sandbox, const char *name,
+                            const char *const *function_names,
+                            const int32_t *function_indices, int32_t count);
+
+/* ---- loading ------------------------------------------------------------ */
+
+/* Compiles `source` (text only) and runs its main chunk under the quotas.
+   When dump_out is not NULL and compilation succeeds, *dump_out receives a
+   malloc'd copy of the compiled form (free with lsb_free_dump) for the
+   host's own cache. */
+int32_t lsb_load_source(lsb_sandbox *sandbox, const char *source, size_t length,
+                        const char *chunk_name, void **dump_out, size_t *dump_length);
+
+/* Loads a compiled form previously produced by lsb_load_source in this
+   process (never bytes from a user) and runs its main chunk. */
+int32_t lsb_load_compiled(lsb_sandbox *sandbox, const void *compiled, size_t length,
+                          const char *chunk_name);
+void lsb_free_dump(void *dump);
+
+/* ---- calling ------------------------------------------------------------ */
+
+/* Finds global function `name` and stores a reference to it in *reference.
+   Returns LSB_OK, LSB_ERR_NOT_FUNCTION or LSB_ERR_MEMORY. */
+int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference);
+
+/* Calls a resolved function with argc top-level arguments taken from the
+   pre-order tape args[0..<value_count] (strings as offsets into arena). On
+   LSB_OK, results are available through lsb_results until lsb_finish_call.
+   On any other status, error details are available through lsb_error_*
+   until the next call. */
+int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
+                 int32_t value_count, int32_t argc, const uint8_t *arena);
+
+/* The results tape of the last successful call: top-level values first. */
+const lsb_value *lsb_results(const lsb_sandbox *sandbox, int32_t *count);
+void lsb_finish_call(lsb_sandbox *sandbox);
+
+/* ---- errors ------------------------------------------------------------- */
+
+const char *lsb_error_message(const lsb_sandbox *sandbox, size_t *length);
+const char *lsb_error_traceback(const lsb_sandbox *sandbox, size_t *length);
+const char *lsb_error_chunk(const lsb_sandbox *sandbox);
+int32_t lsb_error_line(const lsb_sandbox *sandbox);
+
+/* ---- writing host-function results (only inside lsb_host_dispatch) ------ */
+
+void lsb_out_nil(lsb_sandbox *sandbox);
+void lsb_out_boolean(lsb_sandbox *sandbox, int value);
+void lsb_out_integer(lsb_sandbox *sandbox, int64_t value);
+void lsb_out_number(lsb_sandbox *sandbox, double value);
+void lsb_out_string(lsb_sandbox *sandbox, const char *bytes, size_t length);
+/* Starts a table; the next `count` values (arrays) or `count` key/value
+   pairs (maps: key written with lsb_out_string) belong to it, in pre-order. */
+void lsb_out_array(lsb_sandbox *sandbox, int32_t count);
+void lsb_out_map(lsb_sandbox *sandbox, int32_t count);
+void lsb_out_error(lsb_sandbox *sandbox, const char *message, size_t length);
+
+/* ---- benchmarks --------------------------------------------------------- */
+
+/* The same steps done with the raw C API, for comparison in `make bench`. */
+double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int64_t iterations);
+double lsb_bench_raw_load_ns(const char *source, size_t length, int64_t iterations);
+double lsb_bench_raw_state_bytes(void);
+
+#endif

@@ -1,0 +1,172 @@
+#ifndef LUNAR_SANDBOX_INTERNAL_H
+#define LUNAR_SANDBOX_INTERNAL_H
+/* Internal to the CSandbox target: shared by its .c files, never seen by Swift. */
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <pthread.h>
+#include "csandbox.h"
+
+/* Raises a Lua error ("cpu quota exceeded" / "memory quota exceeded") when the
+   current call has been stopped by the watchdog or has run out of memory.
+   Every C loop whose length a script controls calls this every
+   LSB_POLL_INTERVAL iterations: the VM's count hook does not run inside C
+   functions, so this is how the CPU quota reaches them. */
+void lsb_poll(lua_State *L);
+#define LSB_POLL_INTERVAL 256
+
+/* 1 when the sandbox owning L must stop (CPU, wall-clock or memory quota). */
+int lsb_is_poisoned(lua_State *L);
+
+/* Pushes the preallocated message for the current fault and raises it.
+   Never returns. Allocates nothing, so it works at the memory limit. */
+int lsb_raise_fault(lua_State *L);
+
+/* Marks the sandbox's memory quota as exceeded (used by builtins that refuse
+   an oversized request before allocating it). */
+void lsb_mark_memory_exceeded(lua_State *L);
+
+/* Bytes the sandbox may still allocate before its memory quota. */
+size_t lsb_memory_remaining(lua_State *L);
+
+/* The sandbox that owns L (any thread of that state). */
+lsb_sandbox *lsb_from_state(lua_State *L);
+
+/* Re-implemented string pattern functions (sandbox_patterns.c) and table
+   library (sandbox_table.c): Lua 5.4 semantics, with lsb_poll. */
+int lsb_str_find(lua_State *L);
+int lsb_str_match(lua_State *L);
+int lsb_str_gmatch(lua_State *L);
+int lsb_str_gsub(lua_State *L);
+int lsb_str_rep(lua_State *L);
+
+int lsb_tab_concat(lua_State *L);
+int lsb_tab_insert(lua_State *L);
+int lsb_tab_remove(lua_State *L);
+int lsb_tab_move(lua_State *L);
+int lsb_tab_sort(lua_State *L);
+int lsb_tab_unpack(lua_State *L);
+int lsb_tab_pack(lua_State *L);
+
+
+/* ---- the sandbox context (layout private to this target) ---------------- */
+
+struct lsb_slot;
+
+/* A growable tape of values that C writes (results, host-function arguments)
+   or Swift writes (host-function results, with its own byte arena). */
+typedef struct {
+    lsb_value *values;
+    int32_t count;
+    int32_t capacity;
+    char *bytes;          /* only for tapes whose strings are copied */
+    size_t byte_count;
+    size_t byte_capacity;
+} lsb_tape;
+
+struct lsb_sandbox {
+    lua_State *L;
+    /* The Lua thread currently executing (main state or a coroutine). The
+       signal handler arms the count hook on it; it runs on the same OS
+       thread as the call, so no synchronisation is needed. */
+    lua_State *volatile running;
+    lsb_limits limits;
+
+    size_t memory_used;
+    size_t memory_peak;
+    int memory_exceeded;          /* poison: an allocation was refused */
+    int fault;                    /* sticky: LSB_ERR_MEMORY/CPU/WALL once tripped */
+    struct lsb_slot *slot;        /* watchdog slot of the running call, else NULL */
+    int active;                   /* a call is running */
+
+    void *owner;
+    lsb_host_dispatch dispatch;
+    lsb_log_sink log_sink;
+
+    int clock_manual;
+    double clock_now;
+    double clock_origin;
+
+    size_t log_call_bytes;
+    size_t log_total_bytes;
+    int log_call_noted;
+    int log_total_noted;
+
+    lsb_tape results;             /* C -> Swift: results of lsb_call */
+    lsb_tape arguments;           /* C -> Swift: arguments of a host function */
+    lsb_tape output;              /* Swift -> C: results of a host function */
+    int output_error;
+    int converting;               /* a conversion error is being raised */
+
+    char *error_text;             /* message + traceback */
+    size_t error_length;
+    size_t error_message_length;
+    char error_chunk[128];
+    int error_line;
+
+    const void *path[80];         /* tables on the current conversion path */
+
+    int ref_env;
+    int ref_base;
+    int ref_message_handler;
+    int ref_cpu_message;
+    int ref_wall_message;
+    int ref_memory_message;
+};
+
+/* Keys whose addresses mark our own tables (light userdata keys). */
+extern const char lsb_proxy_marker;
+extern const char lsb_metatable_marker;
+
+/* Environment construction (sandbox_environment.c), run in protected mode. */
+int lsb_build_environment(lua_State *L);
+
+/* Builtins (sandbox_builtins.c). */
+int lsb_pcall(lua_State *L);
+int lsb_xpcall(lua_State *L);
+int lsb_setmetatable(lua_State *L);
+int lsb_rawset(lua_State *L);
+int lsb_print(lua_State *L);
+int lsb_warn(lua_State *L);
+int lsb_load(lua_State *L);
+int lsb_collectgarbage(lua_State *L);
+int lsb_co_resume(lua_State *L);
+int lsb_co_wrap(lua_State *L);
+int lsb_os_time(lua_State *L);
+int lsb_os_clock(lua_State *L);
+int lsb_os_date(lua_State *L);
+int lsb_os_difftime(lua_State *L);
+int lsb_math_randomseed(lua_State *L);
+
+/* Chunk reading shared by the host loader and the script's load(): feeds the
+   parser in pieces and polls the quota between pieces. */
+typedef struct {
+    const char *bytes;
+    size_t remaining;
+} lsb_chunk_reader;
+const char *lsb_read_chunk(lua_State *L, void *data, size_t *size);
+/* Points the main chunk's _ENV upvalue at the sandbox environment. */
+void lsb_bind_environment(lua_State *L, int function_index);
+
+/* Watchdog (sandbox_watchdog.c). */
+int lsb_begin_call(lsb_sandbox *sandbox);   /* LSB_OK or LSB_ERR_BUSY */
+int lsb_end_call(lsb_sandbox *sandbox);     /* 0, or LSB_ERR_CPU / LSB_ERR_WALL */
+int lsb_call_tripped(const lsb_sandbox *sandbox);
+void lsb_watchdog_retain(void);
+void lsb_watchdog_release(void);
+void lsb_count_hook(lua_State *L, lua_Debug *ar);
+
+/* Tapes (sandbox_tape.c). */
+void lsb_tape_reset(lsb_tape *tape);
+void lsb_tape_free(lsb_tape *tape);
+/* Appends stack values [first, first+count) to tape as top-level values.
+   Raises a Lua error naming what could not be converted. */
+void lsb_tape_from_stack(lua_State *L, lsb_tape *tape, int first, int count,
+                         int reject_non_finite);
+/* Pushes the pre-order tape value at *index (with its subtree) and advances *index. */
+void lsb_push_tape_value(lua_State *L, const lsb_value *values, int32_t count,
+                         int32_t *index, const char *arena, int depth);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * Creating and closing a sandbox's lua_State, its counting allocator, and the
+ * fault ("poison") bookkeeping shared by every other file.
+ */
+#define _GNU_SOURCE
+#include "sandbox_internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char lsb_proxy_marker = 'p';
+const char lsb_metatable_marker = 'm';
+
+/* What glibc's malloc really takes for a request: 8 bytes of header, 16-byte
+   granularity, 32 bytes at least. Counting this rather than the request
+   keeps "the process never grows past the sum of the quotas" honest. */
+static size_t charged_size(size_t size) {
+    size_t charged = (size + 8 + 15) & ~(size_t)15;
+    return charged < 32 ? 32 : charged;
+}
+
+static void *counting_allocator(void *user_data, void *block, size_t old_size, size_t new_size) {
+    lsb_sandbox *sandbox = user_data;
+    size_t old_charge = block != NULL ? charged_size(old_size) : 0;
+    if (new_size == 0) {
+        free(block);
+        sandbox->memory_used -= old_charge;
+        return NULL;
+    }
+    size_t new_charge = charged_size(new_size);
+    if (new_charge > old_charge &&
+        sandbox->memory_used - old_charge + new_charge > sandbox->limits.memory_limit) {
+        /* Refused: Lua runs an emergency collection and retries once, then
+           raises LUA_ERRMEM, which every catch point turns into a fault. */
+        return NULL;
+    }
+    void *resized = realloc(block, new_size);
+    if (resized == NULL) return NULL;
+    sandbox->memory_used = sandbox->memory_used - old_charge + new_charge;
+    if (sandbox->memory_used > sandbox->memory_peak) sandbox->memory_peak = sandbox->memory_used;
+    return resized;
+}
+
+lsb_sandbox *lsb_from_state(lua_State *L) {
+    void *user_data = NULL;
+    lua_getallocf(L, &user_data);
+    return user_data;
+}
+
+int lsb_is_poisoned(lua_State *L) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    return sandbox->memory_exceeded || sandbox->fault != 0 || lsb_call_tripped(sandbox) != 0;
+}
+
+void lsb_mark_memory_exceeded(lua_State *L) {
+    lsb_from_state(L)->memory_exceeded = 1;
+}
+
+size_t lsb_memory_remaining(lua_State *L) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    if (sandbox->memory_used >= sandbox->limits.memory_limit) return 0;
+    return sandbox->limits.memory_limit - sandbox->memory_used;
+}
+
+int lsb_raise_fault(lua_State *L) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    int kind = lsb_call_tripped(sandbox);
+    if (kind == 0) kind = sandbox->fault;
+    int reference = sandbox->ref_memory_message;
+    if (kind == LSB_ERR_CPU) reference = sandbox->ref_cpu_message;
+    else if (kind == LSB_ERR_WALL) reference = sandbox->ref_wall_message;
+    else sandbox->memory_exceeded = 1;
+    /* Stack space: hooks and C functions always have LUA_MINSTACK slots. */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
+    return lua_error(L);
+}
+
+void lsb_poll(lua_State *L) {
+    if (lsb_is_poisoned(L)) lsb_raise_fault(L);
+}
+
+static int make_reference(lua_State *L, const char *text) {
+    lua_pushstring(L, text);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static int initialize(lua_State *L) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    sandbox->ref_cpu_message = make_reference(L, "cpu quota exceeded");
+    sandbox->ref_wall_message = make_reference(L, "wall-clock deadline exceeded");
+    sandbox->ref_memory_message = make_reference(L, "memory quota exceeded");
+    return lsb_build_environment(L);
+}
+
+lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
+                      lsb_host_dispatch dispatch, lsb_log_sink log_sink) {
+    lsb_sandbox *sandbox = calloc(1, sizeof *sandbox);
+    if (sandbox == NULL) return NULL;
+    sandbox->limits = *limits;
+    sandbox->owner = owner;
+    sandbox->dispatch = dispatch;
+    sandbox->log_sink = log_sink;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    sandbox->clock_origin = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    lua_State *L = lua_newstate(counting_allocator, sandbox);
+    if (L == NULL) { free(sandbox); return NULL; }
+    sandbox->L = L;
+    sandbox->running = L;
+    lua_pushcfunction(L, initialize);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        lua_close(L);
+        free(sandbox);
+        return NULL;
+    }
+    lua_settop(L, 0);
+    lsb_watchdog_retain();
+    return sandbox;
+}
+
+void lsb_close(lsb_sandbox *sandbox) {
+    if (sandbox == NULL) return;
+    /* No __gc metamethods exist in a sandbox and the main stack holds no
+       to-be-closed variables between calls, so lua_close runs no script code
+       and finishes in time proportional to the (bounded) heap. */
+    lua_close(sandbox->L);
+    lsb_tape_free(&sandbox->results);
+    lsb_tape_free(&sandbox->arguments);
+    lsb_tape_free(&sandbox->output);
+    free(sandbox->error_text);
+    free(sandbox);
+    lsb_watchdog_release();
+}
+
+void lsb_memory(const lsb_sandbox *sandbox, size_t *current, size_t *peak) {
+    *current = sandbox->memory_used;
+    *peak = sandbox->memory_peak;
+}
+
+void lsb_set_clock(lsb_sandbox *sandbox, int manual, double now_seconds) {
+    sandbox->clock_manual = manual;
+    sandbox->clock_now = now_seconds;
+}

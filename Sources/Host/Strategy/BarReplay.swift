@@ -1,0 +1,41 @@
+import Sandbox
+
+/// Feeds bars to a script's `on_bar(bar)` in a sandbox, in time order, with
+/// the sandbox clock set to each bar's time. No orders: this is the
+/// sandbox-only replay the CLI offers before the trading kernel exists.
+public struct BarReplay {
+    public struct Summary: Sendable, Equatable {
+        public var barsDelivered: Int
+        public var memoryPeak: Int
+    }
+
+    public let limits: SandboxLimits
+
+    public init(limits: SandboxLimits = .standard) {
+        self.limits = limits
+    }
+
+    /// Runs the script over `bars`; `output` receives every printed line.
+    public func run(
+        source: String,
+        chunkName: String,
+        bars: [Bar],
+        output: @escaping (SandboxLogLine) -> Void
+    ) throws(SandboxError) -> Summary {
+        let sandbox = try Sandbox(limits: limits, logHandler: output)
+        sandbox.setClock(.manual(Double(bars.first?.time ?? 0)))
+        try sandbox.load(source, chunkName: chunkName)
+        let onBar = try sandbox.function(named: "on_bar")
+        var delivered = 0
+        for bar in bars {
+            sandbox.setClock(.manual(Double(bar.time)))
+            let table: LuaValue = .table([
+                "time": .integer(bar.time), "open": .number(bar.open), "high": .number(bar.high),
+                "low": .number(bar.low), "close": .number(bar.close), "volume": .number(bar.volume),
+            ])
+            try sandbox.call(onBar, [table])
+            delivered += 1
+        }
+        return Summary(barsDelivered: delivered, memoryPeak: sandbox.memoryPeak)
+    }
+}

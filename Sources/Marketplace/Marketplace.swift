@@ -1,0 +1,2 @@
+/// The marketplace store (SQLite). Built in the Marketplace issue.
+enum MarketplaceModule {}

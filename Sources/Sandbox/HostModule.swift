@@ -1,0 +1,187 @@
+import CSandbox
+
+/// A Swift function a script can call, as `module.name(...)` or `module:name(...)`.
+/// It reads its arguments from `HostCall` and writes results back to it. It
+/// runs while Lua is suspended in the middle of the script's call, so it must
+/// not call into the same sandbox.
+public typealias HostFunctionBody = (inout HostCall) throws(HostCallError) -> Void
+
+/// A read-only table of host functions that scripts see as a global.
+public struct HostModule {
+    public let name: String
+    public private(set) var functions: [(name: String, body: HostFunctionBody)] = []
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// Adds a function; `name` must be a Lua identifier.
+    public mutating func add(_ name: String, _ body: @escaping HostFunctionBody) {
+        functions.append((name, body))
+    }
+}
+
+/// Why a host function refused a call. Becomes a Lua error at the script's
+/// line, naming the function (and the argument, for `badArgument`).
+public enum HostCallError: Error, Equatable {
+    case badArgument(position: Int, reason: String)
+    case failed(String)
+}
+
+/// One call of a host function: typed access to its arguments and a sink for
+/// its results. Arguments are decoded lazily, straight from the C tape.
+public struct HostCall: ~Copyable {
+    /// `module.function`, for messages.
+    public let functionName: String
+    private let reader: TapeReader
+    private let starts: [Int]
+    private let sandbox: OpaquePointer
+    /// How many values have been returned so far.
+    public private(set) var resultCount: Int32 = 0
+
+    init(functionName: String, reader: TapeReader, argumentCount: Int, sandbox: OpaquePointer) {
+        self.functionName = functionName
+        self.reader = reader
+        self.starts = reader.topLevelIndices(limit: argumentCount)
+        self.sandbox = sandbox
+    }
+
+    public var argumentCount: Int { starts.count }
+
+    // MARK: - Arguments (positions count from 1, as in Lua messages)
+
+    /// The argument as a value; absent arguments are nil.
+    public func value(_ position: Int) throws(HostCallError) -> LuaValue {
+        guard position >= 1, position <= starts.count else { return .nil }
+        var index = starts[position - 1]
+        do {
+            return try reader.decode(at: &index)
+        } catch {
+            throw .badArgument(position: position, reason: error.description)
+        }
+    }
+
+    private func entry(_ position: Int) -> lsb_value? {
+        guard position >= 1, position <= starts.count, let values = reader.values else { return nil }
+        return values[starts[position - 1]]
+    }
+
+    private func kindName(_ entry: lsb_value?) -> String {
+        guard let entry else { return "no value" }
+        switch entry.kind {
+        case Int32(LSB_NIL.rawValue): return "nil"
+        case Int32(LSB_BOOLEAN.rawValue): return "boolean"
+        case Int32(LSB_INTEGER.rawValue), Int32(LSB_NUMBER.rawValue): return "number"
+        case Int32(LSB_STRING.rawValue): return "string"
+        default: return "table"
+        }
+    }
+
+    /// A finite number.
+    public func number(_ position: Int) throws(HostCallError) -> Double {
+        guard let entry = entry(position) else { throw .badArgument(position: position, reason: "number expected, got no value") }
+        switch entry.kind {
+        case Int32(LSB_INTEGER.rawValue): return Double(entry.integer)
+        case Int32(LSB_NUMBER.rawValue): return entry.number
+        default: throw .badArgument(position: position, reason: "number expected, got \(kindName(entry))")
+        }
+    }
+
+    public func optionalNumber(_ position: Int) throws(HostCallError) -> Double? {
+        guard let entry = entry(position), entry.kind != Int32(LSB_NIL.rawValue) else { return nil }
+        return try number(position)
+    }
+
+    /// An integer (a float with an integral value is accepted).
+    public func integer(_ position: Int) throws(HostCallError) -> Int64 {
+        guard let entry = entry(position) else { throw .badArgument(position: position, reason: "integer expected, got no value") }
+        switch entry.kind {
+        case Int32(LSB_INTEGER.rawValue): return entry.integer
+        case Int32(LSB_NUMBER.rawValue):
+            guard let exact = Int64(exactly: entry.number) else {
+                throw .badArgument(position: position, reason: "number has no integer representation")
+            }
+            return exact
+        default: throw .badArgument(position: position, reason: "integer expected, got \(kindName(entry))")
+        }
+    }
+
+    /// A string without NUL bytes (names and identifiers never need one, and
+    /// refusing them closes truncation tricks at C boundaries further on).
+    public func string(_ position: Int, maxLength: Int = 4096) throws(HostCallError) -> String {
+        guard let entry = entry(position), entry.kind == Int32(LSB_STRING.rawValue) else {
+            throw .badArgument(position: position, reason: "string expected, got \(kindName(entry(position)))")
+        }
+        guard entry.length <= maxLength else {
+            throw .badArgument(position: position, reason: "string longer than \(maxLength) bytes")
+        }
+        if let base = entry.string, entry.length > 0,
+           UnsafeRawBufferPointer(start: base, count: entry.length).contains(0) {
+            throw .badArgument(position: position, reason: "string contains a NUL byte")
+        }
+        return TapeReader.string(entry)
+    }
+
+    public func optionalString(_ position: Int, maxLength: Int = 4096) throws(HostCallError) -> String? {
+        guard let entry = entry(position), entry.kind != Int32(LSB_NIL.rawValue) else { return nil }
+        return try string(position, maxLength: maxLength)
+    }
+
+    public func boolean(_ position: Int) throws(HostCallError) -> Bool {
+        guard let entry = entry(position), entry.kind == Int32(LSB_BOOLEAN.rawValue) else {
+            throw .badArgument(position: position, reason: "boolean expected, got \(kindName(entry(position)))")
+        }
+        return entry.integer != 0
+    }
+
+    /// A table with string keys (an empty table is accepted).
+    public func table(_ position: Int) throws(HostCallError) -> [String: LuaValue] {
+        switch try value(position) {
+        case .table(let fields): return fields
+        case .array(let elements) where elements.isEmpty: return [:]
+        case let other:
+            throw .badArgument(position: position, reason: "table with string keys expected, got \(other.typeName)")
+        }
+    }
+
+    // MARK: - Results
+
+    /// Returns one more value to the script.
+    public mutating func result(_ value: LuaValue) {
+        write(value)
+        resultCount += 1
+    }
+
+    private func write(_ value: LuaValue) {
+        switch value {
+        case .nil: lsb_out_nil(sandbox)
+        case .boolean(let flag): lsb_out_boolean(sandbox, flag ? 1 : 0)
+        case .integer(let number): lsb_out_integer(sandbox, number)
+        case .number(let number): lsb_out_number(sandbox, number)
+        case .string(let text): writeString(text)
+        case .array(let elements):
+            lsb_out_array(sandbox, Int32(elements.count))
+            for element in elements { write(element) }
+        case .table(let fields):
+            lsb_out_map(sandbox, Int32(fields.count))
+            for key in fields.keys.sorted() {
+                writeString(key)
+                write(fields[key]!)
+            }
+        }
+    }
+
+    private func writeString(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { lsb_out_string(sandbox, $0.baseAddress, $0.count) }
+        }
+    }
+
+    func fail(_ message: String) {
+        var message = message
+        message.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { lsb_out_error(sandbox, $0.baseAddress, $0.count) }
+        }
+    }
+}

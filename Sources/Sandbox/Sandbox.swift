@@ -1,0 +1,343 @@
+import CSandbox
+import Foundation
+
+/// One Lua 5.4 state running one untrusted script under a memory quota, a
+/// CPU/wall-clock quota per call, and a restricted environment.
+///
+/// Confinement: a `Sandbox` is not `Sendable`. Create it anywhere, then use it
+/// from one thread at a time; thousands can live in one process. It owns its
+/// `lua_State` (through the C half, `CSandbox`) for its whole life and frees it
+/// in `deinit`; no pointer to it ever leaves this class.
+public final class Sandbox {
+    public let limits: SandboxLimits
+    /// The first quota stop this sandbox hit. Once set, every call fails with
+    /// it until `reset()`.
+    public private(set) var fault: SandboxError?
+    /// Receives the script's `print` and `warn` output, escaped and bounded.
+    public var logHandler: (SandboxLogLine) -> Void
+
+    private var handle: OpaquePointer!
+    private var modules: [HostModule] = []
+    private var hostFunctions: [(name: String, body: HostFunctionBody)] = []
+    private var argumentTape = ArgumentTape()
+    private var generation = 0
+
+    /// Creates an empty sandbox with the given host modules installed.
+    public init(
+        limits: SandboxLimits = .standard,
+        modules: [HostModule] = [],
+        logHandler: @escaping (SandboxLogLine) -> Void = { _ in }
+    ) throws(SandboxError) {
+        self.limits = limits
+        self.logHandler = logHandler
+        try open()
+        for module in modules { try register(module) }
+    }
+
+    deinit {
+        lsb_close(handle)
+    }
+
+    private func open() throws(SandboxError) {
+        var cLimits = lsb_limits()
+        cLimits.memory_limit = limits.memoryBytes
+        cLimits.cpu_limit_ns = limits.cpuTimePerCall.nanoseconds
+        cLimits.wall_limit_ns = limits.wallTimePerCall.nanoseconds
+        cLimits.random_seed = limits.randomSeed
+        cLimits.log_bytes_per_call = limits.logBytesPerCall
+        cLimits.log_bytes_total = limits.logBytesTotal
+        cLimits.max_source_bytes = limits.maxSourceBytes
+        cLimits.max_convert_values = Int32(clamping: limits.maxConvertedValues)
+        cLimits.max_convert_depth = Int32(clamping: limits.maxConvertedDepth)
+        let owner = Unmanaged.passUnretained(self).toOpaque()
+        guard let created = lsb_open(&cLimits, owner, dispatchHostFunction, receiveLogLine) else {
+            throw .creationFailed(limit: limits.memoryBytes)
+        }
+        handle = created
+        generation += 1
+    }
+
+    /// Discards the Lua state (and any fault) and starts an empty one with
+    /// the same limits and host modules. Loaded scripts must be loaded again;
+    /// `LuaFunction`s resolved before are no longer valid.
+    public func reset() throws(SandboxError) {
+        lsb_close(handle)
+        handle = nil
+        fault = nil
+        try open()
+        let installed = modules
+        modules = []
+        hostFunctions = []
+        for module in installed { try register(module) }
+    }
+
+    // MARK: - Host modules
+
+    /// Installs `module` as a read-only global table.
+    public func register(_ module: HostModule) throws(SandboxError) {
+        let firstIndex = hostFunctions.count
+        hostFunctions.append(contentsOf: module.functions.map { ("\(module.name).\($0.name)", $0.body) })
+        let names = module.functions.map { strdup($0.name) }
+        defer { names.forEach { free($0) } }
+        let indices = (0..<module.functions.count).map { Int32(firstIndex + $0) }
+        let status = names.map { UnsafePointer($0) }.withUnsafeBufferPointer { namePointers in
+            indices.withUnsafeBufferPointer { indexPointers in
+                lsb_register_module(handle, module.name, namePointers.baseAddress, indexPointers.baseAddress,
+                                    Int32(module.functions.count))
+            }
+        }
+        guard status == Int32(LSB_OK.rawValue) else {
+            hostFunctions.removeLast(module.functions.count)
+            if status == Int32(LSB_ERR_MEMORY.rawValue) { throw recordFault(status) }
+            throw .conversion("cannot register module '\(module.name)': the name is taken or invalid")
+        }
+        modules.append(module)
+    }
+
+    fileprivate func dispatch(index: Int32, tape: TapeReader, argumentCount: Int32) -> Int32 {
+        let function = hostFunctions[Int(index)]
+        var call = HostCall(functionName: function.name, reader: tape, argumentCount: Int(argumentCount), sandbox: handle)
+        do {
+            try function.body(&call)
+            return call.resultCount
+        } catch {
+            switch error {
+            case .badArgument(let position, let reason):
+                call.fail("bad argument #\(position) to '\(function.name)' (\(reason))")
+            case .failed(let message):
+                call.fail("\(function.name): \(message)")
+            }
+            return -1
+        }
+    }
+
+    // MARK: - Memory and clock
+
+    /// Bytes the Lua heap holds now, with allocator overhead.
+    public var memoryUsed: Int {
+        var current = 0, peak = 0
+        lsb_memory(handle, &current, &peak)
+        return current
+    }
+
+    /// The most the Lua heap has held since creation or `reset()`.
+    public var memoryPeak: Int {
+        var current = 0, peak = 0
+        lsb_memory(handle, &current, &peak)
+        return peak
+    }
+
+    /// The time scripts see through `os.time`, `os.date` and `os.clock`.
+    public func setClock(_ clock: SandboxClock) {
+        switch clock {
+        case .wall: lsb_set_clock(handle, 0, 0)
+        case .manual(let seconds): lsb_set_clock(handle, 1, seconds)
+        }
+    }
+
+    // MARK: - Loading
+
+    /// Compiles `source` (text only) and runs its main chunk under the quotas.
+    /// Source already compiled once in this process is loaded from the host's
+    /// own compiled form, skipping the parser.
+    public func load(_ source: String, chunkName: String = "script") throws(SandboxError) {
+        try checkNotFaulted()
+        var source = source
+        let sourceBytes = source.utf8.count
+        guard sourceBytes <= limits.maxSourceBytes else {
+            throw .sourceTooLarge(bytes: sourceBytes, limit: limits.maxSourceBytes)
+        }
+        let key = CompiledChunkCache.Key(source: source, chunkName: chunkName)
+        if let compiled = CompiledChunkCache.shared.lookup(key) {
+            let status = compiled.withUnsafeBytes { bytes in
+                lsb_load_compiled(handle, bytes.baseAddress, bytes.count, chunkName)
+            }
+            try check(status)
+            return
+        }
+        var dump: UnsafeMutableRawPointer?
+        var dumpLength = 0
+        let status = source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                lsb_load_source(handle, chars.baseAddress, chars.count, chunkName, &dump, &dumpLength)
+            }
+        }
+        if let dump {
+            if status == Int32(LSB_OK.rawValue) || status == Int32(LSB_ERR_RUNTIME.rawValue) {
+                CompiledChunkCache.shared.store(key, Array(UnsafeRawBufferPointer(start: dump, count: dumpLength)))
+            }
+            lsb_free_dump(dump)
+        }
+        try check(status)
+    }
+
+    // MARK: - Calling
+
+    /// Resolves a global function once, for cheap repeated calls.
+    public func function(named name: String) throws(SandboxError) -> LuaFunction {
+        try checkNotFaulted()
+        var reference: Int32 = 0
+        let status = lsb_resolve(handle, name, &reference)
+        if status == Int32(LSB_ERR_NOT_FUNCTION.rawValue) { throw .functionNotFound(name) }
+        try check(status)
+        return LuaFunction(name: name, reference: reference, generation: generation)
+    }
+
+    /// True if the script defines a global function `name`.
+    public func hasFunction(named name: String) -> Bool {
+        (try? function(named: name)) != nil
+    }
+
+    /// Calls a global function by name.
+    @discardableResult
+    public func call(_ name: String, _ arguments: [LuaValue] = []) throws(SandboxError) -> [LuaValue] {
+        try call(function(named: name), arguments)
+    }
+
+    /// Calls a resolved function with arguments; returns its results.
+    @discardableResult
+    public func call(_ function: LuaFunction, _ arguments: [LuaValue] = []) throws(SandboxError) -> [LuaValue] {
+        try invoke(function, arguments) { reader throws(SandboxError) in try reader.values() }
+    }
+
+    /// Calls a resolved function and hands its raw results to `read` without
+    /// building `LuaValue`s: the hot path for event callbacks.
+    public func invoke<Result>(
+        _ function: LuaFunction,
+        _ arguments: [LuaValue],
+        read: (ResultReader) throws(SandboxError) -> Result
+    ) throws(SandboxError) -> Result {
+        try checkNotFaulted()
+        guard function.generation == generation else { throw .functionNotFound(function.name) }
+        argumentTape.reset()
+        if !arguments.isEmpty { try argumentTape.append(arguments: arguments) }
+        let status = argumentTape.values.withUnsafeBufferPointer { values in
+            argumentTape.arena.withUnsafeBufferPointer { arena in
+                lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
+                         argumentTape.topLevelCount, arena.baseAddress)
+            }
+        }
+        try check(status)
+        defer { lsb_finish_call(handle) }
+        var count: Int32 = 0
+        let values = lsb_results(handle, &count)
+        let reader = ResultReader(tape: TapeReader(values: values, count: Int(count)))
+        return try read(reader)
+    }
+
+    // MARK: - Errors
+
+    private func checkNotFaulted() throws(SandboxError) {
+        if let fault { throw fault }
+    }
+
+    private func check(_ status: Int32) throws(SandboxError) {
+        switch lsb_status(rawValue: UInt32(bitPattern: status)) {
+        case LSB_OK: return
+        case LSB_ERR_RUNTIME: throw .runtime(scriptError())
+        case LSB_ERR_SYNTAX: throw .syntax(scriptError())
+        case LSB_ERR_CONVERT: throw .conversion(scriptError().message)
+        case LSB_ERR_BUSY: throw .busy
+        case LSB_ERR_BINARY: throw .binaryChunkRefused
+        case LSB_ERR_TOO_LARGE: throw .sourceTooLarge(bytes: -1, limit: limits.maxSourceBytes)
+        case LSB_ERR_NOT_FUNCTION: throw .functionNotFound("?")
+        default: throw recordFault(status)
+        }
+    }
+
+    private func recordFault(_ status: Int32) -> SandboxError {
+        let error: SandboxError
+        switch lsb_status(rawValue: UInt32(bitPattern: status)) {
+        case LSB_ERR_CPU: error = .cpuQuotaExceeded(kind: .cpuTime, limit: limits.cpuTimePerCall)
+        case LSB_ERR_WALL: error = .cpuQuotaExceeded(kind: .wallClock, limit: limits.wallTimePerCall)
+        default: error = .memoryQuotaExceeded(limit: limits.memoryBytes, peak: memoryPeak)
+        }
+        fault = error
+        return error
+    }
+
+    private func scriptError() -> ScriptError {
+        var length = 0
+        let messagePointer = lsb_error_message(handle, &length)
+        let message = Self.text(messagePointer, length)
+        let traceback = Self.text(lsb_error_traceback(handle, &length), length)
+        var chunk: String? = nil
+        var line: Int? = nil
+        if let (parsedChunk, parsedLine) = ScriptError.location(in: message) {
+            chunk = parsedChunk
+            line = parsedLine
+        } else if lsb_error_line(handle) > 0 {
+            chunk = String(cString: lsb_error_chunk(handle))
+            line = Int(lsb_error_line(handle))
+        }
+        return ScriptError(message: message, chunk: chunk, line: line,
+                           traceback: traceback.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private static func text(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
+        guard let pointer, length > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+}
+
+/// A global function resolved in one sandbox (valid until its `reset()`).
+public struct LuaFunction: Sendable, Hashable {
+    public let name: String
+    let reference: Int32
+    let generation: Int
+}
+
+/// The clock a script sees.
+public enum SandboxClock: Sendable, Equatable {
+    /// The machine's real time (live runs).
+    case wall
+    /// A host-controlled time in seconds since the Unix epoch (backtests).
+    case manual(Double)
+}
+
+/// One line of script output.
+public struct SandboxLogLine: Sendable, Equatable {
+    public enum Level: Sendable, Equatable { case print, warning }
+    public let level: Level
+    public let text: String
+}
+
+/// Reads a call's results without copying them into `LuaValue`s.
+public struct ResultReader {
+    let tape: TapeReader
+
+    /// The number of top-level results.
+    public var count: Int { tape.topLevelIndices().count }
+
+    /// All results as values.
+    public func values() throws(SandboxError) -> [LuaValue] { try tape.decodeAll() }
+
+    /// The first result as a value (nil when there is none).
+    public func first() throws(SandboxError) -> LuaValue {
+        guard tape.count > 0 else { return .nil }
+        var index = 0
+        return try tape.decode(at: &index)
+    }
+}
+
+extension ScriptError {
+    /// Splits Lua's `chunk:line: message` prefix.
+    static func location(in message: String) -> (String, Int)? {
+        let firstLine = message.prefix { $0 != "\n" }
+        let parts = firstLine.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let line = Int(parts[1]), line > 0, !parts[0].isEmpty else { return nil }
+        return (String(parts[0]), line)
+    }
+}
+
+private let dispatchHostFunction: lsb_host_dispatch = { owner, index, values, valueCount, argumentCount, _ in
+    let sandbox = Unmanaged<Sandbox>.fromOpaque(owner!).takeUnretainedValue()
+    let tape = TapeReader(values: values, count: Int(valueCount))
+    return sandbox.dispatch(index: index, tape: tape, argumentCount: argumentCount)
+}
+
+private let receiveLogLine: lsb_log_sink = { owner, level, line, length in
+    let sandbox = Unmanaged<Sandbox>.fromOpaque(owner!).takeUnretainedValue()
+    let text = line.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
+    sandbox.logHandler(SandboxLogLine(level: level == 0 ? .print : .warning, text: text))
+}

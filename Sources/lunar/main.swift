@@ -1,0 +1,5 @@
+import Foundation
+import Host
+import Sandbox
+
+print("lunar")

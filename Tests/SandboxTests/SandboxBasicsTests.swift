@@ -1,0 +1,136 @@
+import Testing
+@testable import Sandbox
+
+@Suite struct SandboxBasicsTests {
+    @Test func loadsAndCallsAGlobalFunction() throws {
+        let sandbox = try Sandbox()
+        try sandbox.load("function add(a, b) return a + b, 'sum' end")
+        let results = try sandbox.call("add", [2, 3.5])
+        #expect(results == [.number(5.5), .string("sum")])
+    }
+
+    @Test func convertsTablesBothWays() throws {
+        let sandbox = try Sandbox()
+        try sandbox.load("""
+        function echo(x) return x end
+        function shape() return {1, 2, {a = "b"}}, {}, {name = "x", list = {true, false}} end
+        """)
+        let value: LuaValue = .table(["list": [1, 2, 3], "name": "bar", "nested": .table(["x": 1.5])])
+        #expect(try sandbox.call("echo", [value]) == [value])
+        let results = try sandbox.call("shape")
+        #expect(results == [[1, 2, .table(["a": "b"])], .table([:]), .table(["name": "x", "list": [true, false]])])
+    }
+
+    @Test func refusesValuesThatCannotCross() throws {
+        let sandbox = try Sandbox()
+        try sandbox.load("""
+        function cyclic() local t = {}; t.self = t; return t end
+        function mixed() return {1, 2, x = 3} end
+        function holes() return {[1] = 1, [3] = 3} end
+        function fn() return print end
+        function nan() return 0/0 end
+        """)
+        for name in ["cyclic", "mixed", "holes", "fn", "nan"] {
+            #expect(throws: SandboxError.self) { try sandbox.call(name) }
+        }
+        #expect(throws: SandboxError.self) { try sandbox.call("echo", [.number(.nan)]) }
+        // The sandbox still works after conversion errors.
+        try sandbox.load("function ok() return 1 end")
+        #expect(try sandbox.call("ok") == [1])
+    }
+
+    @Test func reportsRuntimeErrorsWithLine() throws {
+        let sandbox = try Sandbox()
+        try sandbox.load("""
+        local x = 1
+        function boom()
+          local y = nil
+          return y.field
+        end
+        """, chunkName: "strategy.lua")
+        do {
+            try sandbox.call("boom")
+            Issue.record("expected an error")
+        } catch {
+            guard case .runtime(let script) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(script.line == 4)
+            #expect(script.chunk == "strategy.lua")
+            #expect(script.message.contains("attempt to index"))
+            #expect(script.traceback.contains("stack traceback"))
+        }
+    }
+
+    @Test func reportsSyntaxErrorsWithLine() throws {
+        let sandbox = try Sandbox()
+        do {
+            try sandbox.load("local a = 1\nlocal b = = 2\n", chunkName: "bad.lua")
+            Issue.record("expected an error")
+        } catch {
+            guard case .syntax(let script) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(script.line == 2)
+            #expect(script.chunk == "bad.lua")
+        }
+    }
+
+    @Test func hostModulesAreCallableAndCheckArguments() throws {
+        var module = HostModule(name: "host")
+        module.add("double") { call throws(HostCallError) in
+            call.result(.number(try call.number(1) * 2))
+        }
+        module.add("greet") { call throws(HostCallError) in
+            call.result(.string("hello " + (try call.string(1))))
+        }
+        let sandbox = try Sandbox(modules: [module])
+        try sandbox.load("""
+        function a() return host.double(21), host:double(1) end
+        function b() return host.greet("lua") end
+        function c() return host.double("x") end
+        function d() host.double = nil end
+        function e() return host.double(0/0) end
+        """)
+        #expect(try sandbox.call("a") == [.number(42), .number(2)])
+        #expect(try sandbox.call("b") == ["hello lua"])
+        for (name, fragment) in [("c", "bad argument #1 to 'host.double' (number expected, got string)"),
+                                 ("d", "read-only"), ("e", "finite")] {
+            do {
+                try sandbox.call(name)
+                Issue.record("expected an error from \(name)")
+            } catch {
+                #expect(error.description.contains(fragment), "\(name): \(error)")
+            }
+        }
+    }
+
+    @Test func printGoesToTheLogSinkEscaped() throws {
+        var lines: [SandboxLogLine] = []
+        let sandbox = try Sandbox(logHandler: { lines.append($0) })
+        try sandbox.load(#"print("a", 1, nil, "line\nbreak\27[31m")"#)
+        #expect(lines == [SandboxLogLine(level: .print, text: "a\t1\tnil\tline\\nbreak\\x1B[31m")])
+    }
+
+    @Test func clockIsHostControlled() throws {
+        let sandbox = try Sandbox()
+        sandbox.setClock(.manual(1_700_000_000))
+        try sandbox.load("function now() return os.time(), os.date('%Y-%m-%d %H:%M:%S'), os.time({year=2024, month=1, day=2, hour=0}) end")
+        #expect(try sandbox.call("now") == [.integer(1_700_000_000), "2023-11-14 22:13:20", .integer(1_704_153_600)])
+    }
+
+    @Test func randomIsSeededPerSandbox() throws {
+        func draws(seed: UInt64) throws -> [LuaValue] {
+            let sandbox = try Sandbox(limits: SandboxLimits(randomSeed: seed))
+            try sandbox.load("function draw() return math.random(1, 1000000), math.random() end")
+            return try sandbox.call("draw")
+        }
+        #expect(try draws(seed: 7) == draws(seed: 7))
+        #expect(try draws(seed: 7) != draws(seed: 8))
+    }
+
+    @Test func memoryIsCountedAndIdleSandboxIsSmall() throws {
+        let sandbox = try Sandbox()
+        let idle = sandbox.memoryUsed
+        #expect(idle > 0 && idle < 64 * 1024, "idle sandbox uses \(idle) bytes")
+        try sandbox.load("big = {} for i = 1, 100000 do big[i] = i end")
+        #expect(sandbox.memoryUsed > idle + 800_000)
+        #expect(sandbox.memoryPeak >= sandbox.memoryUsed)
+    }
+}
