@@ -26,11 +26,7 @@ let package = Package(
         // The C half of the sandbox: allocator, watchdog, trampolines and the
         // builtins that must poll the CPU quota. The only code that touches a
         // lua_State.
-        .target(
-            name: "CSandbox",
-            dependencies: ["CLua"],
-            cSettings: [.unsafeFlags(["-O2", "-Wall", "-Wno-unused-function"])]
-        ),
+        .target(name: "CSandbox", dependencies: ["CLua"]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(name: "Host", dependencies: ["Sandbox"]),
         .target(name: "Marketplace", dependencies: ["CSQLite"]),

@@ -1,1 +1,13 @@
-print("bench")
+// `make bench`: prints every speed and memory figure the issues ask for, each
+// with its baseline from the same run. Nothing is asserted: the machines are
+// shared, so these are evidence, not tests. Method: docs/benchmarks.md.
+import Foundation
+
+var report = Report()
+print("lunar-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores; best of 5 rounds unless noted")
+do {
+    try SandboxBenchmarks.run(&report)
+} catch {
+    print("benchmark failed: \(error)")
+    exit(1)
+}

@@ -76,6 +76,7 @@ static int32_t settle(lsb_sandbox *sandbox, int status, int tripped) {
 /* Starts a call: refuses a faulted or busy sandbox and opens the watchdog slot. */
 static int32_t begin(lsb_sandbox *sandbox) {
     if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
     if (sandbox->active) return LSB_ERR_BUSY;
     int status = lsb_begin_call(sandbox);
     if (status != LSB_OK) return status;
@@ -85,7 +86,8 @@ static int32_t begin(lsb_sandbox *sandbox) {
     sandbox->log_call_noted = 0;
     clear_error(sandbox);
     lsb_tape_reset(&sandbox->results);
-    lua_settop(sandbox->L, 0);
+    /* The stack is empty here: every call leaves it empty (results are
+       popped at once, or by lsb_finish_call). */
     return LSB_OK;
 }
 
@@ -159,6 +161,7 @@ static int32_t run_load(lsb_sandbox *sandbox, load_job *job) {
     int status = lua_pcall(L, 1, 0, 1);
     int tripped = end(sandbox);
     int32_t result = settle(sandbox, status, tripped);
+    lua_settop(L, 0);
     if (result == LSB_ERR_RUNTIME && job->syntax_error) {
         /* The message handler added a traceback of the loader; a syntax
            error is better reported as the parser's message alone. */
@@ -213,6 +216,7 @@ static int protected_resolve_raw(lua_State *L) {
 
 int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference) {
     if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
     if (sandbox->active) return LSB_ERR_BUSY;
     lua_State *L = sandbox->L;
     resolve_job job = {name, LUA_NOREF};
@@ -238,7 +242,33 @@ typedef struct {
     int32_t value_count;
     int32_t argc;
     const uint8_t *arena;
+    int reuse_tables;
 } call_job;
+
+/* Pushes the map at *index into the table cached for argument `position`
+   (created on first use) instead of a new table: event callbacks then cost
+   no table allocation and no garbage per call. */
+static void push_reused_map(lua_State *L, const call_job *job, int32_t *index, int position) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    if (sandbox->ref_reused_tables == LUA_NOREF) {
+        lua_newtable(L);
+        sandbox->ref_reused_tables = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_reused_tables);
+    if (lua_rawgeti(L, -1, position) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, job->args[*index].count);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, position);
+    }
+    lua_remove(L, -2);
+    const lsb_value *map = &job->args[(*index)++];
+    for (int32_t i = 0; i < map->count; i++) {
+        lsb_push_tape_value(L, job->args, job->value_count, index, (const char *)job->arena, 1);
+        lsb_push_tape_value(L, job->args, job->value_count, index, (const char *)job->arena, 1);
+        lua_rawset(L, -3);
+    }
+}
 
 static int protected_invoke(lua_State *L) {
     call_job *job = lua_touserdata(L, 1);
@@ -246,8 +276,12 @@ static int protected_invoke(lua_State *L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, job->reference);
     luaL_checkstack(L, job->argc + 4, "too many arguments");
     int32_t index = 0;
-    for (int32_t i = 0; i < job->argc; i++)
-        lsb_push_tape_value(L, job->args, job->value_count, &index, (const char *)job->arena, 0);
+    for (int32_t i = 0; i < job->argc; i++) {
+        if (job->reuse_tables && index < job->value_count && job->args[index].kind == LSB_MAP)
+            push_reused_map(L, job, &index, i + 1);
+        else
+            lsb_push_tape_value(L, job->args, job->value_count, &index, (const char *)job->arena, 0);
+    }
     lua_call(L, job->argc, LUA_MULTRET);
     return lua_gettop(L);
 }
@@ -310,7 +344,8 @@ static int read_scalar_results(lsb_sandbox *sandbox, int first, int count) {
 }
 
 int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
-                 int32_t value_count, int32_t argc, const uint8_t *arena) {
+                 int32_t value_count, int32_t argc, const uint8_t *arena, int flags) {
+    int reuse_tables = (flags & LSB_CALL_REUSE_TABLES) != 0;
     int32_t started = begin(sandbox);
     if (started != LSB_OK) return started;
     lua_State *L = sandbox->L;
@@ -321,21 +356,27 @@ int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
         lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_message_handler);
         lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
         for (int32_t i = 0; i < argc; i++) push_scalar(L, &args[i]);
-        status = lua_pcall(L, argc, LUA_MULTRET, 1);
+        status = lua_pcall(L, argc, (flags & LSB_CALL_DISCARD_RESULTS) ? 0 : LUA_MULTRET, 1);
     } else {
-        call_job job = {reference, args, value_count, argc, arena};
+        call_job job = {reference, args, value_count, argc, arena, reuse_tables};
         lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_message_handler);
         lua_pushcfunction(L, protected_invoke);
         lua_pushlightuserdata(L, &job);
         status = lua_pcall(L, 1, LUA_MULTRET, 1);
     }
-    if (status == LUA_OK) {
+    sandbox->results_on_stack = 0;
+    if (status == LUA_OK && (flags & LSB_CALL_DISCARD_RESULTS)) {
+        lua_settop(L, 0);
+    } else if (status == LUA_OK) {
         int count = lua_gettop(L) - 1;
-        if (!read_scalar_results(sandbox, 2, count)) {
+        if (read_scalar_results(sandbox, 2, count)) {
+            lua_settop(L, 0); /* the tape holds copies: nothing to keep */
+        } else {
             lsb_tape_reset(&sandbox->results);
             lua_pushcfunction(L, protected_convert);
             lua_insert(L, 2);
             status = lua_pcall(L, count, LUA_MULTRET, 1);
+            sandbox->results_on_stack = 1; /* the tape points into these strings */
         }
     }
     int tripped = end(sandbox);
@@ -350,7 +391,8 @@ const lsb_value *lsb_results(const lsb_sandbox *sandbox, int32_t *count) {
 }
 
 void lsb_finish_call(lsb_sandbox *sandbox) {
-    lua_settop(sandbox->L, 0);
+    if (sandbox->results_on_stack) lua_settop(sandbox->L, 0);
+    sandbox->results_on_stack = 0;
     lsb_tape_reset(&sandbox->results);
 }
 

@@ -321,6 +321,7 @@ int32_t lsb_register_module(lsb_sandbox *sandbox, const char *name,
                             const char *const *function_names,
                             const int32_t *function_indices, int32_t count) {
     if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
     if (sandbox->active) return LSB_ERR_BUSY;
     module_request request = {name, function_names, function_indices, count};
     lua_State *L = sandbox->L;

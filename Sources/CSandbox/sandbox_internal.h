@@ -54,6 +54,7 @@ int lsb_tab_pack(lua_State *L);
 /* ---- the sandbox context (layout private to this target) ---------------- */
 
 struct lsb_slot;
+typedef struct lsb_slot lsb_slot;
 
 /* A growable tape of values that C writes (results, host-function arguments)
    or Swift writes (host-function results, with its own byte arena). */
@@ -98,6 +99,7 @@ struct lsb_sandbox {
     lsb_tape arguments;           /* C -> Swift: arguments of a host function */
     lsb_tape output;              /* Swift -> C: results of a host function */
     int output_error;
+    int results_on_stack;         /* results tape points into values on the stack */
     int converting;               /* a conversion error is being raised */
 
     char *error_text;             /* message + traceback */
@@ -114,6 +116,8 @@ struct lsb_sandbox {
     int ref_cpu_message;
     int ref_wall_message;
     int ref_memory_message;
+    int ref_reused_tables;        /* argument tables kept between calls */
+    uint64_t generation;          /* bumped by every (re)creation of the state */
 };
 
 /* Keys whose addresses mark our own tables (light userdata keys). */
@@ -150,10 +154,67 @@ const char *lsb_read_chunk(lua_State *L, void *data, size_t *size);
 /* Points the main chunk's _ENV upvalue at the sandbox environment. */
 void lsb_bind_environment(lua_State *L, int function_index);
 
-/* Watchdog (sandbox_watchdog.c). */
-int lsb_begin_call(lsb_sandbox *sandbox);   /* LSB_OK or LSB_ERR_BUSY */
-int lsb_end_call(lsb_sandbox *sandbox);     /* 0, or LSB_ERR_CPU / LSB_ERR_WALL */
+/* ---- watchdog (sandbox_watchdog.c) -------------------------------------- */
+
+enum { PHASE_IDLE = 0, PHASE_RUNNING = 1, PHASE_TRIPPED = 2 };
+
+/* One per OS thread that runs sandbox calls; lives until the thread exits.
+   The watchdog reads only slots, never sandboxes. */
+struct lsb_slot {
+    _Atomic uint64_t state;          /* generation << 2 | phase */
+    _Atomic int64_t cpu_limit_ns;
+    _Atomic int64_t wall_limit_ns;
+    _Atomic int trip_kind;           /* LSB_ERR_CPU or LSB_ERR_WALL */
+    _Atomic uint64_t armed_generation;
+    _Atomic uint64_t generation;     /* written by the owning thread only */
+    lsb_sandbox *volatile sandbox;   /* owning thread and its signal handler only */
+    pthread_t thread;
+    clockid_t cpu_clock;
+    /* watchdog-private */
+    uint64_t seen_generation;
+    int64_t seen_wall_ns;
+    int64_t seen_cpu_ns;
+    int64_t signalled_at_ns;
+    struct lsb_slot *next;
+};
+
+extern __thread lsb_slot *lsb_thread_slot __attribute__((tls_model("initial-exec")));
+lsb_slot *lsb_create_thread_slot(void);
 int lsb_call_tripped(const lsb_sandbox *sandbox);
+
+/* Opens the watchdog slot for a call (inline: it is on every call's path).
+   Returns LSB_OK, or LSB_ERR_BUSY if this thread is already in a call. */
+static inline int lsb_begin_call(lsb_sandbox *sandbox) {
+    lsb_slot *slot = lsb_thread_slot;
+    if (slot == NULL && (slot = lsb_create_thread_slot()) == NULL) return LSB_ERR_MEMORY;
+    if (slot->sandbox != NULL) return LSB_ERR_BUSY;
+    uint64_t generation = atomic_load_explicit(&slot->generation, memory_order_relaxed) + 1;
+    atomic_store_explicit(&slot->generation, generation, memory_order_relaxed);
+    if (atomic_load_explicit(&slot->cpu_limit_ns, memory_order_relaxed) != sandbox->limits.cpu_limit_ns)
+        atomic_store_explicit(&slot->cpu_limit_ns, sandbox->limits.cpu_limit_ns, memory_order_relaxed);
+    if (atomic_load_explicit(&slot->wall_limit_ns, memory_order_relaxed) != sandbox->limits.wall_limit_ns)
+        atomic_store_explicit(&slot->wall_limit_ns, sandbox->limits.wall_limit_ns, memory_order_relaxed);
+    sandbox->running = sandbox->L;
+    slot->sandbox = sandbox;
+    sandbox->slot = slot;
+    atomic_store_explicit(&slot->state, (generation << 2) | PHASE_RUNNING, memory_order_release);
+    return LSB_OK;
+}
+
+/* Closes the slot; returns 0, or LSB_ERR_CPU / LSB_ERR_WALL if the watchdog
+   tripped the call. No compare-and-swap: if the watchdog trips the call
+   between the load and the store, the call has already finished, the trip is
+   lost, and the late signal finds the slot idle and does nothing. */
+static inline int lsb_end_call(lsb_sandbox *sandbox) {
+    lsb_slot *slot = sandbox->slot;
+    uint64_t generation = atomic_load_explicit(&slot->generation, memory_order_relaxed);
+    uint64_t state = atomic_load_explicit(&slot->state, memory_order_acquire);
+    int tripped = (state & 3) == PHASE_TRIPPED ? atomic_load(&slot->trip_kind) : 0;
+    atomic_store_explicit(&slot->state, generation << 2, memory_order_release);
+    slot->sandbox = NULL;
+    sandbox->slot = NULL;
+    return tripped;
+}
 void lsb_watchdog_retain(void);
 void lsb_watchdog_release(void);
 void lsb_count_hook(lua_State *L, lua_Debug *ar);

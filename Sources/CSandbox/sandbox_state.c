@@ -92,6 +92,35 @@ static int initialize(lua_State *L) {
     return lsb_build_environment(L);
 }
 
+/* Creates the Lua state and its environment inside an existing context.
+   Returns 0 when it does not fit the memory limit. */
+static int create_state(lsb_sandbox *sandbox) {
+    sandbox->memory_used = 0;
+    sandbox->memory_peak = 0;
+    sandbox->memory_exceeded = 0;
+    sandbox->fault = 0;
+    sandbox->log_total_bytes = 0;
+    sandbox->log_total_noted = 0;
+    sandbox->results_on_stack = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    sandbox->clock_origin = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    lua_State *L = lua_newstate(counting_allocator, sandbox);
+    if (L == NULL) return 0;
+    sandbox->L = L;
+    sandbox->running = L;
+    sandbox->ref_reused_tables = LUA_NOREF;
+    lua_pushcfunction(L, initialize);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        lua_close(L);
+        sandbox->L = NULL;
+        return 0;
+    }
+    lua_settop(L, 0);
+    sandbox->generation++;
+    return 1;
+}
+
 lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
                       lsb_host_dispatch dispatch, lsb_log_sink log_sink) {
     lsb_sandbox *sandbox = calloc(1, sizeof *sandbox);
@@ -100,30 +129,31 @@ lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
     sandbox->owner = owner;
     sandbox->dispatch = dispatch;
     sandbox->log_sink = log_sink;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    sandbox->clock_origin = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-    lua_State *L = lua_newstate(counting_allocator, sandbox);
-    if (L == NULL) { free(sandbox); return NULL; }
-    sandbox->L = L;
-    sandbox->running = L;
-    lua_pushcfunction(L, initialize);
-    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
-        lua_close(L);
+    if (!create_state(sandbox)) {
         free(sandbox);
         return NULL;
     }
-    lua_settop(L, 0);
     lsb_watchdog_retain();
     return sandbox;
 }
+
+int32_t lsb_reset(lsb_sandbox *sandbox) {
+    if (sandbox->active) return LSB_ERR_BUSY;
+    if (sandbox->L != NULL) lua_close(sandbox->L);
+    sandbox->L = NULL;
+    return create_state(sandbox) ? LSB_OK : LSB_ERR_MEMORY;
+}
+
+uint64_t lsb_generation(const lsb_sandbox *sandbox) { return sandbox->generation; }
+
+void lsb_set_owner(lsb_sandbox *sandbox, void *owner) { sandbox->owner = owner; }
 
 void lsb_close(lsb_sandbox *sandbox) {
     if (sandbox == NULL) return;
     /* No __gc metamethods exist in a sandbox and the main stack holds no
        to-be-closed variables between calls, so lua_close runs no script code
        and finishes in time proportional to the (bounded) heap. */
-    lua_close(sandbox->L);
+    if (sandbox->L != NULL) lua_close(sandbox->L);
     lsb_tape_free(&sandbox->results);
     lsb_tape_free(&sandbox->arguments);
     lsb_tape_free(&sandbox->output);

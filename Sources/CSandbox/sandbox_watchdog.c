@@ -23,26 +23,8 @@
 #include <string.h>
 #include <time.h>
 
-enum { PHASE_IDLE = 0, PHASE_RUNNING = 1, PHASE_TRIPPED = 2 };
 #define TICK_NS 1000000L
 
-typedef struct lsb_slot {
-    _Atomic uint64_t state;          /* generation << 2 | phase */
-    _Atomic int64_t cpu_limit_ns;
-    _Atomic int64_t wall_limit_ns;
-    _Atomic int trip_kind;           /* LSB_ERR_CPU or LSB_ERR_WALL */
-    _Atomic uint64_t armed_generation;
-    _Atomic uint64_t generation;     /* written by the owning thread only */
-    lsb_sandbox *volatile sandbox;   /* owning thread and its signal handler only */
-    pthread_t thread;
-    clockid_t cpu_clock;
-    /* watchdog-private */
-    uint64_t seen_generation;
-    int64_t seen_wall_ns;
-    int64_t seen_cpu_ns;
-    int64_t signalled_at_ns;
-    struct lsb_slot *next;
-} lsb_slot;
 
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t sandboxes_exist = PTHREAD_COND_INITIALIZER;
@@ -50,7 +32,8 @@ static lsb_slot *slots;
 static int live_sandboxes;
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static pthread_key_t slot_key;
-static __thread lsb_slot *thread_slot;
+/* initial-exec: no __tls_get_addr call on the per-call path. */
+__thread lsb_slot *lsb_thread_slot __attribute__((tls_model("initial-exec")));
 static int stop_signal;
 
 static int64_t now_ns(clockid_t clock) {
@@ -69,7 +52,7 @@ void lsb_count_hook(lua_State *L, lua_Debug *ar) {
 static void on_stop_signal(int signal_number) {
     (void)signal_number;
     int saved_errno = errno;
-    lsb_slot *slot = thread_slot;
+    lsb_slot *slot = lsb_thread_slot;
     if (slot != NULL) {
         uint64_t state = atomic_load(&slot->state);
         uint64_t generation = atomic_load_explicit(&slot->generation, memory_order_relaxed);
@@ -185,8 +168,7 @@ void lsb_watchdog_release(void) {
     pthread_mutex_unlock(&slots_lock);
 }
 
-static lsb_slot *current_slot(void) {
-    if (thread_slot != NULL) return thread_slot;
+lsb_slot *lsb_create_thread_slot(void) {
     lsb_slot *slot = calloc(1, sizeof *slot);
     if (slot == NULL) return NULL;
     slot->thread = pthread_self();
@@ -202,37 +184,8 @@ static lsb_slot *current_slot(void) {
     slots = slot;
     pthread_mutex_unlock(&slots_lock);
     pthread_setspecific(slot_key, slot);
-    thread_slot = slot;
+    lsb_thread_slot = slot;
     return slot;
-}
-
-int lsb_begin_call(lsb_sandbox *sandbox) {
-    lsb_slot *slot = current_slot();
-    if (slot == NULL) return LSB_ERR_MEMORY;
-    if (slot->sandbox != NULL) return LSB_ERR_BUSY; /* a call is running on this thread */
-    uint64_t generation = atomic_load_explicit(&slot->generation, memory_order_relaxed) + 1;
-    atomic_store_explicit(&slot->generation, generation, memory_order_relaxed);
-    atomic_store_explicit(&slot->cpu_limit_ns, sandbox->limits.cpu_limit_ns, memory_order_relaxed);
-    atomic_store_explicit(&slot->wall_limit_ns, sandbox->limits.wall_limit_ns, memory_order_relaxed);
-    sandbox->running = sandbox->L;
-    slot->sandbox = sandbox;
-    sandbox->slot = slot;
-    atomic_store_explicit(&slot->state, (generation << 2) | PHASE_RUNNING, memory_order_release);
-    return LSB_OK;
-}
-
-int lsb_end_call(lsb_sandbox *sandbox) {
-    lsb_slot *slot = sandbox->slot;
-    uint64_t generation = atomic_load_explicit(&slot->generation, memory_order_relaxed);
-    uint64_t expected = (generation << 2) | PHASE_RUNNING;
-    int tripped = 0;
-    if (!atomic_compare_exchange_strong(&slot->state, &expected, generation << 2)) {
-        tripped = atomic_load(&slot->trip_kind);
-        atomic_store(&slot->state, generation << 2);
-    }
-    slot->sandbox = NULL;
-    sandbox->slot = NULL;
-    return tripped;
 }
 
 int lsb_call_tripped(const lsb_sandbox *sandbox) {

@@ -2,6 +2,3 @@
 #define STUB(name) int name(lua_State *L) { return luaL_error(L, #name " pending"); }
 STUB(lsb_str_find) STUB(lsb_str_match) STUB(lsb_str_gmatch) STUB(lsb_str_gsub) STUB(lsb_str_rep)
 STUB(lsb_tab_concat) STUB(lsb_tab_insert) STUB(lsb_tab_remove) STUB(lsb_tab_move) STUB(lsb_tab_sort) STUB(lsb_tab_unpack) STUB(lsb_tab_pack)
-double lsb_bench_raw_pcall_ns(const char *s, const char *f, int64_t n) { return 0; }
-double lsb_bench_raw_load_ns(const char *s, size_t l, int64_t n) { return 0; }
-double lsb_bench_raw_state_bytes(void) { return 0; }

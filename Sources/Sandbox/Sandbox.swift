@@ -16,11 +16,13 @@ public final class Sandbox {
     /// Receives the script's `print` and `warn` output, escaped and bounded.
     public var logHandler: (SandboxLogLine) -> Void
 
-    private var handle: OpaquePointer!
+    /// The C context; the same for the sandbox's whole life (`reset()`
+    /// replaces the Lua state inside it), so reading it needs no exclusivity
+    /// check on the per-call path.
+    private let handle: OpaquePointer
     private var modules: [HostModule] = []
     private var hostFunctions: [(name: String, body: HostFunctionBody)] = []
     private var argumentTape = ArgumentTape()
-    private var generation = 0
 
     /// Creates an empty sandbox with the given host modules installed.
     public init(
@@ -30,15 +32,6 @@ public final class Sandbox {
     ) throws(SandboxError) {
         self.limits = limits
         self.logHandler = logHandler
-        try open()
-        for module in modules { try register(module) }
-    }
-
-    deinit {
-        lsb_close(handle)
-    }
-
-    private func open() throws(SandboxError) {
         var cLimits = lsb_limits()
         cLimits.memory_limit = limits.memoryBytes
         cLimits.cpu_limit_ns = limits.cpuTimePerCall.nanoseconds
@@ -49,22 +42,28 @@ public final class Sandbox {
         cLimits.max_source_bytes = limits.maxSourceBytes
         cLimits.max_convert_values = Int32(clamping: limits.maxConvertedValues)
         cLimits.max_convert_depth = Int32(clamping: limits.maxConvertedDepth)
-        let owner = Unmanaged.passUnretained(self).toOpaque()
-        guard let created = lsb_open(&cLimits, owner, dispatchHostFunction, receiveLogLine) else {
+        guard let created = lsb_open(&cLimits, nil, dispatchHostFunction, receiveLogLine) else {
             throw .creationFailed(limit: limits.memoryBytes)
         }
         handle = created
-        generation += 1
+        lsb_set_owner(handle, Unmanaged.passUnretained(self).toOpaque())
+        for module in modules { try register(module) }
+    }
+
+    deinit {
+        lsb_close(handle)
     }
 
     /// Discards the Lua state (and any fault) and starts an empty one with
     /// the same limits and host modules. Loaded scripts must be loaded again;
     /// `LuaFunction`s resolved before are no longer valid.
     public func reset() throws(SandboxError) {
-        lsb_close(handle)
-        handle = nil
         fault = nil
-        try open()
+        let status = lsb_reset(handle)
+        guard status == Int32(LSB_OK.rawValue) else {
+            if status == Int32(LSB_ERR_BUSY.rawValue) { throw .busy }
+            throw .creationFailed(limit: limits.memoryBytes)
+        }
         let installed = modules
         modules = []
         hostFunctions = []
@@ -140,7 +139,7 @@ public final class Sandbox {
     /// Compiles `source` (text only) and runs its main chunk under the quotas.
     /// Source already compiled once in this process is loaded from the host's
     /// own compiled form, skipping the parser.
-    public func load(_ source: String, chunkName: String = "script") throws(SandboxError) {
+    public func load(_ source: String, chunkName: String = "script", useCompiledCache: Bool = true) throws(SandboxError) {
         try checkNotFaulted()
         var source = source
         let sourceBytes = source.utf8.count
@@ -148,7 +147,7 @@ public final class Sandbox {
             throw .sourceTooLarge(bytes: sourceBytes, limit: limits.maxSourceBytes)
         }
         let key = CompiledChunkCache.Key(source: source, chunkName: chunkName)
-        if let compiled = CompiledChunkCache.shared.lookup(key) {
+        if useCompiledCache, let compiled = CompiledChunkCache.shared.lookup(key) {
             let status = compiled.withUnsafeBytes { bytes in
                 lsb_load_compiled(handle, bytes.baseAddress, bytes.count, chunkName)
             }
@@ -159,7 +158,9 @@ public final class Sandbox {
         var dumpLength = 0
         let status = source.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                lsb_load_source(handle, chars.baseAddress, chars.count, chunkName, &dump, &dumpLength)
+                useCompiledCache
+                    ? lsb_load_source(handle, chars.baseAddress, chars.count, chunkName, &dump, &dumpLength)
+                    : lsb_load_source(handle, chars.baseAddress, chars.count, chunkName, nil, nil)
             }
         }
         if let dump {
@@ -180,7 +181,7 @@ public final class Sandbox {
         let status = lsb_resolve(handle, name, &reference)
         if status == Int32(LSB_ERR_NOT_FUNCTION.rawValue) { throw .functionNotFound(name) }
         try check(status)
-        return LuaFunction(name: name, reference: reference, generation: generation)
+        return LuaFunction(name: name, reference: reference, generation: lsb_generation(handle))
     }
 
     /// True if the script defines a global function `name`.
@@ -201,28 +202,59 @@ public final class Sandbox {
     }
 
     /// Calls a resolved function and hands its raw results to `read` without
-    /// building `LuaValue`s: the hot path for event callbacks.
+    /// building `LuaValue`s: the hot path for event callbacks. With
+    /// `reusingTables`, every top-level map argument is written into a table
+    /// the sandbox keeps for that argument position, so an event costs no new
+    /// Lua table; scripts must copy fields they want to keep (documented in
+    /// docs/sandbox.md).
     public func invoke<Result>(
         _ function: LuaFunction,
         _ arguments: [LuaValue],
+        reusingTables: Bool = false,
         read: (ResultReader) throws(SandboxError) -> Result
     ) throws(SandboxError) -> Result {
-        try checkNotFaulted()
-        guard function.generation == generation else { throw .functionNotFound(function.name) }
-        argumentTape.reset()
-        if !arguments.isEmpty { try argumentTape.append(arguments: arguments) }
-        let status = argumentTape.values.withUnsafeBufferPointer { values in
-            argumentTape.arena.withUnsafeBufferPointer { arena in
-                lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
-                         argumentTape.topLevelCount, arena.baseAddress)
-            }
-        }
-        try check(status)
+        try perform(function, arguments, flags: reusingTables ? Int32(LSB_CALL_REUSE_TABLES) : 0)
         defer { lsb_finish_call(handle) }
         var count: Int32 = 0
         let values = lsb_results(handle, &count)
         let reader = ResultReader(tape: TapeReader(values: values, count: Int(count)))
         return try read(reader)
+    }
+
+    /// Calls a resolved function for its effects only: its results are
+    /// dropped unread. The cheapest way to deliver an event.
+    public func callIgnoringResults(
+        _ function: LuaFunction,
+        _ arguments: [LuaValue] = [],
+        reusingTables: Bool = false
+    ) throws(SandboxError) {
+        let reuse = reusingTables ? Int32(LSB_CALL_REUSE_TABLES) : 0
+        try perform(function, arguments, flags: reuse | Int32(LSB_CALL_DISCARD_RESULTS))
+    }
+
+    private func perform(_ function: LuaFunction, _ arguments: [LuaValue], flags: Int32) throws(SandboxError) {
+        // A faulted sandbox is refused by the C side, which keeps the fault.
+        guard function.generation == lsb_generation(handle) else { throw .functionNotFound(function.name) }
+        let status: Int32
+        if arguments.isEmpty {
+            status = lsb_call(handle, function.reference, nil, 0, 0, nil, flags)
+        } else {
+            argumentTape.reset()
+            try argumentTape.append(arguments: arguments)
+            status = argumentTape.values.withUnsafeBufferPointer { values in
+                argumentTape.arena.withUnsafeBufferPointer { arena in
+                    lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
+                             argumentTape.topLevelCount, arena.baseAddress, flags)
+                }
+            }
+        }
+        try check(status)
+    }
+
+    /// Benchmark probe: the C call path alone, without Swift's argument and
+    /// result handling.
+    public func benchmarkRawCallNanoseconds(_ function: LuaFunction, iterations: Int) -> Double {
+        lsb_bench_sandbox_call_ns(handle, function.reference, Int64(iterations))
     }
 
     // MARK: - Errors
@@ -284,7 +316,7 @@ public final class Sandbox {
 public struct LuaFunction: Sendable, Hashable {
     public let name: String
     let reference: Int32
-    let generation: Int
+    let generation: UInt64
 }
 
 /// The clock a script sees.

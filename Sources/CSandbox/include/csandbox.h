@@ -95,6 +95,14 @@ lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
                       lsb_host_dispatch dispatch, lsb_log_sink log_sink);
 void lsb_close(lsb_sandbox *sandbox);
 
+/* Replaces the Lua state with a fresh one (same limits, no modules, no
+   fault). References resolved before are invalid: the generation changes.
+   Returns LSB_OK, LSB_ERR_BUSY or LSB_ERR_MEMORY (then the sandbox is unusable). */
+int32_t lsb_reset(lsb_sandbox *sandbox);
+uint64_t lsb_generation(const lsb_sandbox *sandbox);
+/* The pointer handed back to dispatch and log_sink. */
+void lsb_set_owner(lsb_sandbox *sandbox, void *owner);
+
 void lsb_memory(const lsb_sandbox *sandbox, size_t *current, size_t *peak);
 
 /* The clock seen through os.time/os.clock/os.date: seconds since the Unix
@@ -132,9 +140,13 @@ int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference);
    pre-order tape args[0..<value_count] (strings as offsets into arena). On
    LSB_OK, results are available through lsb_results until lsb_finish_call.
    On any other status, error details are available through lsb_error_*
-   until the next call. */
+   until the next call. Flags: LSB_CALL_REUSE_TABLES writes each top-level
+   map argument into a table kept for that argument position between calls
+   (same identity every call; the caller sets the same fields each time);
+   LSB_CALL_DISCARD_RESULTS drops the results unread. */
+enum { LSB_CALL_REUSE_TABLES = 1, LSB_CALL_DISCARD_RESULTS = 2 };
 int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
-                 int32_t value_count, int32_t argc, const uint8_t *arena);
+                 int32_t value_count, int32_t argc, const uint8_t *arena, int flags);
 
 /* The results tape of the last successful call: top-level values first. */
 const lsb_value *lsb_results(const lsb_sandbox *sandbox, int32_t *count);
@@ -166,5 +178,6 @@ void lsb_out_error(lsb_sandbox *sandbox, const char *message, size_t length);
 double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int64_t iterations);
 double lsb_bench_raw_load_ns(const char *source, size_t length, int64_t iterations);
 double lsb_bench_raw_state_bytes(void);
+double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_t iterations);
 
 #endif

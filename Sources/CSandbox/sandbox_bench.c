@@ -1,0 +1,78 @@
+/*
+ * Reference measurements for `make bench`: the same work done with the raw
+ * Lua C API and no sandbox machinery, so each Sandbox figure is printed next
+ * to its baseline from the same run.
+ */
+#define _GNU_SOURCE
+#include "sandbox_internal.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double seconds_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static lua_State *plain_state(void) {
+    lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
+    return L;
+}
+
+double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int64_t iterations) {
+    lua_State *L = plain_state();
+    if (luaL_dostring(L, source) != LUA_OK) { lua_close(L); return -1; }
+    lua_getglobal(L, function_name);
+    int reference = luaL_ref(L, LUA_REGISTRYINDEX);
+    double start = seconds_now();
+    for (int64_t i = 0; i < iterations; i++) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
+        if (lua_pcall(L, 0, LUA_MULTRET, 0) != LUA_OK) { lua_close(L); return -1; }
+        lua_settop(L, 0);
+    }
+    double elapsed = seconds_now() - start;
+    lua_close(L);
+    return elapsed * 1e9 / (double)iterations;
+}
+
+double lsb_bench_raw_load_ns(const char *source, size_t length, int64_t iterations) {
+    double start = seconds_now();
+    for (int64_t i = 0; i < iterations; i++) {
+        lua_State *L = plain_state();
+        if (luaL_loadbuffer(L, source, length, "=bench") != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+            lua_close(L);
+            return -1;
+        }
+        lua_close(L);
+    }
+    return (seconds_now() - start) * 1e9 / (double)iterations;
+}
+
+static void *counting_allocator(void *user_data, void *block, size_t old_size, size_t new_size) {
+    size_t *used = user_data;
+    size_t old_charge = block != NULL ? old_size : 0;
+    if (new_size == 0) { free(block); *used -= old_charge; return NULL; }
+    void *resized = realloc(block, new_size);
+    if (resized != NULL) *used = *used - old_charge + new_size;
+    return resized;
+}
+
+double lsb_bench_raw_state_bytes(void) {
+    size_t used = 0;
+    lua_State *L = lua_newstate(counting_allocator, &used);
+    luaL_openlibs(L);
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    double bytes = (double)used;
+    lua_close(L);
+    return bytes;
+}
+
+double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_t iterations) {
+    double start = seconds_now();
+    for (int64_t i = 0; i < iterations; i++) {
+        if (lsb_call(sandbox, reference, NULL, 0, 0, NULL, LSB_CALL_DISCARD_RESULTS) != LSB_OK) return -1;
+    }
+    return (seconds_now() - start) * 1e9 / (double)iterations;
+}
