@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "Marketplace", targets: ["Marketplace"]),
         .executable(name: "lunar", targets: ["lunar"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
     targets: [
         .systemLibrary(
             name: "CLua",
@@ -31,7 +34,10 @@ let package = Package(
         .target(name: "Host", dependencies: ["Sandbox"]),
         .target(name: "Marketplace", dependencies: ["CSQLite"]),
         .target(name: "Gateway", dependencies: ["Host", "Marketplace"]),
-        .executableTarget(name: "lunar", dependencies: ["Host", "Gateway"]),
+        .executableTarget(
+            name: "lunar",
+            dependencies: ["Host", "Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "lunar-bench",
             dependencies: ["Sandbox", "Host", "CSandbox"],

@@ -10,6 +10,7 @@
  * a script: every metatable involved has a locked __metatable field.
  */
 #include "sandbox_internal.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* Library functions copied from the stock libraries as they are. */
@@ -341,3 +342,130 @@ int32_t lsb_register_module(lsb_sandbox *sandbox, const char *name,
 }
 
 int lsb_message_handler(lua_State *L) { return message_handler(L); }
+
+/* ---- data fields of host modules ----------------------------------------- */
+
+typedef struct {
+    const char *module;
+    const char *field;
+    const lsb_value *values;
+    int32_t value_count;
+    const uint8_t *arena;
+    int read_only;
+} field_request;
+
+/* Pushes the real (hidden) table behind module `name`, or raises. */
+static void push_module_table(lua_State *L, const char *name) {
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_base);
+    lua_pushstring(L, name);
+    if (lua_rawget(L, -2) != LUA_TTABLE || !lua_getmetatable(L, -1))
+        luaL_error(L, "no host module named '%s'", name);
+    lua_pushliteral(L, "__index");
+    lua_rawget(L, -2);
+    lua_replace(L, -4);
+    lua_pop(L, 2);
+}
+
+/* Replaces every table in the value at the top (recursively) by a read-only proxy. */
+static void make_read_only(lua_State *L, const char *name, int depth) {
+    if (lua_type(L, -1) != LUA_TTABLE || depth > 32) return;
+    luaL_checkstack(L, 4, "read-only proxy");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            /* Assigning to an existing key does not disturb lua_next. */
+            make_read_only(L, name, depth + 1);       /* t, key, proxy */
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);                        /* t, key, key, proxy */
+            lua_rawset(L, -4);                        /* t, key */
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    make_proxy(L, name);
+}
+
+static int set_module_field(lua_State *L) {
+    const field_request *request = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    push_module_table(L, request->module);                     /* 1 */
+    int32_t index = 0;
+    lsb_push_tape_value(L, request->values, request->value_count, &index, (const char *)request->arena, 0);
+    if (request->read_only) make_read_only(L, request->field, 0);
+    lua_setfield(L, 1, request->field);
+    return 0;
+}
+
+int32_t lsb_set_module_field(lsb_sandbox *sandbox, const char *module, const char *field,
+                             const lsb_value *values, int32_t value_count, const uint8_t *arena,
+                             int read_only) {
+    if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (sandbox->active) return LSB_ERR_BUSY;
+    field_request request = {module, field, values, value_count, arena, read_only};
+    lua_State *L = sandbox->L;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, set_module_field);
+    lua_pushlightuserdata(L, &request);
+    int status = lua_pcall(L, 1, 0, 0);
+    int result = LSB_OK;
+    if (status == LUA_ERRMEM) {
+        sandbox->fault = LSB_ERR_MEMORY;
+        result = LSB_ERR_MEMORY;
+    } else if (status != LUA_OK) {
+        result = LSB_ERR_RUNTIME;
+    }
+    lua_settop(L, 0);
+    return result;
+}
+
+static int read_module_field(lua_State *L) {
+    const field_request *request = lua_touserdata(L, 1);
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    lua_settop(L, 0);
+    push_module_table(L, request->module);
+    lua_getfield(L, 1, request->field);
+    lua_remove(L, 1);
+    sandbox->converting = 1;
+    lsb_tape_reset(&sandbox->results);
+    lsb_tape_from_stack(L, &sandbox->results, 1, 1, 0);
+    sandbox->converting = 0;
+    return 1;
+}
+
+int32_t lsb_read_module_field(lsb_sandbox *sandbox, const char *module, const char *field) {
+    if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (sandbox->active) return LSB_ERR_BUSY;
+    field_request request = {module, field, NULL, 0, NULL, 0};
+    lua_State *L = sandbox->L;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, read_module_field);
+    lua_pushlightuserdata(L, &request);
+    int status = lua_pcall(L, 1, 1, 0);
+    if (status == LUA_OK) {
+        sandbox->results_on_stack = 1;  /* the tape points into the value */
+        return LSB_OK;
+    }
+    sandbox->converting = 0;
+    lsb_tape_reset(&sandbox->results);
+    if (status == LUA_ERRMEM) {
+        sandbox->fault = LSB_ERR_MEMORY;
+        lua_settop(L, 0);
+        return LSB_ERR_MEMORY;
+    }
+    size_t length = 0;
+    const char *message = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &length) : "conversion failed";
+    if (length == 0) length = strlen(message);
+    sandbox->error_message_length = length;
+    char *copy = realloc(sandbox->error_text, length + 1);
+    if (copy != NULL) {
+        memcpy(copy, message, length);
+        copy[length] = '\0';
+        sandbox->error_text = copy;
+        sandbox->error_length = length;
+    }
+    lua_settop(L, 0);
+    return LSB_ERR_CONVERT;
+}

@@ -93,6 +93,37 @@ public final class Sandbox {
         modules.append(module)
     }
 
+    /// Sets a data field of an installed host module, e.g. `ctx.params`. A
+    /// read-only table cannot be changed by the script at all; otherwise the
+    /// script may change the table's contents (as with `ctx.state`) but
+    /// never replace the field.
+    public func setModuleField(module: String, field: String, value: LuaValue, readOnly: Bool) throws(SandboxError) {
+        var tape = ArgumentTape()
+        try tape.append(arguments: [value])
+        let status = tape.values.withUnsafeBufferPointer { values in
+            tape.arena.withUnsafeBufferPointer { arena in
+                lsb_set_module_field(handle, module, field, values.baseAddress, Int32(values.count),
+                                     arena.baseAddress, readOnly ? 1 : 0)
+            }
+        }
+        if status == Int32(LSB_ERR_RUNTIME.rawValue) {
+            throw .conversion("cannot set \(module).\(field): no such host module")
+        }
+        try check(status)
+    }
+
+    /// Reads a data field of a host module back, e.g. the `ctx.state` table a
+    /// strategy keeps between restarts.
+    public func moduleField(module: String, field: String) throws(SandboxError) -> LuaValue {
+        try check(lsb_read_module_field(handle, module, field))
+        defer { lsb_finish_call(handle) }
+        var count: Int32 = 0
+        let reader = TapeReader(values: lsb_results(handle, &count), count: Int(count))
+        guard count > 0 else { return .nil }
+        var index = 0
+        return try reader.decode(at: &index)
+    }
+
     fileprivate func dispatch(index: Int32, tape: TapeReader, argumentCount: Int32) -> Int32 {
         let function = hostFunctions[Int(index)]
         var call = HostCall(functionName: function.name, reader: tape, argumentCount: Int(argumentCount), sandbox: handle)

@@ -133,4 +133,26 @@ import Testing
         #expect(sandbox.memoryUsed > idle + 800_000)
         #expect(sandbox.memoryPeak >= sandbox.memoryUsed)
     }
+
+    @Test func moduleDataFieldsAreReadOnlyOrPersistable() throws {
+        var module = HostModule(name: "ctx")
+        module.add("noop") { _ throws(HostCallError) in }
+        let sandbox = try Sandbox(modules: [module])
+        try sandbox.setModuleField(module: "ctx", field: "params", value: .table(["fast": 10, "nested": .table(["x": 1])]), readOnly: true)
+        try sandbox.setModuleField(module: "ctx", field: "state", value: .table(["count": 1]), readOnly: false)
+        try sandbox.load("""
+        function read() return ctx.params.fast, ctx.params.nested.x end
+        function bump() ctx.state.count = ctx.state.count + 1; ctx.state.last = "x" end
+        function tamper() ctx.params.fast = 1 end
+        function tamper_nested() ctx.params.nested.x = 2 end
+        function replace() ctx.state = {} end
+        """)
+        #expect(try sandbox.call("read") == [10, 1])
+        try sandbox.call("bump")
+        #expect(try sandbox.moduleField(module: "ctx", field: "state") == .table(["count": 2, "last": "x"]))
+        for name in ["tamper", "tamper_nested", "replace"] {
+            #expect(throws: SandboxError.self, "\(name) must fail") { try sandbox.call(name) }
+        }
+        #expect(try sandbox.call("read") == [10, 1])
+    }
 }

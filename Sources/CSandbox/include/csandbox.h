@@ -115,6 +115,19 @@ int32_t lsb_register_module(lsb_sandbox *sandbox, const char *name,
                             const char *const *function_names,
                             const int32_t *function_indices, int32_t count);
 
+/* Sets data field `field` of host module `module` to the first value of the
+   tape (strings as arena offsets). With read_only, tables become read-only
+   proxies (recursively); otherwise the script may change their contents,
+   though never replace the field itself. */
+int32_t lsb_set_module_field(lsb_sandbox *sandbox, const char *module, const char *field,
+                             const lsb_value *values, int32_t value_count, const uint8_t *arena,
+                             int read_only);
+
+/* Converts module field `module.field` into the results tape (read it with
+   lsb_results, release with lsb_finish_call). LSB_ERR_CONVERT with the
+   message in lsb_error_message when it cannot be converted. */
+int32_t lsb_read_module_field(lsb_sandbox *sandbox, const char *module, const char *field);
+
 /* ---- loading ------------------------------------------------------------ */
 
 /* Compiles `source` (text only) and runs its main chunk under the quotas.

@@ -20,20 +20,21 @@ public enum BarFileError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Reads OHLCV bars from CSV: a header naming `time,open,high,low,close,volume`
-/// (any order, extra columns ignored), times as epoch seconds or ISO-8601.
-/// A malformed line fails the whole file, so nothing runs on partial data.
+/// (any order, extra columns ignored), times as epoch seconds or ISO-8601,
+/// prices and volumes as decimal text parsed exactly onto the instrument's
+/// grid. A malformed line fails the whole file, so nothing runs on partial data.
 public enum BarCSV {
-    public static func load(path: String) throws(BarFileError) -> [Bar] {
+    public static func load(path: String, instrument: Instrument) throws(BarFileError) -> [Bar] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
         }
-        return try parse(text)
+        return try parse(text, instrument: instrument)
     }
 
-    public static func parse(_ text: String) throws(BarFileError) -> [Bar] {
+    public static func parse(_ text: String, instrument: Instrument) throws(BarFileError) -> [Bar] {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).makeIterator()
         guard let header = lines.next() else { throw .missingHeader }
         let columns = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -54,15 +55,19 @@ public enum BarCSV {
                 throw .malformedLine(line: lineNumber, reason: "expected \(columns.count) fields, found \(fields.count)")
             }
             let time = try parseTime(fields[positions[0]], line: lineNumber)
-            var prices: [Double] = []
+            var values: [Int64] = []
             for (offset, position) in positions.dropFirst().enumerated() {
                 let field = fields[position].trimmingCharacters(in: .whitespaces)
-                guard let value = Double(field), value.isFinite, value >= 0 else {
-                    throw .malformedLine(line: lineNumber, reason: "\(names[offset + 1]) '\(field)' is not a non-negative number")
+                let decimals = offset == 4 ? instrument.quantityDecimals : instrument.priceDecimals
+                guard let value = FixedPoint.parse(field, decimals: decimals), value >= 0 else {
+                    throw .malformedLine(
+                        line: lineNumber,
+                        reason: "\(names[offset + 1]) '\(field)' is not a non-negative decimal with at most \(decimals) decimals")
                 }
-                prices.append(value)
+                values.append(value)
             }
-            let bar = Bar(time: time, open: prices[0], high: prices[1], low: prices[2], close: prices[3], volume: prices[4])
+            let bar = Bar(time: time, open: Price(ticks: values[0]), high: Price(ticks: values[1]), low: Price(ticks: values[2]),
+                          close: Price(ticks: values[3]), volume: Quantity(lots: values[4]))
             guard bar.high >= max(bar.open, bar.close, bar.low), bar.low <= min(bar.open, bar.close) else {
                 throw .malformedLine(line: lineNumber, reason: "high/low do not bound open and close")
             }

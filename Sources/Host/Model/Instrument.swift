@@ -1,0 +1,66 @@
+/// A tradable symbol and the units its prices and quantities are counted in.
+public struct Instrument: Sendable, Hashable, Codable {
+    public var symbol: String
+    /// Digits after the point in a price: 2 means a tick of 0.01.
+    public var priceDecimals: Int
+    /// Digits after the point in a quantity: 0 for whole units (shares),
+    /// 8 for fractional crypto.
+    public var quantityDecimals: Int
+    /// The smallest order quantity.
+    public var minimumQuantity: Quantity
+
+    public init(symbol: String, priceDecimals: Int = 2, quantityDecimals: Int = 8, minimumQuantity: Quantity? = nil) {
+        precondition((0...8).contains(priceDecimals) && (0...8).contains(quantityDecimals),
+                     "price and quantity decimals must be 0...8")
+        self.symbol = symbol
+        self.priceDecimals = priceDecimals
+        self.quantityDecimals = quantityDecimals
+        self.minimumQuantity = minimumQuantity ?? Quantity(lots: 1)
+    }
+
+    // MARK: - Conversions
+
+    /// The price nearest to `value` on the tick grid (half to even).
+    @inline(__always)
+    public func price(_ value: Double) -> Price {
+        Price(ticks: Int64((value * Double(FixedPoint.power(priceDecimals))).rounded(.toNearestOrEven)))
+    }
+
+    /// The largest quantity on the lot grid not above `value` in magnitude:
+    /// an order never grows by rounding.
+    @inline(__always)
+    public func quantity(_ value: Double) -> Quantity {
+        Quantity(lots: Int64((value * Double(FixedPoint.power(quantityDecimals))).rounded(.towardZero)))
+    }
+
+    @inline(__always)
+    public func double(_ price: Price) -> Double { Double(price.ticks) / Double(FixedPoint.power(priceDecimals)) }
+
+    @inline(__always)
+    public func double(_ quantity: Quantity) -> Double {
+        Double(quantity.lots) / Double(FixedPoint.power(quantityDecimals))
+    }
+
+    /// price × quantity in Money, exact when priceDecimals + quantityDecimals
+    /// ≤ 8, otherwise rounded half to even at 10^-8 (the one rounding in a fill).
+    @inline(__always)
+    public func notional(_ price: Price, _ quantity: Quantity) -> Money {
+        let raw = Int128(price.ticks) * Int128(quantity.lots)
+        let scaled = FixedPoint.rescale(raw, from: priceDecimals + quantityDecimals, to: Money.decimals)
+        return Money(units: Int64(clamping: scaled))
+    }
+
+    /// The quantity `money` buys at `price`, rounded down to the lot grid.
+    public func quantity(affordableWith money: Money, at price: Price) -> Quantity {
+        guard price.ticks > 0, money.units > 0 else { return .zero }
+        // lots = units·10^(pd+qd) / (10^8·ticks), rounded down
+        let numerator = Int128(money.units) * Int128(FixedPoint.power(priceDecimals + quantityDecimals))
+        let denominator = Int128(FixedPoint.power(Money.decimals)) * Int128(price.ticks)
+        return Quantity(lots: Int64(clamping: numerator / denominator))
+    }
+
+    /// Exact conversion of decimal text to a price; nil if off the tick grid.
+    public func price(decimalText: String) -> Price? {
+        FixedPoint.parse(decimalText, decimals: priceDecimals).map(Price.init(ticks:))
+    }
+}

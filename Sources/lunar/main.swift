@@ -1,5 +1,0 @@
-import Foundation
-import Host
-import Sandbox
-
-print("lunar")
