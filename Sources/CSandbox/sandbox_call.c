@@ -262,8 +262,12 @@ static void push_reused_map(lua_State *L, const call_job *job, int32_t *index, i
         lua_rawseti(L, -3, position);
     }
     lua_remove(L, -2);
-    const lsb_value *map = &job->args[(*index)++];
-    for (int32_t i = 0; i < map->count; i++) {
+    const lsb_value *table = &job->args[(*index)++];
+    if (table->kind == LSB_RECORD) {
+        lsb_fill_record(L, table, job->args, job->value_count, index, (const char *)job->arena, 0);
+        return;
+    }
+    for (int32_t i = 0; i < table->count; i++) {
         lsb_push_tape_value(L, job->args, job->value_count, index, (const char *)job->arena, 1);
         lsb_push_tape_value(L, job->args, job->value_count, index, (const char *)job->arena, 1);
         lua_rawset(L, -3);
@@ -277,7 +281,8 @@ static int protected_invoke(lua_State *L) {
     luaL_checkstack(L, job->argc + 4, "too many arguments");
     int32_t index = 0;
     for (int32_t i = 0; i < job->argc; i++) {
-        if (job->reuse_tables && index < job->value_count && job->args[index].kind == LSB_MAP)
+        if (job->reuse_tables && index < job->value_count &&
+            (job->args[index].kind == LSB_MAP || job->args[index].kind == LSB_RECORD))
             push_reused_map(L, job, &index, i + 1);
         else
             lsb_push_tape_value(L, job->args, job->value_count, &index, (const char *)job->arena, 0);
@@ -295,9 +300,11 @@ static int protected_convert(lua_State *L) {
     return lua_gettop(L);
 }
 
+/* Arguments pushable without any allocation: numbers, booleans, nil, and
+   registry references (lua_rawgeti). */
 static int only_scalars(const lsb_value *args, int32_t argc) {
     for (int32_t i = 0; i < argc; i++)
-        if (args[i].kind > LSB_NUMBER) return 0;
+        if (args[i].kind > LSB_NUMBER && args[i].kind != LSB_REFERENCE) return 0;
     return 1;
 }
 
@@ -306,6 +313,7 @@ static void push_scalar(lua_State *L, const lsb_value *value) {
     case LSB_BOOLEAN: lua_pushboolean(L, (int)value->integer); break;
     case LSB_INTEGER: lua_pushinteger(L, (lua_Integer)value->integer); break;
     case LSB_NUMBER: lua_pushnumber(L, value->number); break;
+    case LSB_REFERENCE: lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)value->integer); break;
     default: lua_pushnil(L); break;
     }
 }
@@ -531,4 +539,71 @@ void lsb_out_error(lsb_sandbox *sandbox, const char *message, size_t length) {
     lsb_tape_reset(&sandbox->output);
     output_bytes(sandbox, message, length);
     sandbox->output_error = 1;
+}
+
+/* ---- references and record layouts --------------------------------------- */
+
+typedef struct {
+    const char *name;
+    const char *const *keys;
+    int32_t count;
+    int32_t reference;
+} pin_job;
+
+static int protected_reference_global(lua_State *L) {
+    pin_job *job = lua_touserdata(L, 1);
+    lsb_sandbox *sandbox = lsb_from_state(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_env);
+    lua_pushstring(L, job->name);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_base);
+        lua_pushstring(L, job->name);
+        lua_rawget(L, -2);
+    }
+    job->reference = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+static int protected_record_layout(lua_State *L) {
+    pin_job *job = lua_touserdata(L, 1);
+    lua_createtable(L, job->count, 0);
+    for (int32_t i = 0; i < job->count; i++) {
+        lua_pushstring(L, job->keys[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    job->reference = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+static int32_t run_pin(lsb_sandbox *sandbox, lua_CFunction function, pin_job *job) {
+    if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (sandbox->active) return LSB_ERR_BUSY;
+    lua_State *L = sandbox->L;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, function);
+    lua_pushlightuserdata(L, job);
+    int status = lua_pcall(L, 1, 0, 0);
+    lua_settop(L, 0);
+    if (status == LUA_ERRMEM) {
+        sandbox->fault = LSB_ERR_MEMORY;
+        return LSB_ERR_MEMORY;
+    }
+    return status == LUA_OK ? LSB_OK : LSB_ERR_RUNTIME;
+}
+
+int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *reference) {
+    pin_job job = {name, NULL, 0, LUA_NOREF};
+    int32_t status = run_pin(sandbox, protected_reference_global, &job);
+    *reference = job.reference;
+    return status;
+}
+
+int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, int32_t count,
+                               int32_t *reference) {
+    pin_job job = {NULL, keys, count, LUA_NOREF};
+    int32_t status = run_pin(sandbox, protected_record_layout, &job);
+    *reference = job.reference;
+    return status;
 }

@@ -97,7 +97,7 @@ static void set_function(lua_State *L, int table, const char *name, lua_CFunctio
 
 static int unknown_global(lua_State *L) {
     if (lua_type(L, 2) == LUA_TSTRING)
-        return luaL_error(L, "unknown global '%s'", lua_tostring(L, 2));
+        return luaL_error(L, "unknown global '%s' (globals must be assigned a non-nil value before they are read; use a local for optional values)", lua_tostring(L, 2));
     return luaL_error(L, "unknown global (a %s key)", luaL_typename(L, 2));
 }
 
@@ -424,8 +424,15 @@ static int read_module_field(lua_State *L) {
     const field_request *request = lua_touserdata(L, 1);
     lsb_sandbox *sandbox = lsb_from_state(L);
     lua_settop(L, 0);
-    push_module_table(L, request->module);
-    lua_getfield(L, 1, request->field);
+    if (request->module != NULL) {
+        push_module_table(L, request->module);
+        lua_getfield(L, 1, request->field);
+    } else {
+        /* A script global: raw read, so an absent one is nil, not an error. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_env);
+        lua_pushstring(L, request->field);
+        lua_rawget(L, 1);
+    }
     lua_remove(L, 1);
     sandbox->converting = 1;
     lsb_tape_reset(&sandbox->results);

@@ -226,6 +226,10 @@ void lsb_tape_free(lsb_tape *tape);
    Raises a Lua error naming what could not be converted. */
 void lsb_tape_from_stack(lua_State *L, lsb_tape *tape, int first, int count,
                          int reject_non_finite);
+/* Sets the fields of a record (the tape entry `record`, whose values follow
+   at *index) into the table at the top of the stack. */
+void lsb_fill_record(lua_State *L, const lsb_value *record, const lsb_value *values, int32_t count,
+                     int32_t *index, const char *arena, int depth);
 /* Pushes the pre-order tape value at *index (with its subtree) and advances *index. */
 void lsb_push_tape_value(lua_State *L, const lsb_value *values, int32_t count,
                          int32_t *index, const char *arena, int depth);

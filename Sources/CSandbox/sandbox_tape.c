@@ -192,7 +192,27 @@ void lsb_push_tape_value(lua_State *L, const lsb_value *values, int32_t count,
             lua_rawset(L, -3);
         }
         break;
+    case LSB_REFERENCE:
+        lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)value->integer);
+        break;
+    case LSB_RECORD:
+        lua_createtable(L, 0, value->count);
+        lsb_fill_record(L, value, values, count, index, arena, depth);
+        break;
     default:
         luaL_error(L, "malformed value tape");
     }
+}
+
+void lsb_fill_record(lua_State *L, const lsb_value *record, const lsb_value *values, int32_t count,
+                     int32_t *index, const char *arena, int depth) {
+    /* keys: the layout's array of interned strings; table at -1 */
+    luaL_checkstack(L, 4, "record");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)record->integer);
+    for (int32_t i = 1; i <= record->count; i++) {
+        lua_rawgeti(L, -1, i);
+        lsb_push_tape_value(L, values, count, index, arena, depth + 1);
+        lua_rawset(L, -4);
+    }
+    lua_pop(L, 1);
 }

@@ -116,6 +116,16 @@ public final class Sandbox {
     /// strategy keeps between restarts.
     public func moduleField(module: String, field: String) throws(SandboxError) -> LuaValue {
         try check(lsb_read_module_field(handle, module, field))
+        return try takeSingleResult()
+    }
+
+    /// Reads a global the script defined (nil when absent), converted to a value.
+    public func global(named name: String) throws(SandboxError) -> LuaValue {
+        try check(lsb_read_module_field(handle, nil, name))
+        return try takeSingleResult()
+    }
+
+    private func takeSingleResult() throws(SandboxError) -> LuaValue {
         defer { lsb_finish_call(handle) }
         var count: Int32 = 0
         let reader = TapeReader(values: lsb_results(handle, &count), count: Int(count))
@@ -263,20 +273,58 @@ public final class Sandbox {
         try perform(function, arguments, flags: reuse | Int32(LSB_CALL_DISCARD_RESULTS))
     }
 
+    /// Calls with prepared arguments (references, records) for effects only:
+    /// the event path.
+    public func callIgnoringResults(
+        _ function: LuaFunction,
+        _ arguments: borrowing CallArguments,
+        reusingTables: Bool = false
+    ) throws(SandboxError) {
+        let reuse = reusingTables ? Int32(LSB_CALL_REUSE_TABLES) : 0
+        try perform(function, tape: arguments.tape, flags: reuse | Int32(LSB_CALL_DISCARD_RESULTS))
+    }
+
+    /// Pins a global (for example a host module) for passing as an argument.
+    public func reference(global name: String) throws(SandboxError) -> LuaReference {
+        var reference: Int32 = 0
+        try check(lsb_reference_global(handle, name, &reference))
+        return LuaReference(reference: reference, generation: lsb_generation(handle))
+    }
+
+    /// Interns the keys of an event table once, for `CallArguments.appendRecord`.
+    public func recordLayout(keys: [String]) throws(SandboxError) -> RecordLayout {
+        let copies = keys.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var reference: Int32 = 0
+        let status = copies.map { UnsafePointer($0) }.withUnsafeBufferPointer {
+            lsb_make_record_layout(handle, $0.baseAddress, Int32(keys.count), &reference)
+        }
+        try check(status)
+        return RecordLayout(keys: keys, reference: reference, generation: lsb_generation(handle))
+    }
+
     private func perform(_ function: LuaFunction, _ arguments: [LuaValue], flags: Int32) throws(SandboxError) {
-        // A faulted sandbox is refused by the C side, which keeps the fault.
-        guard function.generation == lsb_generation(handle) else { throw .functionNotFound(function.name) }
-        let status: Int32
         if arguments.isEmpty {
-            status = lsb_call(handle, function.reference, nil, 0, 0, nil, flags)
-        } else {
-            argumentTape.reset()
-            try argumentTape.append(arguments: arguments)
-            status = argumentTape.values.withUnsafeBufferPointer { values in
-                argumentTape.arena.withUnsafeBufferPointer { arena in
-                    lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
-                             argumentTape.topLevelCount, arena.baseAddress, flags)
-                }
+            guard function.generation == lsb_generation(handle) else { throw .functionNotFound(function.name) }
+            // A faulted sandbox is refused by the C side, which keeps the fault.
+            try check(lsb_call(handle, function.reference, nil, 0, 0, nil, flags))
+            return
+        }
+        argumentTape.reset()
+        try argumentTape.append(arguments: arguments)
+        try perform(function, tape: argumentTape, flags: flags)
+    }
+
+    private func perform(_ function: LuaFunction, tape: borrowing ArgumentTape, flags: Int32) throws(SandboxError) {
+        let generation = lsb_generation(handle)
+        guard function.generation == generation else { throw .functionNotFound(function.name) }
+        if let pinned = tape.pinnedGeneration, pinned != generation {
+            throw .conversion("arguments hold references from another sandbox or from before reset()")
+        }
+        let status = tape.values.withUnsafeBufferPointer { values in
+            tape.arena.withUnsafeBufferPointer { arena in
+                lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
+                         tape.topLevelCount, arena.baseAddress, flags)
             }
         }
         try check(status)

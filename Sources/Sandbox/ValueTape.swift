@@ -7,16 +7,77 @@ struct ArgumentTape {
     private(set) var values: [lsb_value] = []
     private(set) var arena: [UInt8] = []
     private(set) var topLevelCount: Int32 = 0
+    /// The sandbox generation the tape's references and records belong to
+    /// (nil: none used). A stale one is refused before reaching C.
+    private(set) var pinnedGeneration: UInt64?
 
     mutating func reset() {
         values.removeAll(keepingCapacity: true)
         arena.removeAll(keepingCapacity: true)
         topLevelCount = 0
+        pinnedGeneration = nil
+    }
+
+    mutating func pin(_ generation: UInt64) {
+        if let pinned = pinnedGeneration, pinned != generation {
+            pinnedGeneration = .max  // mixed sandboxes: never valid
+        } else {
+            pinnedGeneration = generation
+        }
     }
 
     mutating func append(arguments: [LuaValue]) throws(SandboxError) {
-        for argument in arguments { try append(argument, depth: 0) }
-        topLevelCount = Int32(arguments.count)
+        for argument in arguments { try appendTopLevel(argument) }
+    }
+
+    mutating func appendTopLevel(_ value: LuaValue) throws(SandboxError) {
+        try append(value, depth: 0)
+        topLevelCount += 1
+    }
+
+    mutating func appendReference(_ reference: Int32) {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_REFERENCE.rawValue)
+        entry.integer = Int64(reference)
+        values.append(entry)
+        topLevelCount += 1
+    }
+
+    /// Appends a record header; its `count` values follow through `appendScalar`.
+    mutating func appendRecordHeader(layout: Int32, count: Int) {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_RECORD.rawValue)
+        entry.integer = Int64(layout)
+        entry.count = Int32(count)
+        values.append(entry)
+        topLevelCount += 1
+    }
+
+    mutating func appendInteger(_ value: Int64) {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_INTEGER.rawValue)
+        entry.integer = value
+        values.append(entry)
+    }
+
+    mutating func appendNumber(_ value: Double) {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_NUMBER.rawValue)
+        entry.number = value.isFinite ? value : 0
+        values.append(entry)
+    }
+
+    mutating func appendStringValue(_ text: String) {
+        var entry = lsb_value()
+        appendString(text, into: &entry)
+        values.append(entry)
+    }
+
+    mutating func appendBoolean(_ flag: Bool) {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_BOOLEAN.rawValue)
+        entry.integer = flag ? 1 : 0
+        values.append(entry)
     }
 
     private mutating func append(_ value: LuaValue, depth: Int) throws(SandboxError) {

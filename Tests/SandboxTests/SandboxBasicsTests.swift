@@ -156,3 +156,38 @@ import Testing
         #expect(try sandbox.call("read") == [10, 1])
     }
 }
+
+@Suite struct SandboxEventPathTests {
+    @Test func recordsAndReferencesReachTheCallback() throws {
+        var module = HostModule(name: "ctx")
+        module.add("tag") { call throws(HostCallError) in call.result("ctx") }
+        let sandbox = try Sandbox(modules: [module])
+        try sandbox.load("""
+        seen = {}
+        local last_table = nil
+        function on_bar(ctx, bar)
+          seen[#seen + 1] = ctx.tag() .. ":" .. bar.symbol .. ":" .. bar.time .. ":" .. bar.close
+          same = (last_table == bar)
+          last_table = bar
+        end
+        function report() return seen, same end
+        """)
+        let ctxReference = try sandbox.reference(global: "ctx")
+        let layout = try sandbox.recordLayout(keys: ["symbol", "time", "close"])
+        let onBar = try sandbox.function(named: "on_bar")
+        var arguments = CallArguments()
+        for (time, close) in [(1, 10.5), (2, 11.0)] {
+            arguments.removeAll()
+            arguments.append(ctxReference)
+            arguments.appendRecord(layout) { writer in
+                writer.string("BTC")
+                writer.integer(Int64(time))
+                writer.number(close)
+            }
+            try sandbox.callIgnoringResults(onBar, arguments, reusingTables: true)
+        }
+        #expect(try sandbox.call("report") == [["ctx:BTC:1:10.5", "ctx:BTC:2:11.0"], true])
+        try sandbox.reset()
+        #expect(throws: SandboxError.self) { try sandbox.callIgnoringResults(onBar, arguments) }
+    }
+}

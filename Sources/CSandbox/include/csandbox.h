@@ -24,7 +24,10 @@ typedef enum {
     LSB_NUMBER = 3,
     LSB_STRING = 4,
     LSB_ARRAY = 5, /* followed by count values */
-    LSB_MAP = 6    /* followed by count (string key, value) pairs */
+    LSB_MAP = 6,   /* followed by count (string key, value) pairs */
+    LSB_REFERENCE = 7, /* Swift to C only: the value held by registry reference `integer` */
+    LSB_RECORD = 8     /* Swift to C only: a table with the keys of record layout
+                          `integer` (a registry reference), followed by `count` values */
 } lsb_kind;
 
 /* One value of a tape. A tape lists values in pre-order: a table entry is
@@ -123,10 +126,19 @@ int32_t lsb_set_module_field(lsb_sandbox *sandbox, const char *module, const cha
                              const lsb_value *values, int32_t value_count, const uint8_t *arena,
                              int read_only);
 
-/* Converts module field `module.field` into the results tape (read it with
-   lsb_results, release with lsb_finish_call). LSB_ERR_CONVERT with the
-   message in lsb_error_message when it cannot be converted. */
+/* Converts module field `module.field` (module NULL: the script's global
+   `field`) into the results tape (read it with lsb_results, release with
+   lsb_finish_call). LSB_ERR_CONVERT with the message in lsb_error_message
+   when it cannot be converted. */
 int32_t lsb_read_module_field(lsb_sandbox *sandbox, const char *module, const char *field);
+
+/* Pins the value of global `name` (any type, e.g. a host module) in the
+   registry so calls can pass it cheaply as an LSB_REFERENCE argument. */
+int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *reference);
+
+/* Stores the keys of a record layout (interned once) for LSB_RECORD arguments. */
+int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, int32_t count,
+                               int32_t *reference);
 
 /* ---- loading ------------------------------------------------------------ */
 

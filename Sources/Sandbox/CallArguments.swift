@@ -1,0 +1,66 @@
+import CSandbox
+
+/// A value pinned in one sandbox (a host module, for instance) that calls
+/// can pass without looking it up or converting it again.
+public struct LuaReference: Sendable, Hashable {
+    let reference: Int32
+    let generation: UInt64
+}
+
+/// The keys of a table the host passes on every call (an event), interned in
+/// the sandbox once so passing one costs no string hashing and no key copies.
+public struct RecordLayout: Sendable, Hashable {
+    public let keys: [String]
+    let reference: Int32
+    let generation: UInt64
+}
+
+/// Arguments for a call, built by the caller and reusable between calls to
+/// avoid allocating on the event path.
+public struct CallArguments {
+    var tape = ArgumentTape()
+
+    public init() {}
+
+    /// Builds arguments from plain values.
+    public init(_ values: [LuaValue]) throws(SandboxError) {
+        try tape.append(arguments: values)
+    }
+
+    public mutating func removeAll() {
+        tape.reset()
+    }
+
+    public mutating func append(_ value: LuaValue) throws(SandboxError) {
+        try tape.appendTopLevel(value)
+    }
+
+    public mutating func append(_ reference: LuaReference) {
+        tape.pin(reference.generation)
+        tape.appendReference(reference.reference)
+    }
+
+    /// Appends a table with the layout's keys; `write` must write exactly one
+    /// value per key, in the layout's order.
+    public mutating func appendRecord(_ layout: RecordLayout, _ write: (inout RecordWriter) -> Void) {
+        tape.pin(layout.generation)
+        tape.appendRecordHeader(layout: layout.reference, count: layout.keys.count)
+        var writer = RecordWriter(tape: tape)
+        tape = ArgumentTape()
+        write(&writer)
+        precondition(writer.written == layout.keys.count, "a record must have exactly one value per key")
+        tape = writer.tape
+    }
+}
+
+/// Writes the values of one record, in its layout's key order.
+public struct RecordWriter {
+    var tape: ArgumentTape
+    var written = 0
+
+    public mutating func integer(_ value: Int64) { tape.appendInteger(value); written += 1 }
+    /// Non-finite numbers are written as 0: events never carry them.
+    public mutating func number(_ value: Double) { tape.appendNumber(value); written += 1 }
+    public mutating func string(_ value: String) { tape.appendStringValue(value); written += 1 }
+    public mutating func boolean(_ value: Bool) { tape.appendBoolean(value); written += 1 }
+}
