@@ -63,4 +63,14 @@ public struct RecordWriter {
     public mutating func number(_ value: Double) { tape.appendNumber(value); written += 1 }
     public mutating func string(_ value: String) { tape.appendStringValue(value); written += 1 }
     public mutating func boolean(_ value: Bool) { tape.appendBoolean(value); written += 1 }
+    /// The field is nil in this record.
+    public mutating func absent() { tape.appendNil(); written += 1 }
+    /// A string, or nil when absent.
+    public mutating func string(_ value: String?) {
+        if let value { string(value) } else { absent() }
+    }
+    /// A number, or nil when absent.
+    public mutating func number(_ value: Double?) {
+        if let value { number(value) } else { absent() }
+    }
 }

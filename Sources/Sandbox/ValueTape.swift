@@ -73,6 +73,12 @@ struct ArgumentTape {
         values.append(entry)
     }
 
+    mutating func appendNil() {
+        var entry = lsb_value()
+        entry.kind = Int32(LSB_NIL.rawValue)
+        values.append(entry)
+    }
+
     mutating func appendBoolean(_ flag: Bool) {
         var entry = lsb_value()
         entry.kind = Int32(LSB_BOOLEAN.rawValue)

@@ -155,7 +155,7 @@ public struct Order: Sendable, Hashable, Codable {
 }
 
 /// A machine-readable reason attached to a rejected, canceled or expired order.
-public struct OrderReason: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct OrderReason: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// Stable code, e.g. `maxOrderNotional`, `killSwitch`, `insufficientCash`.
     public var code: String
     /// Human-readable explanation naming the value and the limit.

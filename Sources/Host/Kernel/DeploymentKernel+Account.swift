@@ -1,0 +1,233 @@
+import Sandbox
+
+/// Fills into the portfolio, updates to the strategy, and the account as the
+/// strategy sees it.
+extension DeploymentKernel {
+    /// Applies the fills among exchange events to the portfolio at once (so
+    /// the account is current in every callback) and queues all of them for
+    /// delivery.
+    func absorb(_ events: [ExchangeEvent]) {
+        for event in events {
+            if let fill = event.fill {
+                _ = portfolio.apply(fill)
+                fillCount += 1
+            }
+        }
+        deliveries.append(contentsOf: events)
+    }
+
+    /// Delivers queued updates in order: `on_order` for each status change,
+    /// then `on_fill` for a fill. Orders placed by these callbacks queue more
+    /// updates, delivered in the same loop. Fills were applied to the
+    /// portfolio by `absorb` already (the exchange never fills on submission).
+    func deliverPending() {
+        var index = 0
+        while index < deliveries.count {
+            let event = deliveries[index]
+            index += 1
+            notify(.order(event.order))
+            if let fill = event.fill { notify(.fill(fill)) }
+            guard acceptsEvents else { continue }
+            if let onOrder = callbacks.onOrder { invoke(onOrder) { self.appendOrder(event.order, to: &$0) } }
+            if let fill = event.fill, let onFill = callbacks.onFill {
+                invoke(onFill) { self.appendFill(fill, to: &$0) }
+            }
+        }
+        deliveries.removeAll(keepingCapacity: true)
+    }
+
+    private func appendOrder(_ order: Order, to arguments: inout CallArguments) {
+        let instrument = instruments[order.symbol]
+        func price(_ value: Price?) -> Double? { value.flatMap { instrument?.double($0) } }
+        var limit: Price?
+        var trigger: Price?
+        switch order.type {
+        case .market: break
+        case .limit(let value): limit = value
+        case .stop(let value): trigger = value
+        case .stopLimit(let triggerValue, let limitValue):
+            trigger = triggerValue
+            limit = limitValue
+        }
+        let average: Double? = order.filledQuantity.lots > 0 && instrument != nil
+            ? order.filledNotional.doubleValue / instrument!.double(order.filledQuantity) : nil
+        arguments.append(eventArguments.context)
+        arguments.appendRecord(eventArguments.order) { record in
+            record.integer(order.id)
+            record.string(order.symbol)
+            record.string(order.side.rawValue)
+            record.string(order.type.name)
+            record.string(order.status.rawValue)
+            record.number(instrument.map { $0.double(order.quantity) } ?? 0)
+            record.number(instrument.map { $0.double(order.filledQuantity) } ?? 0)
+            record.number(price(limit))
+            record.number(price(trigger))
+            record.string(order.timeInForce.rawValue)
+            record.string(order.tag)
+            record.number(average)
+            record.string(order.reason?.code)
+            record.string(order.reason?.message)
+            record.string(order.reason?.limit)
+        }
+    }
+
+    private func appendFill(_ fill: Fill, to arguments: inout CallArguments) {
+        guard let instrument = instruments[fill.symbol] else { return }
+        arguments.append(eventArguments.context)
+        arguments.appendRecord(eventArguments.fill) { record in
+            record.integer(fill.orderID)
+            record.string(fill.symbol)
+            record.string(fill.side.rawValue)
+            record.number(instrument.double(fill.quantity))
+            record.number(instrument.double(fill.price))
+            record.number(fill.fee.doubleValue)
+            record.integer(fill.time)
+            record.string(fill.tag)
+        }
+    }
+
+    // MARK: - The account as Lua values
+
+    func positionValue(symbol: String) -> LuaValue {
+        guard let instrument = instruments[symbol] else { return .nil }
+        let position = portfolio.position(symbol)
+        let quantity = position?.quantity ?? .zero
+        let mark = portfolio.mark(of: symbol)
+        var fields: [String: LuaValue] = [
+            "symbol": .string(symbol),
+            "quantity": .number(instrument.double(quantity)),
+            "realized_pnl": .number(position?.realizedPnL.doubleValue ?? 0),
+        ]
+        if let position, quantity.lots != 0 {
+            if let average = position.averagePrice(instrument) { fields["average_price"] = .number(instrument.double(average)) }
+            if let mark {
+                fields["market_value"] = .number(instrument.notional(mark, quantity).doubleValue)
+                fields["unrealized_pnl"] = .number(position.unrealizedPnL(mark: mark, instrument: instrument).doubleValue)
+            }
+        } else {
+            fields["market_value"] = .number(0)
+            fields["unrealized_pnl"] = .number(0)
+        }
+        return .table(fields)
+    }
+
+    func positionsValue() -> LuaValue {
+        .array(portfolio.openPositions.map { positionValue(symbol: $0.symbol) })
+    }
+
+    func openOrdersValue(symbol: String?) -> LuaValue {
+        .array(exchange.openOrders(symbol: symbol).map { order in
+            let instrument = instruments[order.symbol]
+            var fields: [String: LuaValue] = [
+                "id": .integer(order.id), "symbol": .string(order.symbol), "side": .string(order.side.rawValue),
+                "type": .string(order.type.name), "status": .string(order.status.rawValue),
+                "quantity": .number(instrument.map { $0.double(order.quantity) } ?? 0),
+                "filled": .number(instrument.map { $0.double(order.filledQuantity) } ?? 0),
+                "tif": .string(order.timeInForce.rawValue),
+            ]
+            if let tag = order.tag { fields["tag"] = .string(tag) }
+            if let price = order.type.referencePrice, let instrument { fields["price"] = .number(instrument.double(price)) }
+            return .table(fields)
+        })
+    }
+
+    // MARK: - Subscriptions, timers, indicators
+
+    func subscribe(symbol: String, kinds: [SubscriptionKind]) throws(HostCallError) {
+        guard instruments[symbol] != nil else {
+            throw .failed("'\(symbol)' is not traded by this deployment (known: \(instruments.keys.sorted().joined(separator: ", ")))")
+        }
+        subscriptions[symbol, default: []].formUnion(kinds)
+        _ = indicators.addSymbol(symbol)
+    }
+
+    static let timerLimit = 100
+
+    func setTimer(name: String, seconds: Double, repeating: Bool) throws(HostCallError) {
+        guard seconds.isFinite, seconds >= 1, seconds <= 366 * 86_400 else {
+            throw .badArgument(position: 2, reason: "seconds must be between 1 and 31,622,400")
+        }
+        let interval = Int64(seconds.rounded(.up))
+        timers.removeAll { $0.name == name }
+        guard timers.count < Self.timerLimit else { throw .failed("at most \(Self.timerLimit) timers") }
+        timers.append(StrategyTimer(name: name, due: currentTimeValue + interval, interval: repeating ? interval : nil))
+    }
+
+    func cancelTimer(name: String) -> Bool {
+        let before = timers.count
+        timers.removeAll { $0.name == name }
+        return timers.count != before
+    }
+
+    /// Fires timers due at or before `time`, earliest first (ties by name). A
+    /// repeating timer fires once per event even if it missed several
+    /// periods (a gap in the data), then is rescheduled after `time`.
+    func fireTimers(upTo time: Int64) {
+        guard !timers.isEmpty else { return }
+        while acceptsEvents, let next = timers.indices.filter({ timers[$0].due <= time })
+            .min(by: { (timers[$0].due, timers[$0].name) < (timers[$1].due, timers[$1].name) }) {
+            let timer = timers[next]
+            if let interval = timer.interval {
+                var due = timer.due + interval
+                if due <= time { due = time + interval - (time - timer.due) % interval }
+                timers[next].due = due
+            } else {
+                timers.remove(at: next)
+            }
+            currentTimeValue = timer.due
+            sandbox.setClock(.manual(Double(timer.due)))
+            if let onTimer = callbacks.onTimer {
+                invoke(onTimer) { arguments in
+                    arguments.append(self.eventArguments.context)
+                    try? arguments.append(.string(timer.name))
+                }
+            }
+            deliverPending()
+        }
+    }
+
+    func indicator(_ name: String, symbol: String, parameters: [Double]) throws(HostCallError) -> [Double]? {
+        func period(_ index: Int, _ fallback: Int) throws(HostCallError) -> Int {
+            guard index < parameters.count else { return fallback }
+            let value = parameters[index]
+            guard value == value.rounded(), let integer = Int(exactly: value) else {
+                throw .badArgument(position: index + 1, reason: "period must be a whole number")
+            }
+            return integer
+        }
+        let request: IndicatorRequest
+        switch name {
+        case "sma": request = .sma(period: try period(0, 0))
+        case "ema": request = .ema(period: try period(0, 0))
+        case "rsi": request = .rsi(period: try period(0, 14))
+        case "macd": request = .macd(fast: try period(0, 12), slow: try period(1, 26), signal: try period(2, 9))
+        case "bollinger": request = .bollinger(period: try period(0, 20), k: parameters.count > 1 ? parameters[1] : 2)
+        case "atr": request = .atr(period: try period(0, 14))
+        case "highest": request = .highest(period: try period(0, 0))
+        case "lowest": request = .lowest(period: try period(0, 0))
+        case "stdev": request = .stdev(period: try period(0, 0))
+        case "roc": request = .roc(period: try period(0, 0))
+        default: throw .failed("unknown indicator '\(name)'")
+        }
+        guard indicators.id(for: symbol) != nil else {
+            throw .failed("no bars kept for '\(symbol)' (subscribe to it first)")
+        }
+        do {
+            switch try indicators.value(request, symbol: symbol) {
+            case nil: return nil
+            case .number(let value)?: return [value]
+            case .macd(let macd, let signal, let histogram)?: return [macd, signal, histogram]
+            case .bands(let upper, let middle, let lower)?: return [upper, middle, lower]
+            }
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+}
+
+/// A timer a strategy set.
+struct StrategyTimer: Sendable {
+    var name: String
+    var due: Int64
+    var interval: Int64?
+}

@@ -1,0 +1,336 @@
+import Sandbox
+
+/// Runs one strategy deployment: its sandbox, its paper account (exchange,
+/// portfolio), its risk gate, its indicators and timers. The flow for every
+/// event is event → exchange matching → fills into the portfolio → `on_order`
+/// / `on_fill` → the event's own callback → orders → risk → exchange.
+///
+/// Confinement: one kernel is used by one thread at a time (it owns a
+/// `Sandbox`); a host runs many kernels, each pinned to one worker. The
+/// backtest engine and the live host drive the same kernel.
+public final class DeploymentKernel {
+    public let id: String
+    public let ownerID: String
+    public let schema: StrategySchema
+    /// The validated parameter values the strategy runs with.
+    public let parameters: [String: LuaValue]
+    public internal(set) var status: DeploymentStatus = .ready
+    public internal(set) var portfolio: Portfolio
+    /// Receives every order change, fill, log line and status change (live
+    /// streaming, persistence). Nil in backtests that need none of it.
+    public var observer: ((DeploymentNotification) -> Void)?
+
+    let sandbox: Sandbox
+    var exchange: PaperExchange
+    var risk: RiskEngine
+    var indicators: IndicatorSet
+    let commission: CommissionModel
+    let instruments: [String: Instrument]
+    var subscriptions: [String: Set<SubscriptionKind>] = [:]
+    var timers: [StrategyTimer] = []
+    /// Exchange events waiting for delivery to the strategy, in order.
+    var deliveries: [ExchangeEvent] = []
+    var matchBuffer: [ExchangeEvent] = []
+    var nextOrderID: OrderID = 1
+    var currentTimeValue: Int64 = 0
+    var currentSymbolValue: String?
+    /// Orders that were rejected before reaching the exchange (bounded).
+    public internal(set) var rejectedOrders: [Order] = []
+    public internal(set) var logEntries: [DeploymentLogEntry] = []
+    public internal(set) var fillCount = 0
+    static let logLimit = 1_000
+
+    let callbacks: Callbacks
+    let eventArguments: EventArguments
+    var arguments = CallArguments()
+
+    /// Loads the script, validates its declaration and parameters, and
+    /// prepares the account. Nothing of the strategy runs yet but its main
+    /// chunk (declarations).
+    public init(configuration: DeploymentConfiguration, killSwitches: KillSwitchBoard = KillSwitchBoard()) throws(DeploymentError) {
+        id = configuration.id
+        ownerID = configuration.ownerID
+        instruments = Dictionary(configuration.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
+        commission = configuration.exchange.commission
+        exchange = PaperExchange(configuration: configuration.exchange, instruments: configuration.instruments)
+        portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
+        risk = RiskEngine(deploymentID: configuration.id, ownerID: configuration.ownerID,
+                          limits: configuration.risk, killSwitches: killSwitches)
+        indicators = IndicatorSet()
+        var logBuffer: [DeploymentLogEntry] = []
+        let bridge = RuntimeBridge()
+        do {
+            sandbox = try Sandbox(limits: configuration.sandboxLimits, modules: StrategyModules.make(runtime: bridge)) { line in
+                logBuffer.append(DeploymentLogEntry(time: 0, level: line.level == .print ? "info" : "warn", message: line.text))
+            }
+            try sandbox.load(configuration.source, chunkName: configuration.chunkName)
+        } catch {
+            throw .script(error)
+        }
+        do {
+            schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
+            parameters = try schema.resolve(configuration.parameters)
+        } catch let error as SchemaIssues {
+            throw .schema(error)
+        } catch let error as SandboxError {
+            throw .script(error)
+        } catch {
+            throw .schema(SchemaIssues(issues: [SchemaIssue(field: "strategy", message: "\(error)")]))
+        }
+        do {
+            try sandbox.setModuleField(module: "ctx", field: "params", value: .table(parameters), readOnly: true)
+            var state = configuration.restoredState ?? .table([:])
+            if state == .array([]) { state = .table([:]) }
+            try sandbox.setModuleField(module: "ctx", field: "state", value: state, readOnly: false)
+            callbacks = try Callbacks(sandbox)
+            eventArguments = try EventArguments(sandbox)
+        } catch {
+            throw .script(error)
+        }
+        let symbols = configuration.symbols ?? (schema.symbols.isEmpty ? configuration.instruments.map(\.symbol) : schema.symbols)
+        for symbol in symbols {
+            guard instruments[symbol] != nil else { throw .unknownSymbol(symbol) }
+            subscriptions[symbol] = [.bars]
+            _ = indicators.addSymbol(symbol)
+        }
+        bridge.kernel = self
+        sandbox.logHandler = { [unowned self] line in
+            self.appendLog(level: line.level == .print ? "info" : "warn", message: line.text)
+        }
+        for entry in logBuffer { appendLog(level: entry.level, message: entry.message) }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Calls `on_start` and begins accepting events. `time` is the clock
+    /// before the first event.
+    public func start(at time: Int64) {
+        guard status == .ready else { return }
+        currentTimeValue = time
+        sandbox.setClock(.manual(Double(time)))
+        status = .running
+        notify(.status(status))
+        if let onStart = callbacks.onStart { invoke(onStart) { $0.append(self.eventArguments.context) } }
+        deliverPending()
+    }
+
+    /// Calls `on_stop` (when running), cancels working orders and stops.
+    public func stop(reason: String = "stopped") {
+        guard status == .running || isHalted else { return }
+        if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
+        cancelAllWorking(code: "deploymentStopped", message: reason)
+        deliverPending()
+        if !status.isFaulted { status = .stopped }
+        notify(.status(status))
+    }
+
+    /// The strategy's `ctx.state`, for persisting between restarts.
+    public func persistedState() -> LuaValue? {
+        try? sandbox.moduleField(module: "ctx", field: "state")
+    }
+
+    /// Memory the strategy's sandbox holds now.
+    public var sandboxMemory: Int { sandbox.memoryUsed }
+
+    var isHalted: Bool { if case .halted = status { true } else { false } }
+    var acceptsEvents: Bool { status == .running || isHalted }
+
+    // MARK: - Events
+
+    /// Handles one market event: timers due first, then matching, fills and
+    /// order updates, then the event's own callback if subscribed.
+    public func handle(_ event: MarketEvent) {
+        guard acceptsEvents else { return }
+        fireTimers(upTo: event.time)
+        guard acceptsEvents, instruments[event.symbol] != nil else { return }
+        currentTimeValue = event.time
+        currentSymbolValue = event.symbol
+        sandbox.setClock(.manual(Double(event.time)))
+        let sizer = FixedEquitySizer(equity: portfolio.equity, commission: commission)
+        matchBuffer.removeAll(keepingCapacity: true)
+        switch event.payload {
+        case .bar(let bar, _):
+            exchange.match(bar, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            portfolio.mark(symbol: event.symbol, price: bar.close)
+        case .trade(let trade):
+            exchange.match(trade, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            portfolio.mark(symbol: event.symbol, price: trade.price)
+        case .book(let book):
+            exchange.match(book, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            if let bid = book.bids.first, let ask = book.asks.first {
+                portfolio.mark(symbol: event.symbol, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
+            }
+        }
+        if !matchBuffer.isEmpty { absorb(matchBuffer) }
+        checkLossLimit()
+        deliverPending()
+        guard acceptsEvents else { return }
+        dispatchCallback(for: event)
+        deliverPending()
+    }
+
+    private func dispatchCallback(for event: MarketEvent) {
+        let subscribed = subscriptions[event.symbol]
+        switch event.payload {
+        case .bar(let bar, let timeframe):
+            let instrument = instruments[event.symbol]!
+            indicators.append(symbol: event.symbol, time: Double(bar.time), open: instrument.double(bar.open),
+                              high: instrument.double(bar.high), low: instrument.double(bar.low),
+                              close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+            guard let onBar = callbacks.onBar, subscribed?.contains(.bars) == true else { return }
+            invoke(onBar) { arguments in
+                arguments.append(self.eventArguments.context)
+                arguments.appendRecord(self.eventArguments.bar) { record in
+                    record.string(event.symbol)
+                    record.integer(bar.time)
+                    record.integer(timeframe)
+                    record.number(instrument.double(bar.open))
+                    record.number(instrument.double(bar.high))
+                    record.number(instrument.double(bar.low))
+                    record.number(instrument.double(bar.close))
+                    record.number(instrument.double(bar.volume))
+                }
+            }
+        case .trade(let trade):
+            guard let onTick = callbacks.onTick, subscribed?.contains(.trades) == true else { return }
+            let instrument = instruments[event.symbol]!
+            invoke(onTick) { arguments in
+                arguments.append(self.eventArguments.context)
+                arguments.appendRecord(self.eventArguments.trade) { record in
+                    record.string(event.symbol)
+                    record.integer(trade.time)
+                    record.number(instrument.double(trade.price))
+                    record.number(instrument.double(trade.quantity))
+                }
+            }
+        case .book(let book):
+            guard let onBook = callbacks.onBook, subscribed?.contains(.book) == true else { return }
+            let instrument = instruments[event.symbol]!
+            func levels(_ side: [BookLevel]) -> LuaValue {
+                .array(side.map { .table(["price": .number(instrument.double($0.price)),
+                                          "quantity": .number(instrument.double($0.quantity))]) })
+            }
+            let table: LuaValue = .table(["symbol": .string(event.symbol), "time": .integer(book.time),
+                                          "bids": levels(book.bids), "asks": levels(book.asks)])
+            invoke(onBook) { arguments in
+                arguments.append(self.eventArguments.context)
+                try? arguments.append(table)
+            }
+        }
+    }
+
+    // MARK: - Calling the strategy
+
+    /// Calls a callback; any failure faults the deployment with the reason
+    /// and cancels its working orders. Other deployments are unaffected.
+    func invoke(_ function: LuaFunction, _ build: (inout CallArguments) -> Void) {
+        guard acceptsEvents else { return }
+        arguments.removeAll()
+        build(&arguments)
+        do {
+            try sandbox.callIgnoringResults(function, arguments, reusingTables: true)
+        } catch {
+            fault(error.description)
+        }
+    }
+
+    func fault(_ reason: String) {
+        guard !status.isFaulted else { return }
+        status = .faulted(reason: reason)
+        appendLog(level: "error", message: "deployment faulted: \(reason)")
+        cancelAllWorking(code: "deploymentFaulted", message: reason)
+        deliveries.removeAll()
+        notify(.status(status))
+    }
+
+    func notify(_ notification: DeploymentNotification) {
+        observer?(notification)
+    }
+
+    func appendLog(level: String, message: String) {
+        let entry = DeploymentLogEntry(time: currentTimeValue, level: level, message: message)
+        if logEntries.count >= Self.logLimit { logEntries.removeFirst(logEntries.count - Self.logLimit + 1) }
+        logEntries.append(entry)
+        notify(.log(entry))
+    }
+}
+
+/// What a deployment reports as it runs.
+public enum DeploymentNotification: Sendable {
+    case order(Order)
+    case fill(Fill)
+    case log(DeploymentLogEntry)
+    case status(DeploymentStatus)
+}
+
+/// The strategy's callbacks, resolved once.
+struct Callbacks {
+    let onStart, onBar, onTick, onBook, onOrder, onFill, onTimer, onStop: LuaFunction?
+
+    init(_ sandbox: Sandbox) throws(SandboxError) {
+        func resolve(_ name: String) throws(SandboxError) -> LuaFunction? {
+            sandbox.hasFunction(named: name) ? try sandbox.function(named: name) : nil
+        }
+        onStart = try resolve("on_start")
+        onBar = try resolve("on_bar")
+        onTick = try resolve("on_tick")
+        onBook = try resolve("on_book")
+        onOrder = try resolve("on_order")
+        onFill = try resolve("on_fill")
+        onTimer = try resolve("on_timer")
+        onStop = try resolve("on_stop")
+    }
+}
+
+/// The `ctx` reference and the record layouts of event tables, interned once.
+struct EventArguments {
+    let context: LuaReference
+    let bar: RecordLayout
+    let trade: RecordLayout
+    let order: RecordLayout
+    let fill: RecordLayout
+
+    init(_ sandbox: Sandbox) throws(SandboxError) {
+        context = try sandbox.reference(global: "ctx")
+        bar = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
+        trade = try sandbox.recordLayout(keys: ["symbol", "time", "price", "quantity"])
+        order = try sandbox.recordLayout(keys: [
+            "id", "symbol", "side", "type", "status", "quantity", "filled", "price", "trigger", "tif", "tag",
+            "average_price", "reason", "message", "limit",
+        ])
+        fill = try sandbox.recordLayout(keys: ["order_id", "symbol", "side", "quantity", "price", "fee", "time", "tag"])
+    }
+}
+
+/// Lets the `ctx` closures, created before the kernel exists, reach it.
+final class RuntimeBridge: StrategyRuntime {
+    unowned(unsafe) var kernel: DeploymentKernel!
+
+    var currentSymbol: String? { kernel.currentSymbolValue }
+    var currentTime: Int64 { kernel.currentTimeValue }
+    func submit(_ request: OrderRequest) -> OrderSubmission { kernel.submit(request) }
+    func submitBracket(_ request: BracketRequest) -> [OrderSubmission] { kernel.submitBracket(request) }
+    func cancel(_ id: OrderID) -> Bool { kernel.cancel(id) }
+    func replace(_ id: OrderID, quantity: Double?, price: Double?, trigger: Double?) -> OrderReason? {
+        kernel.replace(id, quantity: quantity, price: price, trigger: trigger)
+    }
+    func close(symbol: String) -> OrderSubmission? { kernel.close(symbol: symbol) }
+    func cancelAll(symbol: String?) -> Int { kernel.cancelAll(symbol: symbol) }
+    func position(symbol: String) -> LuaValue { kernel.positionValue(symbol: symbol) }
+    func positions() -> LuaValue { kernel.positionsValue() }
+    func openOrders(symbol: String?) -> LuaValue { kernel.openOrdersValue(symbol: symbol) }
+    func cash() -> Double { kernel.portfolio.cash.doubleValue }
+    func equity() -> Double { kernel.portfolio.equity.doubleValue }
+    func subscribe(symbol: String, kinds: [SubscriptionKind]) throws(HostCallError) {
+        try kernel.subscribe(symbol: symbol, kinds: kinds)
+    }
+    func unsubscribe(symbol: String) { kernel.subscriptions[symbol] = nil }
+    func setTimer(name: String, seconds: Double, repeating: Bool) throws(HostCallError) {
+        try kernel.setTimer(name: name, seconds: seconds, repeating: repeating)
+    }
+    func cancelTimer(name: String) -> Bool { kernel.cancelTimer(name: name) }
+    func log(level: String, message: String) { kernel.appendLog(level: level, message: message) }
+    func indicator(_ name: String, symbol: String, parameters: [Double]) throws(HostCallError) -> [Double]? {
+        try kernel.indicator(name, symbol: symbol, parameters: parameters)
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Host
+import Sandbox
+
+/// `lunar backtest STRATEGY.lua --data FILE.csv ...`: a deterministic
+/// backtest with a summary table, optional JSON and an HTML report.
+struct Backtest: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Backtest a strategy on OHLCV bars.")
+
+    @Argument(help: "The strategy script.") var script: String
+    @Option(help: "CSV with time,open,high,low,close,volume (epoch seconds or ISO-8601).") var data: String
+    @Option(help: "Symbol name for the data.") var symbol: String = "BTCUSD"
+    @Option(name: .customLong("param"), help: "Parameter override name=value (repeatable).") var parameters: [String] = []
+    @Option(help: "Starting cash in quote currency.") var cash: String = "100000"
+    @Option(name: .customLong("commission-bps"), help: "Commission in basis points of notional.") var commissionBasisPoints: Double = 0
+    @Option(name: .customLong("commission-fixed"), help: "Fixed commission per order.") var commissionFixed: String = "0"
+    @Option(name: .customLong("slippage-bps"), help: "Slippage on market and stop fills, in basis points.") var slippageBasisPoints: Double = 0
+    @Option(help: "Seed of math.random.") var seed: UInt64 = 1
+    @Option(name: .customLong("price-decimals"), help: "Digits after the point in a price.") var priceDecimals: Int = 2
+    @Option(name: .customLong("quantity-decimals"), help: "Digits after the point in a quantity.") var quantityDecimals: Int = 8
+    @Option(name: .customLong("volume-participation"), help: "Max fraction of a bar's volume one order may fill.") var participation: Double?
+    @Flag(help: "Print the result as JSON (byte-identical for identical inputs).") var json = false
+    @Flag(help: "Print the strategy's log lines as they happen.") var log = false
+    @Option(help: "Write a self-contained HTML report to this path.") var report: String?
+
+    func validate() throws {
+        guard (0...8).contains(priceDecimals), (0...8).contains(quantityDecimals) else {
+            throw ValidationError("--price-decimals and --quantity-decimals must be 0...8")
+        }
+        guard commissionBasisPoints >= 0, commissionBasisPoints <= 10_000, slippageBasisPoints >= 0, slippageBasisPoints <= 10_000 else {
+            throw ValidationError("--commission-bps and --slippage-bps must be between 0 and 10000")
+        }
+        if let participation, !(participation > 0 && participation <= 1) {
+            throw ValidationError("--volume-participation must be in (0, 1]")
+        }
+    }
+
+    func run() throws {
+        let source = try ScriptFile.read(script)
+        let instrument = Instrument(symbol: symbol, priceDecimals: priceDecimals, quantityDecimals: quantityDecimals)
+        let raw: Data
+        do { raw = try Data(contentsOf: URL(fileURLWithPath: data)) } catch {
+            throw ValidationError("cannot read \(data): \(error.localizedDescription)")
+        }
+        let bars: [Bar]
+        do { bars = try BarCSV.parse(String(decoding: raw, as: UTF8.self), instrument: instrument) } catch {
+            throw ValidationError("\(data): \(error)")
+        }
+        guard let startingCash = Money(decimalText: cash), startingCash > .zero else {
+            throw ValidationError("--cash must be a positive decimal with at most 8 decimals")
+        }
+        guard let fixedFee = Money(decimalText: commissionFixed), fixedFee >= .zero else {
+            throw ValidationError("--commission-fixed must be a non-negative decimal")
+        }
+        var overrides: [String: String] = [:]
+        for parameter in parameters {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param expects name=value, got '\(parameter)'") }
+            overrides[String(parts[0])] = String(parts[1])
+        }
+        let exchange = ExchangeConfiguration(
+            commission: CommissionModel(hundredthsOfBasisPoint: Int64((commissionBasisPoints * 100).rounded()), fixedPerOrder: fixedFee),
+            slippage: SlippageModel(hundredthsOfBasisPoint: Int64((slippageBasisPoints * 100).rounded())),
+            barVolumeParticipation: participation)
+        let progress = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0 && bars.count >= 50_000)
+        let outcome: BacktestOutcome
+        do {
+            let parametersFromText = try parameterValues(source: source, texts: overrides)
+            outcome = try BacktestEngine.run(BacktestConfiguration(
+                source: source, chunkName: ScriptFile.chunkName(script), parameters: parametersFromText,
+                instruments: [instrument], bars: [symbol: bars], timeframe: BarCSV.timeframe(of: bars),
+                startingCash: startingCash, exchange: exchange, seed: seed,
+                dataHash: SHA256.hex(SHA256.hash(raw))), progress: progress.update,
+                log: log ? { entry in print("\(Self.timestamp(entry.time)) [\(entry.level)] \(entry.message)") } : nil)
+        } catch {
+            progress.finish()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(65)
+        }
+        progress.finish()
+        if let report {
+            try Data(BacktestReport.html(for: outcome.result).utf8).write(to: URL(fileURLWithPath: report))
+        }
+        if json {
+            FileHandle.standardOutput.write(try outcome.result.jsonData())
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            print(BacktestSummary.table(for: outcome.result))
+            for entry in outcome.log.suffix(10) where entry.level != "info" {
+                print("[\(entry.level)] \(entry.message)")
+            }
+            if !outcome.rejectedOrders.isEmpty { print("rejected orders: \(outcome.rejectedOrders.count)") }
+            if let report { print("report written to \(report)") }
+        }
+        if outcome.status.isFaulted {
+            FileHandle.standardError.write(Data("error: strategy \(outcome.status)\n".utf8))
+            throw ExitCode(65)
+        }
+    }
+
+    static func timestamp(_ seconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// Parses `--param` texts by the script's declared types (loading the
+    /// script once in a throwaway sandbox to read its declaration).
+    private func parameterValues(source: String, texts: [String: String]) throws -> [String: LuaValue] {
+        guard !texts.isEmpty else { return [:] }
+        let sandbox = try Sandbox()
+        try sandbox.load(source, chunkName: ScriptFile.chunkName(script))
+        let schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
+        return try schema.resolve(texts: texts)
+    }
+}
+
+/// A one-line progress bar on stderr for long runs on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+
+    var update: ((Int, Int) -> Void)? {
+        guard enabled else { return nil }
+        return { done, total in
+            let width = 40
+            let filled = total > 0 ? width * done / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(bar) \(done * 100 / max(total, 1))%".utf8))
+        }
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
