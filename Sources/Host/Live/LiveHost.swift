@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+
+/// Runs many deployments at once on a small pool of worker threads, fed by
+/// a `MarketDataSource`. Each deployment is pinned to one worker for its
+/// whole life (its sandbox is confined to that thread); every worker gets
+/// every market event batch and hands it to its own deployments in order.
+/// A fault (error, quota, risk halt) stops only the deployment concerned.
+///
+/// Thread-safety: all public methods may be called from any thread; they
+/// enqueue commands that the owning worker executes between event batches.
+public final class LiveHost: Sendable {
+    public struct Configuration: Sendable {
+        /// Worker threads; default: the number of cores.
+        public var workers: Int
+        /// Events per worker batch before the workers are woken.
+        public var batchLimit: Int
+
+        public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, batchLimit: Int = 256) {
+            self.workers = max(1, workers)
+            self.batchLimit = max(1, batchLimit)
+        }
+    }
+
+    /// The emergency stop and owner/deployment kill switches, shared by every
+    /// deployment's risk gate.
+    public let killSwitches: KillSwitchBoard
+    private let workers: [LiveWorker]
+    private let assignments = Mutex<[String: Int]>([:])
+    private let nextWorker = Atomic<Int>(0)
+    private let observer: @Sendable (String, DeploymentNotification) -> Void
+
+    /// `observer` receives every deployment's notifications (on the worker's
+    /// thread: keep it quick).
+    public init(configuration: Configuration = Configuration(), killSwitches: KillSwitchBoard = KillSwitchBoard(),
+                observer: @escaping @Sendable (String, DeploymentNotification) -> Void = { _, _ in }) {
+        self.killSwitches = killSwitches
+        self.observer = observer
+        self.workers = (0..<configuration.workers).map { LiveWorker(index: $0, batchLimit: configuration.batchLimit) }
+        for worker in workers { worker.start() }
+    }
+
+    deinit {
+        for worker in workers { worker.shutdown() }
+    }
+
+    // MARK: - Deployments
+
+    /// Creates a deployment on the least recently used worker and starts it
+    /// at `time`. Throws what the script or its parameters got wrong.
+    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentError) {
+        let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
+        let board = killSwitches
+        let observer = self.observer
+        let id = configuration.id
+        let result: Result<Void, DeploymentError> = workers[index].perform { registry in
+            do throws(DeploymentError) {
+                let kernel = try DeploymentKernel(configuration: configuration, killSwitches: board)
+                kernel.observer = { observer(id, $0) }
+                kernel.start(at: time)
+                registry[id] = kernel
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        assignments.withLock { $0[id] = index }
+    }
+
+    /// Stops a deployment (calls `on_stop`, cancels its orders) and removes it.
+    /// Returns its final snapshot, or nil if it is unknown.
+    @discardableResult
+    public func stop(_ id: String) -> DeploymentSnapshot? {
+        guard let index = assignments.withLock({ $0.removeValue(forKey: id) }) else { return nil }
+        return workers[index].perform { registry in
+            guard let kernel = registry.removeValue(forKey: id) else { return nil }
+            kernel.stop()
+            return DeploymentSnapshot(kernel)
+        }
+    }
+
+    /// A consistent snapshot of one deployment, taken between events.
+    public func snapshot(_ id: String) -> DeploymentSnapshot? {
+        guard let index = assignments.withLock({ $0[id] }) else { return nil }
+        return workers[index].perform { registry in registry[id].map(DeploymentSnapshot.init) }
+    }
+
+    /// Snapshots of every deployment.
+    public func snapshots() -> [DeploymentSnapshot] {
+        workers.flatMap { worker in
+            worker.perform { registry in registry.keys.sorted().map { DeploymentSnapshot(registry[$0]!) } }
+        }
+    }
+
+    public var deploymentCount: Int { assignments.withLock { $0.count } }
+
+    // MARK: - Market data
+
+    /// Delivers one batch of events (in order) to every worker.
+    public func publish(_ events: [MarketEvent]) {
+        guard !events.isEmpty else { return }
+        for worker in workers { worker.enqueue(events) }
+    }
+
+    /// Waits until every worker has handled everything published so far.
+    public func drain() {
+        for worker in workers { worker.perform { _ in () } }
+    }
+
+    /// Reads `source` until it ends, `shouldContinue` says stop, or `limit`
+    /// events, pacing by event time at `speed` × real time (0: as fast as
+    /// possible). Returns the number of events published.
+    @discardableResult
+    public func feed<Source: MarketDataSource>(
+        from source: inout Source, speed: Double, limit: Int = .max, shouldContinue: () -> Bool = { true }
+    ) -> Int {
+        var batch: [MarketEvent] = []
+        var published = 0
+        var lastTime: Int64?
+        while published < limit, shouldContinue(), let event = source.next() {
+            if let lastTime, event.time > lastTime {
+                publish(batch)
+                batch.removeAll(keepingCapacity: true)
+                if speed > 0 {
+                    Thread.sleep(forTimeInterval: Double(event.time - lastTime) / speed)
+                }
+            }
+            lastTime = event.time
+            batch.append(event)
+            published += 1
+        }
+        publish(batch)
+        return published
+    }
+}
+
+/// What a caller can see of a running deployment.
+public struct DeploymentSnapshot: Sendable {
+    public var id: String
+    public var status: DeploymentStatus
+    public var cash: Money
+    public var equity: Money
+    public var realizedPnL: Money
+    public var fees: Money
+    public var positions: [Position]
+    public var openOrders: [Order]
+    public var fillCount: Int
+    public var sandboxMemory: Int
+    public var recentLog: [DeploymentLogEntry]
+
+    init(_ kernel: DeploymentKernel) {
+        id = kernel.id
+        status = kernel.status
+        cash = kernel.portfolio.cash
+        equity = kernel.portfolio.equity
+        realizedPnL = kernel.portfolio.realizedPnL
+        fees = kernel.portfolio.fees
+        positions = kernel.portfolio.openPositions
+        openOrders = kernel.exchange.openOrders(symbol: nil)
+        fillCount = kernel.fillCount
+        sandboxMemory = kernel.sandboxMemory
+        recentLog = Array(kernel.logEntries.suffix(20))
+    }
+}
