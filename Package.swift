@@ -43,8 +43,8 @@ let package = Package(
             dependencies: ["Sandbox", "Host", "CSandbox"],
             path: "Benchmarks/lunar-bench"
         ),
-        .target(name: "TestSupport", dependencies: ["Sandbox"], path: "Tests/TestSupport"),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace"]),
     ],

@@ -94,10 +94,16 @@ static int resume_into(lua_State *L, lua_State *co, int argument_count) {
         lua_pushliteral(L, "too many arguments to resume");
         return -1;
     }
+    if (lsb_is_poisoned(L)) return lsb_raise_fault(L);
     lua_xmove(L, co, argument_count);
     lua_State *previous = sandbox->running;
     sandbox->running = co;
-    if (lsb_is_poisoned(L)) lsb_raise_fault(L);
+    if (lsb_is_poisoned(L)) {
+        /* The stop arrived between the check above and the switch: switch
+           back before raising, so `running` never names a dead coroutine. */
+        sandbox->running = previous;
+        return lsb_raise_fault(L);
+    }
     int result_count = 0;
     status = lua_resume(co, L, argument_count, &result_count);
     sandbox->running = previous;
@@ -279,6 +285,19 @@ static void emit_line(lua_State *L, int level, const char *line, size_t length) 
     if (sandbox->log_sink != NULL) sandbox->log_sink(sandbox->owner, level, line, length);
 }
 
+/* The code point of a UTF-8 sequence at `text` that a terminal or log viewer
+   treats as control (C1 controls, line/paragraph separators, bidi overrides
+   and isolates), or 0. */
+static uint32_t invisible_code_point(const char *text, size_t available) {
+    const unsigned char *bytes = (const unsigned char *)text;
+    if (available >= 2 && bytes[0] == 0xC2 && bytes[1] >= 0x80 && bytes[1] <= 0x9F) return bytes[1];
+    if (available >= 3 && bytes[0] == 0xE2 && bytes[1] == 0x80 && bytes[2] >= 0xA8 && bytes[2] <= 0xAE)
+        return 0x2000 + (bytes[2] - 0x80);
+    if (available >= 3 && bytes[0] == 0xE2 && bytes[1] == 0x81 && bytes[2] >= 0xA6 && bytes[2] <= 0xA9)
+        return 0x2040 + (bytes[2] - 0x80);
+    return 0;
+}
+
 /* Joins the arguments with tabs, escaping control characters so a script
    cannot forge log lines or terminal sequences, and caps the line length. */
 static int write_line(lua_State *L, int level) {
@@ -294,7 +313,14 @@ static int write_line(lua_State *L, int level) {
         for (size_t j = 0; j < length; j++) {
             unsigned char c = (unsigned char)text[j];
             if (written >= LOG_LINE_LIMIT) { truncated = 1; break; }
-            if (c == '\n') { luaL_addstring(&buffer, "\\n"); written += 2; }
+            uint32_t invisible = invisible_code_point(text + j, length - j);
+            if (invisible != 0) {
+                char escaped[16];
+                snprintf(escaped, sizeof escaped, "\\u{%04X}", (unsigned)invisible);
+                luaL_addstring(&buffer, escaped);
+                written += strlen(escaped);
+                j += invisible < 0x800 ? 1 : 2;
+            } else if (c == '\n') { luaL_addstring(&buffer, "\\n"); written += 2; }
             else if (c == '\t') { luaL_addstring(&buffer, "\\t"); written += 2; }
             else if (c < 0x20 || c == 0x7f) {
                 char escaped[8];
@@ -426,13 +452,18 @@ int lsb_os_time(lua_State *L) {
 
 int lsb_os_clock(lua_State *L) {
     lsb_sandbox *sandbox = lsb_from_state(L);
+    double seconds;
     if (sandbox->clock_manual) {
-        lua_pushnumber(L, sandbox->clock_now - sandbox->clock_origin);
+        /* Simulated time since the first manual time this sandbox saw. */
+        seconds = sandbox->clock_now - sandbox->clock_manual_origin;
     } else {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        lua_pushnumber(L, (double)ts.tv_sec + ts.tv_nsec / 1e9 - sandbox->clock_origin);
+        seconds = (double)ts.tv_sec + ts.tv_nsec / 1e9 - sandbox->clock_origin;
     }
+    /* Millisecond resolution: enough for strategies, too coarse for timing
+       side channels. */
+    lua_pushnumber(L, floor(seconds * 1000) / 1000);
     return 1;
 }
 

@@ -133,11 +133,13 @@ static int protected_load(lua_State *L) {
     char name[160];
     snprintf(name, sizeof name, "=%s", job->chunk_name);
     int status = lua_load(L, lsb_read_chunk, &reader, name, job->mode);
-    if (status == LUA_ERRSYNTAX) {
-        job->syntax_error = 1;
+    if (status != LUA_OK) {
+        /* Any failure while compiling (including the parser's "C stack
+           overflow" on deep nesting) is the chunk's syntax; quota stops and
+           memory errors are told apart later by the fault state. */
+        job->syntax_error = status != LUA_ERRMEM;
         return lua_error(L);
     }
-    if (status != LUA_OK) return lua_error(L);
     lsb_bind_environment(L, 1);
     if (job->dump_out != NULL) {
         *job->dump_length = 0;
@@ -266,6 +268,16 @@ static void push_reused_map(lua_State *L, const call_job *job, int32_t *index, i
     if (table->kind == LSB_RECORD) {
         lsb_fill_record(L, table, job->args, job->value_count, index, (const char *)job->arena, 0);
         return;
+    }
+    /* A map may carry different keys from call to call: clear it first so
+       no field from an earlier event survives. (Records always write every
+       key, so they need no clearing.) */
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, -1);
+        lua_pushnil(L);
+        lua_rawset(L, -4);
     }
     for (int32_t i = 0; i < table->count; i++) {
         lsb_push_tape_value(L, job->args, job->value_count, index, (const char *)job->arena, 1);
@@ -448,6 +460,9 @@ int lsb_host_trampoline(lua_State *L) {
         if (lsb_is_poisoned(L)) return lsb_raise_fault(L);
         if (status != LUA_OK)
             return luaL_error(L, "bad argument #%d to '%s' (%s)", i + 1, name, lua_tostring(L, -1));
+        if (tape->count > sandbox->limits.max_convert_values)
+            return luaL_error(L, "bad argument #%d to '%s' (more than %d values in all arguments)", i + 1, name,
+                              (int)sandbox->limits.max_convert_values);
     }
     lsb_tape_reset(&sandbox->output);
     sandbox->output_error = 0;
@@ -606,4 +621,9 @@ int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, in
     int32_t status = run_pin(sandbox, protected_record_layout, &job);
     *reference = job.reference;
     return status;
+}
+
+void lsb_release(lsb_sandbox *sandbox, int32_t reference) {
+    if (sandbox->L == NULL || sandbox->active || reference == LUA_NOREF || reference == LUA_REFNIL) return;
+    luaL_unref(sandbox->L, LUA_REGISTRYINDEX, reference);
 }

@@ -88,7 +88,9 @@ struct lsb_sandbox {
 
     int clock_manual;
     double clock_now;
-    double clock_origin;
+    double clock_origin;          /* monotonic seconds at creation (wall mode) */
+    double clock_manual_origin;   /* the first manual time set */
+    int clock_manual_seen;
 
     size_t log_call_bytes;
     size_t log_total_bytes;

@@ -30,8 +30,15 @@ static void *counting_allocator(void *user_data, void *block, size_t old_size, s
     size_t new_charge = charged_size(new_size);
     if (new_charge > old_charge &&
         sandbox->memory_used - old_charge + new_charge > sandbox->limits.memory_limit) {
-        /* Refused: Lua runs an emergency collection and retries once, then
-           raises LUA_ERRMEM, which every catch point turns into a fault. */
+        /* Refused, and the sandbox is poisoned at once: whatever Lua does next
+           (an emergency collection and retry, a __close handler replacing the
+           error, a catchable "stack overflow" from a refused stack growth),
+           no script code gets to run on. The count hook is armed on the
+           running thread, which is the thread calling us (lua_sethook is
+           safe from inside the VM: it is how signal handlers stop a script). */
+        sandbox->memory_exceeded = 1;
+        if (sandbox->running != NULL && sandbox->active)
+            lua_sethook(sandbox->running, lsb_count_hook, LUA_MASKCOUNT, 1);
         return NULL;
     }
     void *resized = realloc(block, new_size);
@@ -70,6 +77,11 @@ int lsb_raise_fault(lua_State *L) {
     if (kind == LSB_ERR_CPU) reference = sandbox->ref_cpu_message;
     else if (kind == LSB_ERR_WALL) reference = sandbox->ref_wall_message;
     else sandbox->memory_exceeded = 1;
+    /* Arm the hook on the thread raising the stop as well: when the stop is
+       re-raised in a resumer, the coroutine that tripped may be the only one
+       the signal handler hooked, and no Lua code (a __close handler in the
+       resumer) may run after a stop. */
+    lua_sethook(L, lsb_count_hook, LUA_MASKCOUNT, 1);
     /* Stack space: hooks and C functions always have LUA_MINSTACK slots. */
     lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
     return lua_error(L);
@@ -102,6 +114,7 @@ static int create_state(lsb_sandbox *sandbox) {
     sandbox->log_total_bytes = 0;
     sandbox->log_total_noted = 0;
     sandbox->results_on_stack = 0;
+    sandbox->clock_manual_seen = 0;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     sandbox->clock_origin = (double)ts.tv_sec + ts.tv_nsec / 1e9;
@@ -168,6 +181,10 @@ void lsb_memory(const lsb_sandbox *sandbox, size_t *current, size_t *peak) {
 }
 
 void lsb_set_clock(lsb_sandbox *sandbox, int manual, double now_seconds) {
+    if (manual && !sandbox->clock_manual_seen) {
+        sandbox->clock_manual_seen = 1;
+        sandbox->clock_manual_origin = now_seconds;
+    }
     sandbox->clock_manual = manual;
     sandbox->clock_now = now_seconds;
 }

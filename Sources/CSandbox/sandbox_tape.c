@@ -15,6 +15,17 @@
 void lsb_tape_reset(lsb_tape *tape) {
     tape->count = 0;
     tape->byte_count = 0;
+    /* Give back an unusually large tape rather than keeping it per sandbox. */
+    if (tape->capacity > 4096) {
+        free(tape->values);
+        tape->values = NULL;
+        tape->capacity = 0;
+    }
+    if (tape->byte_capacity > 65536) {
+        free(tape->bytes);
+        tape->bytes = NULL;
+        tape->byte_capacity = 0;
+    }
 }
 
 void lsb_tape_free(lsb_tape *tape) {
@@ -153,10 +164,9 @@ void lsb_tape_from_stack(lua_State *L, lsb_tape *tape, int first, int count, int
     conversion state = {tape, reject_non_finite, 0, 0};
     /* Pre-order: each top-level value is followed by its subtree; readers
        hop from one top-level value to the next through `end`. */
-    for (int i = 0; i < count; i++) {
-        state.values = 0;
-        convert(L, &state, first + i);
-    }
+    /* The value limit covers everything converted in one go (all results,
+       or one host-function argument), not each top-level value. */
+    for (int i = 0; i < count; i++) convert(L, &state, first + i);
 }
 
 /* ---- tape -> Lua --------------------------------------------------------- */

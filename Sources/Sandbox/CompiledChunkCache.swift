@@ -5,9 +5,12 @@ import Synchronization
 /// strategy) skips the parser. Only bytes produced by `lua_dump` of source
 /// this process compiled are stored: user-supplied bytecode is never loaded.
 final class CompiledChunkCache: Sendable {
+    /// Exact bytes, not `String`s: String equality is Unicode canonical
+    /// equivalence, and two scripts that differ only in normalisation must
+    /// never share compiled code.
     struct Key: Hashable, Sendable {
-        let source: String
-        let chunkName: String
+        let source: [UInt8]
+        let chunkName: [UInt8]
     }
 
     static let shared = CompiledChunkCache(maximumBytes: 64 << 20)
@@ -31,7 +34,7 @@ final class CompiledChunkCache: Sendable {
 
     /// Stores a compiled chunk, evicting the oldest entries past the budget.
     func store(_ key: Key, _ compiled: [UInt8]) {
-        let cost = compiled.count + key.source.utf8.count
+        let cost = compiled.count + key.source.count
         guard cost <= maximumBytes / 4 else { return }
         state.withLock { state in
             guard state.entries[key] == nil else { return }
@@ -41,7 +44,7 @@ final class CompiledChunkCache: Sendable {
             while state.bytes > maximumBytes, !state.order.isEmpty {
                 let oldest = state.order.removeFirst()
                 if let evicted = state.entries.removeValue(forKey: oldest) {
-                    state.bytes -= evicted.count + oldest.source.utf8.count
+                    state.bytes -= evicted.count + oldest.source.count
                 }
             }
         }

@@ -187,7 +187,7 @@ public final class Sandbox {
         guard sourceBytes <= limits.maxSourceBytes else {
             throw .sourceTooLarge(bytes: sourceBytes, limit: limits.maxSourceBytes)
         }
-        let key = CompiledChunkCache.Key(source: source, chunkName: chunkName)
+        let key = CompiledChunkCache.Key(source: Array(source.utf8), chunkName: Array(chunkName.utf8))
         if useCompiledCache, let compiled = CompiledChunkCache.shared.lookup(key) {
             let status = compiled.withUnsafeBytes { bytes in
                 lsb_load_compiled(handle, bytes.baseAddress, bytes.count, chunkName)
@@ -227,13 +227,23 @@ public final class Sandbox {
 
     /// True if the script defines a global function `name`.
     public func hasFunction(named name: String) -> Bool {
-        (try? function(named: name)) != nil
+        guard let function = try? function(named: name) else { return false }
+        release(function)
+        return true
     }
 
-    /// Calls a global function by name.
+    /// Calls a global function by name (resolving it for this call only).
     @discardableResult
     public func call(_ name: String, _ arguments: [LuaValue] = []) throws(SandboxError) -> [LuaValue] {
-        try call(function(named: name), arguments)
+        let function = try function(named: name)
+        defer { release(function) }
+        return try call(function, arguments)
+    }
+
+    /// Lets go of a resolved function the caller no longer needs.
+    public func release(_ function: LuaFunction) {
+        guard function.generation == lsb_generation(handle) else { return }
+        lsb_release(handle, function.reference)
     }
 
     /// Calls a resolved function with arguments; returns its results.

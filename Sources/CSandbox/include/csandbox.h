@@ -161,6 +161,9 @@ void lsb_free_dump(void *dump);
    Returns LSB_OK, LSB_ERR_NOT_FUNCTION or LSB_ERR_MEMORY. */
 int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference);
 
+/* Releases a reference from lsb_resolve or lsb_reference_global (between calls). */
+void lsb_release(lsb_sandbox *sandbox, int32_t reference);
+
 /* Calls a resolved function with argc top-level arguments taken from the
    pre-order tape args[0..<value_count] (strings as offsets into arena). On
    LSB_OK, results are available through lsb_results until lsb_finish_call.

@@ -56,3 +56,11 @@ public struct CommissionModel: Sendable, Hashable, Codable {
         return Quantity(lots: low)
     }
 }
+
+extension CommissionModel: CustomStringConvertible {
+    /// "10bp", "2.5bp + 1.00000000 per order": for reports.
+    public var description: String {
+        let rate = FixedPoint.basisPointText(hundredthsOfBasisPoint)
+        return fixedPerOrder == .zero ? rate : "\(rate) + \(fixedPerOrder.description) per order"
+    }
+}

@@ -22,4 +22,12 @@ extension FixedPoint {
     static func scale(_ value: Int64, byBillionths billionths: Int64) -> Int64 {
         Int64(clamping: Int128(value) * Int128(billionths) / 1_000_000_000)
     }
+
+    /// Hundredths of a basis point as text: 1000 → "10bp", 250 → "2.5bp".
+    static func basisPointText(_ hundredths: Int64) -> String {
+        var text = format(hundredths, decimals: 2)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "bp"
+    }
 }

@@ -24,3 +24,8 @@ public struct SlippageModel: Sendable, Hashable, Codable {
         return Price(ticks: side == .buy ? price.ticks + ticks : price.ticks - ticks)
     }
 }
+
+extension SlippageModel: CustomStringConvertible {
+    /// "5bp": for reports.
+    public var description: String { FixedPoint.basisPointText(hundredthsOfBasisPoint) }
+}

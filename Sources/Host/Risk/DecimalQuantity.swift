@@ -14,7 +14,7 @@ public struct DecimalQuantity: Sendable, Hashable, Codable, CustomStringConverti
 
     /// Parses plain decimal text ("2", "0.5", "1000.25"); nil for negative
     /// numbers, exponents, more than 18 decimals or values beyond Int64.
-    public init?(_ text: String) {
+    public init?(decimalText text: String) {
         var decimals = 0
         if let point = text.utf8.firstIndex(of: UInt8(ascii: ".")) {
             decimals = text.utf8.distance(from: point, to: text.utf8.endIndex) - 1
@@ -44,7 +44,7 @@ public struct DecimalQuantity: Sendable, Hashable, Codable, CustomStringConverti
     }
 
     public init(stringLiteral text: String) {
-        guard let value = DecimalQuantity(text) else { preconditionFailure("not a non-negative decimal quantity: \(text)") }
+        guard let value = DecimalQuantity(decimalText: text) else { preconditionFailure("not a non-negative decimal quantity: \(text)") }
         self = value
     }
 
@@ -63,7 +63,7 @@ public struct DecimalQuantity: Sendable, Hashable, Codable, CustomStringConverti
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let value = DecimalQuantity(text) else {
+        guard let value = DecimalQuantity(decimalText: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a non-negative decimal quantity: \(text)")
         }
         self = value

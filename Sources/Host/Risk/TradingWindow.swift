@@ -74,17 +74,21 @@ public struct TradingWindow: Sendable, Codable, Equatable {
     }
 
     /// Whether the moment `nanoseconds` after the Unix epoch falls inside.
-    @inline(__always)
     public func contains(nanoseconds: Int64) -> Bool {
-        let seconds = RiskTime.floorDivide(nanoseconds, RiskTime.nanosecondsPerSecond)
-        let day = RiskTime.floorDivide(seconds, 86_400)
-        let minute = Int((seconds - day * 86_400) / 60)
+        contains(RiskTime.DayAndMinute(nanoseconds: nanoseconds))
+    }
+
+    /// The same, for a moment already split into day and minute (the engine
+    /// does that once per order for all three layers' windows).
+    @inline(__always)
+    func contains(_ moment: RiskTime.DayAndMinute) -> Bool {
+        let minute = moment.minute
         if startMinute < endMinute {
-            return weekdays.contains(.of(day: day)) && minute >= startMinute && minute < endMinute
+            return minute >= startMinute && minute < endMinute && weekdays.contains(moment.weekday)
         }
-        if startMinute == endMinute { return weekdays.contains(.of(day: day)) }
-        if minute >= startMinute { return weekdays.contains(.of(day: day)) }
-        if minute < endMinute { return weekdays.contains(.of(day: day - 1)) }
+        if startMinute == endMinute { return weekdays.contains(moment.weekday) }
+        if minute >= startMinute { return weekdays.contains(moment.weekday) }
+        if minute < endMinute { return weekdays.contains(moment.previousWeekday) }
         return false
     }
 
@@ -100,6 +104,24 @@ enum RiskTime {
     static let nanosecondsPerSecond: Int64 = 1_000_000_000
     static let nanosecondsPerDay: Int64 = 86_400 * nanosecondsPerSecond
 
+    /// A moment as a UTC day since the epoch, its weekday (and the day
+    /// before's, for overnight windows) and a minute of that day.
+    struct DayAndMinute {
+        var day: Int64
+        var minute: Int
+        var weekday: Weekdays
+        var previousWeekday: Weekdays
+
+        @inline(__always)
+        init(nanoseconds: Int64) {
+            let minutes = floorDivide(nanoseconds, 60 * nanosecondsPerSecond)
+            day = floorDivide(minutes, 1_440)
+            minute = Int(minutes - day * 1_440)
+            weekday = .of(day: day)
+            previousWeekday = Weekdays(rawValue: weekday == .monday ? Weekdays.sunday.rawValue : weekday.rawValue >> 1)
+        }
+    }
+
     @inline(__always)
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
@@ -114,9 +136,7 @@ enum RiskTime {
 
     /// "Sat 10:30 UTC" for a moment.
     static func text(nanoseconds: Int64) -> String {
-        let seconds = floorDivide(nanoseconds, nanosecondsPerSecond)
-        let day = floorDivide(seconds, 86_400)
-        let minute = Int((seconds - day * 86_400) / 60)
-        return "\(Weekdays.of(day: day).text) \(clock(minute: minute)) UTC"
+        let moment = DayAndMinute(nanoseconds: nanoseconds)
+        return "\(moment.weekday.text) \(clock(minute: moment.minute)) UTC"
     }
 }

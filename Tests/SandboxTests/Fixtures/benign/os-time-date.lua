@@ -1,0 +1,16 @@
+-- expect: ok
+-- os.time/os.date/os.clock/os.difftime on the host clock (UTC).
+local now = os.time()
+assert(math.type(now) == "integer" and now > 1600000000)
+assert(os.time{year = 2024, month = 1, day = 15, hour = 0} == 1705276800)
+assert(os.time{year = 2024, month = 1, day = 15} == 1705276800 + 12 * 3600)
+assert(os.time{year = 2024, month = 13, day = 1, hour = 0} == os.time{year = 2025, month = 1, day = 1, hour = 0})
+assert(os.date("%Y-%m-%d %H:%M:%S", 1705276800) == "2024-01-15 00:00:00")
+assert(os.date("!%Y-%m-%d", 0) == "1970-01-01")
+local t = os.date("*t", 1705276800 + 3661)
+assert(t.year == 2024 and t.month == 1 and t.day == 15 and t.hour == 1 and t.min == 1 and t.sec == 1)
+assert(t.wday == 2 and t.yday == 15)
+assert(os.time(t) == 1705276800 + 3661)
+assert(os.difftime(now + 60, now) == 60.0)
+assert(type(os.clock()) == "number")
+assert(type(os.date()) == "string")

@@ -1,0 +1,3 @@
+-- expect: cpuQuotaExceeded
+-- The plainest attack: spin forever in the main chunk.
+while true do end

@@ -1,0 +1,2 @@
+-- expect: runtimeError: (error object is a nil value)
+error(nil)

@@ -1,0 +1,3 @@
+-- expect: runtimeError: tostring exploded
+-- __tostring raises while the host formats the error.
+error(setmetatable({}, {__tostring = function() error("tostring exploded") end}))

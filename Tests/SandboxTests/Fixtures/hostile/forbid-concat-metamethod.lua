@@ -1,0 +1,2 @@
+-- expect: runtimeError: '__concat' is not allowed
+local t = setmetatable({}, {__concat = function(a, b) return "x" end})

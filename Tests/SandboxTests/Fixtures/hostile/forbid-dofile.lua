@@ -1,0 +1,2 @@
+-- expect: runtimeError: unknown global 'dofile'
+dofile("/etc/passwd")

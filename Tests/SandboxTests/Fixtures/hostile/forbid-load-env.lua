@@ -1,0 +1,3 @@
+-- expect: runtimeError: custom environment
+-- load() with a custom environment is refused.
+local f = load("return x", "chunk", "t", {x = 1})

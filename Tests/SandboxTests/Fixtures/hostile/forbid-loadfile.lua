@@ -1,0 +1,2 @@
+-- expect: runtimeError: unknown global 'loadfile'
+loadfile("/etc/passwd")

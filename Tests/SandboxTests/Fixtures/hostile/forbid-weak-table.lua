@@ -1,0 +1,2 @@
+-- expect: runtimeError: '__mode' is not allowed
+local cache = setmetatable({}, {__mode = "k"})

@@ -1,0 +1,3 @@
+-- expect: runtimeError: unknown global
+-- Unknown non-string keys through _ENV.
+local value = _ENV[42]
