@@ -6,7 +6,9 @@ import Foundation
 var report = Report()
 print("lunar-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores; best of 5 rounds unless noted")
 do {
-    try SandboxBenchmarks.run(&report)
+    let only = CommandLine.arguments.dropFirst().first
+    if only == nil || only == "sandbox" { try SandboxBenchmarks.run(&report) }
+    if only == nil || only == "host" { try HostBenchmarks.run(&report) }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)

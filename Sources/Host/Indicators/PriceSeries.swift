@@ -20,8 +20,12 @@ public struct PriceSeries: Sendable {
     public private(set) var appendedCount = 0
 
     /// Column-major: column c (0 time, then `PriceField.column`) occupies
-    /// `storage[c * capacity ..< (c + 1) * capacity]`.
+    /// `storage[c * stride ..< (c + 1) * stride]`.
     private var storage: [Double]
+    /// The column length allocated so far. It starts small and doubles up to
+    /// `capacity` as bars arrive, so thousands of idle deployments do not each
+    /// hold a full buffer; once full it equals `capacity` and never changes.
+    private var stride: Int
     /// The slot the next append writes.
     private var nextSlot = 0
 
@@ -30,7 +34,8 @@ public struct PriceSeries: Sendable {
     public init(capacity: Int = PriceSeries.defaultCapacity) {
         precondition(capacity >= 2, "a PriceSeries needs a capacity of at least 2, got \(capacity)")
         self.capacity = capacity
-        storage = [Double](repeating: 0, count: capacity * 6)
+        stride = min(capacity, 64)
+        storage = [Double](repeating: 0, count: stride * 6)
     }
 
     /// True before the first append.
@@ -39,18 +44,31 @@ public struct PriceSeries: Sendable {
     /// Appends one bar, overwriting the oldest when full. O(1), allocation-free.
     public mutating func append(time: Double, open: Double, high: Double, low: Double, close: Double, volume: Double) {
         let slot = nextSlot
-        let capacity = capacity
+        if slot == stride && stride < capacity { grow() }
+        let stride = stride
         storage.withUnsafeMutableBufferPointer { columns in
             columns[slot] = time
-            columns[capacity + slot] = open
-            columns[2 * capacity + slot] = high
-            columns[3 * capacity + slot] = low
-            columns[4 * capacity + slot] = close
-            columns[5 * capacity + slot] = volume
+            columns[stride + slot] = open
+            columns[2 * stride + slot] = high
+            columns[3 * stride + slot] = low
+            columns[4 * stride + slot] = close
+            columns[5 * stride + slot] = volume
         }
         nextSlot = slot + 1 == capacity ? 0 : slot + 1
         if count < capacity { count += 1 }
         appendedCount += 1
+    }
+
+    /// Doubles the column length (only before the ring first wraps, when the
+    /// bars sit in slots 0..<count in order).
+    private mutating func grow() {
+        let newStride = min(capacity, stride * 2)
+        var grown = [Double](repeating: 0, count: newStride * 6)
+        for column in 0..<6 {
+            for slot in 0..<count { grown[column * newStride + slot] = storage[column * stride + slot] }
+        }
+        storage = grown
+        stride = newStride
     }
 
     /// `field` of the bar appended `barsAgo` bars ago (0 is the current bar),
@@ -69,16 +87,16 @@ public struct PriceSeries: Sendable {
     /// Unchecked read for the indicator states; `barsAgo` must be in `0..<count`.
     @inline(__always)
     subscript(field: PriceField, barsAgo: Int) -> Double {
-        storage[field.column * capacity + slot(barsAgo: barsAgo)]
+        storage[field.column * stride + slot(barsAgo: barsAgo)]
     }
 
     /// The whole bar appended `barsAgo` bars ago; `barsAgo` must be in `0..<count`.
     func bar(barsAgo: Int) -> BarSample {
         let slot = slot(barsAgo: barsAgo)
         return BarSample(
-            time: storage[slot], open: storage[capacity + slot], high: storage[2 * capacity + slot],
-            low: storage[3 * capacity + slot], close: storage[4 * capacity + slot],
-            volume: storage[5 * capacity + slot]
+            time: storage[slot], open: storage[stride + slot], high: storage[2 * stride + slot],
+            low: storage[3 * stride + slot], close: storage[4 * stride + slot],
+            volume: storage[5 * stride + slot]
         )
     }
 
