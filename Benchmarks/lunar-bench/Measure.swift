@@ -28,6 +28,13 @@ enum Measure {
         return (times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)])
     }
 
+    /// Bytes the C heap has handed out and not taken back (glibc's
+    /// mallinfo2): unlike the resident set, it goes down when memory is freed,
+    /// so before/after differences are meaningful within one process.
+    static func heapInUse() -> Int {
+        Int(mallinfo2().uordblks)
+    }
+
     /// Resident set size of this process in bytes.
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
