@@ -1,3 +1,4 @@
+import CSandbox
 import Foundation
 
 /// Small timing and reporting helpers for the benchmark executable.
@@ -32,7 +33,7 @@ enum Measure {
     /// mallinfo2): unlike the resident set, it goes down when memory is freed,
     /// so before/after differences are meaningful within one process.
     static func heapInUse() -> Int {
-        Int(mallinfo2().uordblks)
+        lsb_bench_heap_in_use()
     }
 
     /// Resident set size of this process in bytes.

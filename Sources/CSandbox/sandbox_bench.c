@@ -76,3 +76,9 @@ double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_
     }
     return (seconds_now() - start) * 1e9 / (double)iterations;
 }
+
+#include <malloc.h>
+size_t lsb_bench_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks;
+}

@@ -207,5 +207,7 @@ double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int
 double lsb_bench_raw_load_ns(const char *source, size_t length, int64_t iterations);
 double lsb_bench_raw_state_bytes(void);
 double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_t iterations);
+/* Bytes of C heap in use (glibc mallinfo2), for memory figures. */
+size_t lsb_bench_heap_in_use(void);
 
 #endif
