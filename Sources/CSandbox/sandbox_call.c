@@ -217,23 +217,11 @@ static int protected_resolve_raw(lua_State *L) {
 }
 
 int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference) {
-    if (sandbox->fault != 0) return sandbox->fault;
-    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
-    if (sandbox->active) return LSB_ERR_BUSY;
-    lua_State *L = sandbox->L;
     resolve_job job = {name, LUA_NOREF};
-    lua_settop(L, 0);
-    lua_pushcfunction(L, protected_resolve_raw);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, 0);
-    lua_settop(L, 0);
-    if (status == LUA_ERRMEM) {
-        sandbox->fault = LSB_ERR_MEMORY;
-        return LSB_ERR_MEMORY;
-    }
-    if (status != LUA_OK || job.reference == LUA_NOREF) return LSB_ERR_NOT_FUNCTION;
-    *reference = job.reference;
-    return LSB_OK;
+    int32_t status = lsb_run_protected(sandbox, protected_resolve_raw, &job);
+    if (status == LSB_ERR_RUNTIME || (status == LSB_OK && job.reference == LUA_NOREF)) return LSB_ERR_NOT_FUNCTION;
+    if (status == LSB_OK) *reference = job.reference;
+    return status;
 }
 
 /* ---- calling ------------------------------------------------------------- */
@@ -591,26 +579,10 @@ static int protected_record_layout(lua_State *L) {
     return 0;
 }
 
-static int32_t run_pin(lsb_sandbox *sandbox, lua_CFunction function, pin_job *job) {
-    if (sandbox->fault != 0) return sandbox->fault;
-    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
-    if (sandbox->active) return LSB_ERR_BUSY;
-    lua_State *L = sandbox->L;
-    lua_settop(L, 0);
-    lua_pushcfunction(L, function);
-    lua_pushlightuserdata(L, job);
-    int status = lua_pcall(L, 1, 0, 0);
-    lua_settop(L, 0);
-    if (status == LUA_ERRMEM) {
-        sandbox->fault = LSB_ERR_MEMORY;
-        return LSB_ERR_MEMORY;
-    }
-    return status == LUA_OK ? LSB_OK : LSB_ERR_RUNTIME;
-}
 
 int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *reference) {
     pin_job job = {name, NULL, 0, LUA_NOREF};
-    int32_t status = run_pin(sandbox, protected_reference_global, &job);
+    int32_t status = lsb_run_protected(sandbox, protected_reference_global, &job);
     *reference = job.reference;
     return status;
 }
@@ -618,7 +590,7 @@ int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *re
 int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, int32_t count,
                                int32_t *reference) {
     pin_job job = {NULL, keys, count, LUA_NOREF};
-    int32_t status = run_pin(sandbox, protected_record_layout, &job);
+    int32_t status = lsb_run_protected(sandbox, protected_record_layout, &job);
     *reference = job.reference;
     return status;
 }

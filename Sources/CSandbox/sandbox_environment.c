@@ -321,24 +321,8 @@ static int register_module(lua_State *L) {
 int32_t lsb_register_module(lsb_sandbox *sandbox, const char *name,
                             const char *const *function_names,
                             const int32_t *function_indices, int32_t count) {
-    if (sandbox->fault != 0) return sandbox->fault;
-    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
-    if (sandbox->active) return LSB_ERR_BUSY;
     module_request request = {name, function_names, function_indices, count};
-    lua_State *L = sandbox->L;
-    lua_settop(L, 0);
-    lua_pushcfunction(L, register_module);
-    lua_pushlightuserdata(L, &request);
-    int status = lua_pcall(L, 1, 0, 0);
-    int result = LSB_OK;
-    if (status == LUA_ERRMEM) {
-        sandbox->fault = LSB_ERR_MEMORY;
-        result = LSB_ERR_MEMORY;
-    } else if (status != LUA_OK) {
-        result = LSB_ERR_RUNTIME;
-    }
-    lua_settop(L, 0);
-    return result;
+    return lsb_run_protected(sandbox, register_module, &request);
 }
 
 int lsb_message_handler(lua_State *L) { return message_handler(L); }
@@ -400,24 +384,8 @@ static int set_module_field(lua_State *L) {
 int32_t lsb_set_module_field(lsb_sandbox *sandbox, const char *module, const char *field,
                              const lsb_value *values, int32_t value_count, const uint8_t *arena,
                              int read_only) {
-    if (sandbox->fault != 0) return sandbox->fault;
-    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
-    if (sandbox->active) return LSB_ERR_BUSY;
     field_request request = {module, field, values, value_count, arena, read_only};
-    lua_State *L = sandbox->L;
-    lua_settop(L, 0);
-    lua_pushcfunction(L, set_module_field);
-    lua_pushlightuserdata(L, &request);
-    int status = lua_pcall(L, 1, 0, 0);
-    int result = LSB_OK;
-    if (status == LUA_ERRMEM) {
-        sandbox->fault = LSB_ERR_MEMORY;
-        result = LSB_ERR_MEMORY;
-    } else if (status != LUA_OK) {
-        result = LSB_ERR_RUNTIME;
-    }
-    lua_settop(L, 0);
-    return result;
+    return lsb_run_protected(sandbox, set_module_field, &request);
 }
 
 static int read_module_field(lua_State *L) {

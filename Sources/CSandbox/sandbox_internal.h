@@ -126,6 +126,11 @@ struct lsb_sandbox {
 extern const char lsb_proxy_marker;
 extern const char lsb_metatable_marker;
 
+/* Runs function(job) in protected mode between calls (no quota clock: the
+   host's own bounded work). LSB_OK, LSB_ERR_RUNTIME, LSB_ERR_MEMORY (the
+   sandbox is then faulted), or the fault/busy status that refused it. */
+int32_t lsb_run_protected(lsb_sandbox *sandbox, lua_CFunction function, void *job);
+
 /* Environment construction (sandbox_environment.c), run in protected mode. */
 int lsb_build_environment(lua_State *L);
 

@@ -188,3 +188,20 @@ void lsb_set_clock(lsb_sandbox *sandbox, int manual, double now_seconds) {
     sandbox->clock_manual = manual;
     sandbox->clock_now = now_seconds;
 }
+
+int32_t lsb_run_protected(lsb_sandbox *sandbox, lua_CFunction function, void *job) {
+    if (sandbox->fault != 0) return sandbox->fault;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (sandbox->active) return LSB_ERR_BUSY;
+    lua_State *L = sandbox->L;
+    lua_settop(L, 0);
+    lua_pushcfunction(L, function);
+    lua_pushlightuserdata(L, job);
+    int status = lua_pcall(L, 1, 0, 0);
+    lua_settop(L, 0);
+    if (status == LUA_ERRMEM || sandbox->memory_exceeded) {
+        sandbox->fault = LSB_ERR_MEMORY;
+        return LSB_ERR_MEMORY;
+    }
+    return status == LUA_OK ? LSB_OK : LSB_ERR_RUNTIME;
+}
