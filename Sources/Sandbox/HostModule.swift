@@ -34,7 +34,10 @@ public struct HostCall: ~Copyable {
     /// `module.function`, for messages.
     public let functionName: String
     private let reader: TapeReader
-    private let starts: [Int]
+    /// Top-level arguments; each is found by hopping over the previous ones'
+    /// subtrees (no index array: host calls are on the event path and take
+    /// a handful of arguments).
+    public let argumentCount: Int
     private let sandbox: OpaquePointer
     /// How many values have been returned so far.
     public private(set) var resultCount: Int32 = 0
@@ -42,18 +45,26 @@ public struct HostCall: ~Copyable {
     init(functionName: String, reader: TapeReader, argumentCount: Int, sandbox: OpaquePointer) {
         self.functionName = functionName
         self.reader = reader
-        self.starts = reader.topLevelIndices(limit: argumentCount)
+        self.argumentCount = argumentCount
         self.sandbox = sandbox
     }
 
-    public var argumentCount: Int { starts.count }
+    /// The tape index of argument `position` (1-based), or nil.
+    private func start(_ position: Int) -> Int? {
+        guard position >= 1, position <= argumentCount, let values = reader.values else { return nil }
+        var index = 0
+        for _ in 1..<position {
+            guard index < reader.count else { return nil }
+            index = Int(values[index].end)
+        }
+        return index < reader.count ? index : nil
+    }
 
     // MARK: - Arguments (positions count from 1, as in Lua messages)
 
     /// The argument as a value; absent arguments are nil.
     public func value(_ position: Int) throws(HostCallError) -> LuaValue {
-        guard position >= 1, position <= starts.count else { return .nil }
-        var index = starts[position - 1]
+        guard var index = start(position) else { return .nil }
         do {
             return try reader.decode(at: &index)
         } catch {
@@ -62,8 +73,8 @@ public struct HostCall: ~Copyable {
     }
 
     private func entry(_ position: Int) -> lsb_value? {
-        guard position >= 1, position <= starts.count, let values = reader.values else { return nil }
-        return values[starts[position - 1]]
+        guard let index = start(position), let values = reader.values else { return nil }
+        return values[index]
     }
 
     private func kindName(_ entry: lsb_value?) -> String {

@@ -177,8 +177,7 @@ extension DeploymentKernel {
     /// The risk gate; a denial is recorded by the engine.
     func check(_ order: Order) -> OrderReason? {
         guard let instrument = instruments[order.symbol] else { return nil }
-        let account = KernelRiskAccount(portfolio: portfolio, exchange: exchange, now: currentTimeValue)
-        return risk.check(order, instrument: instrument, account: account).reason
+        return risk.check(order, instrument: instrument, account: KernelRiskAccount(kernel: self)).reason
     }
 
     /// Records a refusal and queues its REJECTED update.
@@ -202,8 +201,7 @@ extension DeploymentKernel {
 
     /// After fills and marks: the daily loss limit may halt the deployment.
     func checkLossLimit() {
-        let account = KernelRiskAccount(portfolio: portfolio, exchange: exchange, now: currentTimeValue)
-        guard let action = risk.evaluateLoss(account: account) else { return }
+        guard let action = risk.evaluateLoss(account: KernelRiskAccount(kernel: self)) else { return }
         switch action {
         case .halt(let reason):
             status = .halted(reason: reason.message)
@@ -215,22 +213,21 @@ extension DeploymentKernel {
 }
 
 /// The risk engine's view of a kernel's account, answered from the portfolio
-/// and the exchange without copying them.
+/// and the exchange in place (a reference to the kernel: copying those
+/// structs for every order and event would retain all their storage).
 struct KernelRiskAccount: RiskAccount {
-    let portfolio: Portfolio
-    let exchange: PaperExchange
-    let now: Int64
+    unowned(unsafe) let kernel: DeploymentKernel
 
-    var nowNanoseconds: Int64 { now &* 1_000_000_000 }
-    func position(_ symbol: String) -> Quantity { portfolio.position(symbol)?.quantity ?? .zero }
+    var nowNanoseconds: Int64 { kernel.currentTimeValue &* 1_000_000_000 }
+    func position(_ symbol: String) -> Quantity { kernel.portfolio.position(symbol)?.quantity ?? .zero }
     func openQuantity(_ symbol: String, side: Side) -> Quantity {
-        exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
+        kernel.exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
             order.side == side ? total + order.remainingQuantity : total
         }
     }
-    var openOrderCount: Int { exchange.openOrders(symbol: nil).count }
-    func lastPrice(_ symbol: String) -> Price? { portfolio.mark(of: symbol) }
-    var grossExposure: Money { portfolio.grossExposure }
-    var realizedPnL: Money { portfolio.realizedPnL - portfolio.fees }
-    var unrealizedPnL: Money { portfolio.unrealizedPnL }
+    var openOrderCount: Int { kernel.exchange.openOrders(symbol: nil).count }
+    func lastPrice(_ symbol: String) -> Price? { kernel.portfolio.mark(of: symbol) }
+    var grossExposure: Money { kernel.portfolio.grossExposure }
+    var realizedPnL: Money { kernel.portfolio.realizedPnL - kernel.portfolio.fees }
+    var unrealizedPnL: Money { kernel.portfolio.unrealizedPnL }
 }
