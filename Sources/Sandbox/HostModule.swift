@@ -88,6 +88,11 @@ public struct HostCall: ~Copyable {
         }
     }
 
+    /// True if argument `position` is a string (without converting it).
+    public func isString(_ position: Int) -> Bool {
+        entry(position)?.kind == Int32(LSB_STRING.rawValue)
+    }
+
     /// A finite number.
     public func number(_ position: Int) throws(HostCallError) -> Double {
         guard let entry = entry(position) else { throw .badArgument(position: position, reason: "number expected, got no value") }

@@ -35,7 +35,9 @@ struct Run: ParsableCommand {
         let schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
         let values = try schema.resolve(texts: overrides)
 
-        let known = Dictionary(uniqueKeysWithValues: (SyntheticMarket().instruments + [Instrument(symbol: symbol)]).map { ($0.symbol, $0) })
+        // The instruments fills are printed with (the feed's own come first).
+        let known = Dictionary((SyntheticMarket().instruments + [Instrument(symbol: symbol)]).map { ($0.symbol, $0) },
+                               uniquingKeysWith: { first, _ in first })
         let host = LiveHost(configuration: .init(workers: 1)) { _, notification in
             switch notification {
             case .order(let order):

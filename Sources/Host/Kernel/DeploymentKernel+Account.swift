@@ -186,7 +186,7 @@ extension DeploymentKernel {
         }
     }
 
-    func indicator(_ name: String, symbol: String, parameters: [Double]) throws(HostCallError) -> [Double]? {
+    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
         func period(_ index: Int, _ fallback: Int) throws(HostCallError) -> Int {
             guard index < parameters.count else { return fallback }
             let value = parameters[index]
@@ -196,29 +196,22 @@ extension DeploymentKernel {
             return integer
         }
         let request: IndicatorRequest
-        switch name {
-        case "sma": request = .sma(period: try period(0, 0))
-        case "ema": request = .ema(period: try period(0, 0))
-        case "rsi": request = .rsi(period: try period(0, 14))
-        case "macd": request = .macd(fast: try period(0, 12), slow: try period(1, 26), signal: try period(2, 9))
-        case "bollinger": request = .bollinger(period: try period(0, 20), k: parameters.count > 1 ? parameters[1] : 2)
-        case "atr": request = .atr(period: try period(0, 14))
-        case "highest": request = .highest(period: try period(0, 0))
-        case "lowest": request = .lowest(period: try period(0, 0))
-        case "stdev": request = .stdev(period: try period(0, 0))
-        case "roc": request = .roc(period: try period(0, 0))
-        default: throw .failed("unknown indicator '\(name)'")
-        }
-        guard indicators.id(for: symbol) != nil else {
-            throw .failed("no bars kept for '\(symbol)' (subscribe to it first)")
+        switch kind {
+        case .sma: request = .sma(period: try period(0, 0))
+        case .ema: request = .ema(period: try period(0, 0))
+        case .rsi: request = .rsi(period: try period(0, 14))
+        case .macd: request = .macd(fast: try period(0, 12), slow: try period(1, 26), signal: try period(2, 9))
+        case .bollinger: request = .bollinger(period: try period(0, 20), k: parameters.count > 1 ? parameters[1] : 2)
+        case .atr: request = .atr(period: try period(0, 14))
+        case .highest: request = .highest(period: try period(0, 0))
+        case .lowest: request = .lowest(period: try period(0, 0))
+        case .stdev: request = .stdev(period: try period(0, 0))
+        case .roc: request = .roc(period: try period(0, 0))
         }
         do {
-            switch try indicators.value(request, symbol: symbol) {
-            case nil: return nil
-            case .number(let value)?: return [value]
-            case .macd(let macd, let signal, let histogram)?: return [macd, signal, histogram]
-            case .bands(let upper, let middle, let lower)?: return [upper, middle, lower]
-            }
+            return try indicators.value(request, symbol: symbol)
+        } catch IndicatorError.unknownSymbol {
+            throw .failed("no bars kept for '\(symbol)' (subscribe to it first)")
         } catch {
             throw .failed("\(error)")
         }

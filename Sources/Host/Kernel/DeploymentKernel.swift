@@ -26,7 +26,16 @@ public final class DeploymentKernel {
     var indicators: IndicatorSet
     let commission: CommissionModel
     let instruments: [String: Instrument]
-    var subscriptions: [String: Set<SubscriptionKind>] = [:]
+    var subscriptions: [String: Set<SubscriptionKind>] = [:] {
+        didSet { cachedSymbol = nil }
+    }
+    /// The last event's symbol with its instrument and subscriptions: most
+    /// feeds repeat a symbol, and hashing a String per lookup adds up per bar.
+    var cachedSymbol: String?
+    var cachedInstrument = Instrument(symbol: "")
+    var cachedKinds: Set<SubscriptionKind> = []
+    var cachedPortfolioIndex = 0
+    var cachedSeries: IndicatorSet.SeriesID?
     var timers: [StrategyTimer] = []
     /// Exchange events waiting for delivery to the strategy, in order.
     var deliveries: [ExchangeEvent] = []
@@ -142,7 +151,7 @@ public final class DeploymentKernel {
     public func handle(_ event: MarketEvent) {
         guard acceptsEvents else { return }
         fireTimers(upTo: event.time)
-        guard acceptsEvents, instruments[event.symbol] != nil else { return }
+        guard acceptsEvents, resolve(event.symbol) else { return }
         currentTimeValue = event.time
         currentSymbolValue = event.symbol
         sandbox.setClock(.manual(Double(event.time)))
@@ -151,14 +160,14 @@ public final class DeploymentKernel {
         switch event.payload {
         case .bar(let bar, _):
             exchange.match(bar, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
-            portfolio.mark(symbol: event.symbol, price: bar.close)
+            portfolio.mark(at: cachedPortfolioIndex, price: bar.close)
         case .trade(let trade):
             exchange.match(trade, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
-            portfolio.mark(symbol: event.symbol, price: trade.price)
+            portfolio.mark(at: cachedPortfolioIndex, price: trade.price)
         case .book(let book):
             exchange.match(book, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
             if let bid = book.bids.first, let ask = book.asks.first {
-                portfolio.mark(symbol: event.symbol, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
+                portfolio.mark(at: cachedPortfolioIndex, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
             }
         }
         if !matchBuffer.isEmpty { absorb(matchBuffer) }
@@ -169,12 +178,26 @@ public final class DeploymentKernel {
         deliverPending()
     }
 
+    /// Points the symbol cache at `symbol`; false if it is not traded here.
+    private func resolve(_ symbol: String) -> Bool {
+        if cachedSymbol == symbol { return true }
+        guard let instrument = instruments[symbol] else { return false }
+        cachedInstrument = instrument
+        cachedKinds = subscriptions[symbol] ?? []
+        guard let index = portfolio.index(of: symbol) else { return false }
+        cachedPortfolioIndex = index
+        cachedSeries = indicators.id(for: symbol)
+        cachedSymbol = symbol
+        return true
+    }
+
     private func dispatchCallback(for event: MarketEvent) {
-        let subscribed = subscriptions[event.symbol]
+        let subscribed: Set<SubscriptionKind>? = cachedKinds
+        let instrument = cachedInstrument
         switch event.payload {
         case .bar(let bar, let timeframe):
-            let instrument = instruments[event.symbol]!
-            indicators.append(symbol: event.symbol, time: Double(bar.time), open: instrument.double(bar.open),
+            if cachedSeries == nil { cachedSeries = indicators.addSymbol(event.symbol) }
+            indicators.append(to: cachedSeries!, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
                               close: instrument.double(bar.close), volume: instrument.double(bar.volume))
             guard let onBar = callbacks.onBar, subscribed?.contains(.bars) == true else { return }
@@ -193,7 +216,6 @@ public final class DeploymentKernel {
             }
         case .trade(let trade):
             guard let onTick = callbacks.onTick, subscribed?.contains(.trades) == true else { return }
-            let instrument = instruments[event.symbol]!
             invoke(onTick) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.trade) { record in
@@ -205,7 +227,6 @@ public final class DeploymentKernel {
             }
         case .book(let book):
             guard let onBook = callbacks.onBook, subscribed?.contains(.book) == true else { return }
-            let instrument = instruments[event.symbol]!
             func levels(_ side: [BookLevel]) -> LuaValue {
                 .array(side.map { .table(["price": .number(instrument.double($0.price)),
                                           "quantity": .number(instrument.double($0.quantity))]) })
@@ -330,7 +351,7 @@ final class RuntimeBridge: StrategyRuntime {
     }
     func cancelTimer(name: String) -> Bool { kernel.cancelTimer(name: name) }
     func log(level: String, message: String) { kernel.appendLog(level: level, message: message) }
-    func indicator(_ name: String, symbol: String, parameters: [Double]) throws(HostCallError) -> [Double]? {
-        try kernel.indicator(name, symbol: symbol, parameters: parameters)
+    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
+        try kernel.indicator(kind, symbol: symbol, parameters: parameters)
     }
 }

@@ -5,12 +5,6 @@ import Sandbox
 /// both read-only, calling into a `StrategyRuntime`. Documented in
 /// docs/strategy-api.md.
 public enum StrategyModules {
-    /// The indicators `ta` offers and how many numeric parameters each takes.
-    static let indicators: [(name: String, parameters: ClosedRange<Int>)] = [
-        ("sma", 1...1), ("ema", 1...1), ("rsi", 1...1), ("macd", 0...3), ("bollinger", 0...2), ("atr", 0...1),
-        ("highest", 1...1), ("lowest", 1...1), ("stdev", 1...1), ("roc", 1...1),
-    ]
-
     /// The closures hold `runtime` strongly: it must not own the sandbox
     /// (hold the kernel weakly or unowned) or the two would keep each other alive.
     public static func make(runtime: StrategyRuntime) -> [HostModule] {
@@ -128,29 +122,36 @@ public enum StrategyModules {
 
     private static func technicalAnalysis(_ runtime: StrategyRuntime) -> HostModule {
         var ta = HostModule(name: "ta")
-        for indicator in indicators {
-            ta.add(indicator.name) { call throws(HostCallError) in
+        for kind in IndicatorKind.allCases {
+            let counts = kind.parameterCounts
+            ta.add(kind.rawValue) { call throws(HostCallError) in
                 // ta.sma(20) or ta.sma(20, "BTCUSD"): numbers first, then an optional symbol.
-                var parameters: [Double] = []
+                var parameters = IndicatorParameters()
                 var symbol = runtime.currentSymbol
                 var position = 1
                 while position <= call.argumentCount {
-                    if case .string(let text) = try call.value(position) {
-                        symbol = text
+                    if call.isString(position) {
+                        symbol = try call.string(position, maxLength: 32)
                         break
+                    }
+                    guard parameters.count < counts.upperBound else {
+                        throw .failed("takes at most \(counts.upperBound) numeric parameters")
                     }
                     parameters.append(try call.number(position))
                     position += 1
                 }
-                guard indicator.parameters.contains(parameters.count) else {
-                    throw .failed("takes \(indicator.parameters.lowerBound == indicator.parameters.upperBound ? "\(indicator.parameters.lowerBound)" : "\(indicator.parameters.lowerBound) to \(indicator.parameters.upperBound)") numeric parameters, got \(parameters.count)")
+                guard counts.contains(parameters.count) else {
+                    throw .failed("takes \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)") numeric parameters, got \(parameters.count)")
                 }
                 guard let symbol else { throw .failed("needs a symbol (no current event)") }
-                guard let values = try runtime.indicator(indicator.name, symbol: symbol, parameters: parameters) else {
-                    call.result(.nil)
-                    return
+                switch try runtime.indicator(kind, symbol: symbol, parameters: parameters) {
+                case nil: call.result(.nil)
+                case .number(let value)?: call.result(.number(value))
+                case .macd(let macd, let signal, let histogram)?:
+                    call.result(.number(macd)); call.result(.number(signal)); call.result(.number(histogram))
+                case .bands(let upper, let middle, let lower)?:
+                    call.result(.number(upper)); call.result(.number(middle)); call.result(.number(lower))
                 }
-                for value in values { call.result(.number(value)) }
             }
         }
         return ta

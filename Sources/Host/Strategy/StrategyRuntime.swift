@@ -41,6 +41,48 @@ public protocol StrategyRuntime: AnyObject {
     func cancelTimer(name: String) -> Bool
     func log(level: String, message: String)
 
-    /// A native indicator value for a symbol's kept series (nil: not enough history).
-    func indicator(_ name: String, symbol: String, parameters: [Double]) throws(HostCallError) -> [Double]?
+    /// A native indicator value for a symbol's kept series (nil: not enough
+    /// history); one to three numbers.
+    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue?
+}
+
+/// The indicators `ta` offers.
+public enum IndicatorKind: String, Sendable, CaseIterable {
+    case sma, ema, rsi, macd, bollinger, atr, highest, lowest, stdev, roc
+
+    /// How many numeric parameters a script may pass.
+    var parameterCounts: ClosedRange<Int> {
+        switch self {
+        case .macd: 0...3
+        case .bollinger: 0...2
+        case .atr, .rsi: 0...1
+        default: 1...1
+        }
+    }
+}
+
+/// Up to three numeric indicator parameters, without an array allocation
+/// (indicators are called on every bar).
+public struct IndicatorParameters: Sendable {
+    public private(set) var count = 0
+    private var values: (Double, Double, Double) = (0, 0, 0)
+
+    public init() {}
+
+    mutating func append(_ value: Double) {
+        switch count {
+        case 0: values.0 = value
+        case 1: values.1 = value
+        default: values.2 = value
+        }
+        count += 1
+    }
+
+    public subscript(index: Int) -> Double {
+        switch index {
+        case 0: values.0
+        case 1: values.1
+        default: values.2
+        }
+    }
 }
