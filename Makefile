@@ -21,7 +21,7 @@ run: deps
 	mkdir -p var
 	$(RELEASE_BIN)/lunar backtest strategies/sma_crossover.lua --data data/sample-btcusd-1h.csv \
 		--commission-bps 10 --report var/sma_crossover-report.html
-	$(RELEASE_BIN)/lunar run strategies/sma_crossover.lua --feed synthetic --speed 60 --duration 30
+	$(RELEASE_BIN)/lunar run strategies/sma_crossover.lua --feed synthetic --speed 600 --duration 30
 
 bench: deps
 	$(SWIFT) build -c release --product lunar-bench
