@@ -8,6 +8,7 @@
  * pushing numbers/booleans, type tests, and reading numbers and strings.
  */
 #include "sandbox_internal.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -440,7 +441,19 @@ int lsb_host_trampoline(lua_State *L) {
     lsb_tape *tape = &sandbox->arguments;
     lsb_tape_reset(tape);
     for (int i = 0; i < count; i++) {
-        /* One protected conversion per argument, so an error names it. */
+        int type = lua_type(L, first + i);
+        if (type != LUA_TTABLE) {
+            /* Scalars convert directly (the hot path: no protected call);
+               the only errors are the ones checked here, named at once. */
+            if (type == LUA_TNUMBER && !lua_isinteger(L, first + i) && !isfinite(lua_tonumber(L, first + i)))
+                return luaL_error(L, "bad argument #%d to '%s' (number must be finite)", i + 1, name);
+            if (type != LUA_TNIL && type != LUA_TBOOLEAN && type != LUA_TNUMBER && type != LUA_TSTRING)
+                return luaL_error(L, "bad argument #%d to '%s' (cannot convert a %s value)", i + 1, name,
+                                  luaL_typename(L, first + i));
+            lsb_tape_from_stack(L, tape, first + i, 1, 1);
+            continue;
+        }
+        /* Tables: one protected conversion, so an error names the argument. */
         lua_pushcfunction(L, convert_argument);
         lua_pushvalue(L, first + i);
         int status = lua_pcall(L, 1, 0, 0);
