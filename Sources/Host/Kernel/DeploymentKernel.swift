@@ -125,7 +125,7 @@ public final class DeploymentKernel {
 
     /// Calls `on_stop` (when running), cancels working orders and stops.
     public func stop(reason: String = "stopped") {
-        guard status == .running || isHalted else { return }
+        guard acceptsEvents else { return }
         if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
         cancelAllWorking(code: "deploymentStopped", message: reason)
         deliverPending()
@@ -142,7 +142,14 @@ public final class DeploymentKernel {
     public var sandboxMemory: Int { sandbox.memoryUsed }
 
     var isHalted: Bool { if case .halted = status { true } else { false } }
-    var acceptsEvents: Bool { status == .running || isHalted }
+    /// Pattern matching, not `==`: this runs several times per event and
+    /// comparing enums with payloads goes through the runtime.
+    var acceptsEvents: Bool {
+        switch status {
+        case .running, .halted: true
+        case .ready, .faulted, .stopped: false
+        }
+    }
 
     // MARK: - Events
 
