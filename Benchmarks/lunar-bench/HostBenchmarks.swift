@@ -99,6 +99,38 @@ enum HostBenchmarks {
         }
         report.row("  per bar: whole kernel vs the bare on_bar delivery", format(nanoseconds: best / Double(series.count)),
                    baseline: format(nanoseconds: callback), ratio: best / Double(series.count) / callback)
+        try costBreakdown(series, &report)
+    }
+
+    /// Where a bar's time goes: the same backtest with the strategy cut down
+    /// step by step, so each row's difference is one part's cost.
+    static func costBreakdown(_ series: [Bar], _ report: inout Report) throws {
+        let steps: [(String, String)] = [
+            ("  breakdown: kernel + empty on_bar", "function on_bar(ctx, bar) end"),
+            ("  breakdown: kernel + two ctx.now calls (host-call floor)", "function on_bar(ctx, bar) local a, b = ctx.now(), ctx.now() end"),
+            ("  breakdown: kernel + two ctx.params reads", """
+            strategy = { params = { fast = { type = "integer", default = 10 }, slow = { type = "integer", default = 30 } } }
+            function on_bar(ctx, bar) local a, b = ctx.params.fast, ctx.params.slow end
+            """),
+            ("  breakdown: + two ta.sma calls", """
+            strategy = { params = { fast = { type = "integer", default = 10 }, slow = { type = "integer", default = 30 } } }
+            function on_bar(ctx, bar) local fast, slow = ta.sma(ctx.params.fast), ta.sma(ctx.params.slow) end
+            """),
+            ("  breakdown: + the crossover's orders (whole strategy)", smaCrossover),
+        ]
+        let count = series.count
+        for (label, source) in steps {
+            let configuration = BacktestConfiguration(
+                source: source, instruments: [instrument], bars: ["BTCUSD": series], timeframe: 60,
+                exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), risk: risk)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try BacktestEngine.run(configuration)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+            }
+            report.row(label, format(nanoseconds: best / Double(count)))
+        }
     }
 
     /// event → strategy → order → risk → exchange → fill → portfolio → on_fill:

@@ -31,8 +31,6 @@ public enum HostCallError: Error, Equatable {
 /// One call of a host function: typed access to its arguments and a sink for
 /// its results. Arguments are decoded lazily, straight from the C tape.
 public struct HostCall: ~Copyable {
-    /// `module.function`, for messages.
-    public let functionName: String
     private let reader: TapeReader
     /// Top-level arguments; each is found by hopping over the previous ones'
     /// subtrees (no index array: host calls are on the event path and take
@@ -42,8 +40,7 @@ public struct HostCall: ~Copyable {
     /// How many values have been returned so far.
     public private(set) var resultCount: Int32 = 0
 
-    init(functionName: String, reader: TapeReader, argumentCount: Int, sandbox: OpaquePointer) {
-        self.functionName = functionName
+    init(reader: TapeReader, argumentCount: Int, sandbox: OpaquePointer) {
         self.reader = reader
         self.argumentCount = argumentCount
         self.sandbox = sandbox

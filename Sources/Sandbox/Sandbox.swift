@@ -12,17 +12,24 @@ public final class Sandbox {
     public let limits: SandboxLimits
     /// The first quota stop this sandbox hit. Once set, every call fails with
     /// it until `reset()`.
-    public private(set) var fault: SandboxError?
+    @exclusivity(unchecked) public private(set) var fault: SandboxError?
     /// Receives the script's `print` and `warn` output, escaped and bounded.
-    public var logHandler: (SandboxLogLine) -> Void
+    @exclusivity(unchecked) public var logHandler: (SandboxLogLine) -> Void
 
     /// The C context; the same for the sandbox's whole life (`reset()`
     /// replaces the Lua state inside it), so reading it needs no exclusivity
     /// check on the per-call path.
     private let handle: OpaquePointer
-    private var modules: [HostModule] = []
-    private var hostFunctions: [(name: String, body: HostFunctionBody)] = []
-    private var argumentTape = ArgumentTape()
+    // Stored `var`s are `@exclusivity(unchecked)`: a sandbox is confined to
+    // one thread, and a host function (the only re-entry, from Lua) reaches
+    // these only through `dispatch`, which reads them; the per-access runtime
+    // check cost more than a trivial callback's whole C path.
+    @exclusivity(unchecked) private var modules: [HostModule] = []
+    /// Host functions by the index their Lua closures carry; names apart so
+    /// a call copies nothing but its body out of the array.
+    @exclusivity(unchecked) private var hostFunctionBodies: [HostFunctionBody] = []
+    @exclusivity(unchecked) private var hostFunctionNames: [String] = []
+    @exclusivity(unchecked) private var argumentTape = ArgumentTape()
 
     /// Creates an empty sandbox with the given host modules installed.
     public init(
@@ -66,7 +73,8 @@ public final class Sandbox {
         }
         let installed = modules
         modules = []
-        hostFunctions = []
+        hostFunctionBodies = []
+        hostFunctionNames = []
         for module in installed { try register(module) }
     }
 
@@ -74,8 +82,9 @@ public final class Sandbox {
 
     /// Installs `module` as a read-only global table.
     public func register(_ module: HostModule) throws(SandboxError) {
-        let firstIndex = hostFunctions.count
-        hostFunctions.append(contentsOf: module.functions.map { ("\(module.name).\($0.name)", $0.body) })
+        let firstIndex = hostFunctionBodies.count
+        hostFunctionBodies.append(contentsOf: module.functions.map(\.body))
+        hostFunctionNames.append(contentsOf: module.functions.map { "\(module.name).\($0.name)" })
         let names = module.functions.map { strdup($0.name) }
         defer { names.forEach { free($0) } }
         let indices = (0..<module.functions.count).map { Int32(firstIndex + $0) }
@@ -86,7 +95,8 @@ public final class Sandbox {
             }
         }
         guard status == Int32(LSB_OK.rawValue) else {
-            hostFunctions.removeLast(module.functions.count)
+            hostFunctionBodies.removeLast(module.functions.count)
+            hostFunctionNames.removeLast(module.functions.count)
             if status == Int32(LSB_ERR_MEMORY.rawValue) { throw recordFault(status) }
             throw .conversion("cannot register module '\(module.name)': the name is taken or invalid")
         }
@@ -135,17 +145,17 @@ public final class Sandbox {
     }
 
     fileprivate func dispatch(index: Int32, tape: TapeReader, argumentCount: Int32) -> Int32 {
-        let function = hostFunctions[Int(index)]
-        var call = HostCall(functionName: function.name, reader: tape, argumentCount: Int(argumentCount), sandbox: handle)
+        var call = HostCall(reader: tape, argumentCount: Int(argumentCount), sandbox: handle)
         do {
-            try function.body(&call)
+            try hostFunctionBodies[Int(index)](&call)
             return call.resultCount
         } catch {
+            let name = hostFunctionNames[Int(index)]
             switch error {
             case .badArgument(let position, let reason):
-                call.fail("bad argument #\(position) to '\(function.name)' (\(reason))")
+                call.fail("bad argument #\(position) to '\(name)' (\(reason))")
             case .failed(let message):
-                call.fail("\(function.name): \(message)")
+                call.fail("\(name): \(message)")
             }
             return -1
         }

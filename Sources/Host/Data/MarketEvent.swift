@@ -62,28 +62,42 @@ public protocol MarketDataSource {
 }
 
 /// Replays bars already in memory (loaded from CSV), merged across symbols
-/// in `MarketEvent.precedes` order.
+/// in `MarketEvent.precedes` order. Each symbol's bars must be in time order
+/// (`BarCSV` guarantees it). The merge is lazy: events are made one at a time,
+/// so a long backtest never holds a second copy of its data as events.
 public struct BarReplaySource: MarketDataSource {
     public let instruments: [Instrument]
-    private let events: [MarketEvent]
-    private var position = 0
+    /// Symbols in ascending order: among bars closing at the same time, the
+    /// first symbol found wins, which is `precedes`' tie-break for bars.
+    private let symbols: [String]
+    private let series: [[Bar]]
+    private var positions: [Int]
+    private let timeframe: Int64
+    public let count: Int
 
     public init(bars: [String: [Bar]], instruments: [Instrument], timeframe: Int64) {
         self.instruments = instruments
-        var merged: [MarketEvent] = []
-        for symbol in bars.keys.sorted() {
-            merged.append(contentsOf: bars[symbol]!.map { MarketEvent.bar($0, symbol: symbol, timeframe: timeframe) })
-        }
-        merged.sort(by: MarketEvent.precedes)
-        self.events = merged
+        symbols = bars.keys.sorted()
+        series = symbols.map { bars[$0]! }
+        positions = Array(repeating: 0, count: symbols.count)
+        self.timeframe = timeframe
+        count = series.reduce(0) { $0 + $1.count }
     }
 
-    public var count: Int { events.count }
-
     public mutating func next() -> MarketEvent? {
-        guard position < events.count else { return nil }
-        defer { position += 1 }
-        return events[position]
+        var chosen = -1
+        var earliest = Int64.max
+        for index in series.indices where positions[index] < series[index].count {
+            let time = series[index][positions[index]].time
+            if chosen < 0 || time < earliest {
+                chosen = index
+                earliest = time
+            }
+        }
+        guard chosen >= 0 else { return nil }
+        let bar = series[chosen][positions[chosen]]
+        positions[chosen] += 1
+        return MarketEvent.bar(bar, symbol: symbols[chosen], timeframe: timeframe)
     }
 }
 

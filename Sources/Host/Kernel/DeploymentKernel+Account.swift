@@ -186,7 +186,9 @@ extension DeploymentKernel {
         }
     }
 
-    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
+    /// `symbol` nil: the current event's symbol, through the event's cached
+    /// series when it has one (no string comparison on the common path).
+    func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
         func period(_ index: Int, _ fallback: Int) throws(HostCallError) -> Int {
             guard index < parameters.count else { return fallback }
             let value = parameters[index]
@@ -209,8 +211,14 @@ extension DeploymentKernel {
         case .roc: request = .roc(period: try period(0, 0))
         }
         do {
+            if symbol == nil, cachedSymbol != nil, let series = cachedSeries {
+                return try indicators.value(request, series: series)
+            }
+            guard let symbol = symbol ?? currentSymbolValue else { throw HostCallError.failed("needs a symbol (no current event)") }
             return try indicators.value(request, symbol: symbol)
-        } catch IndicatorError.unknownSymbol {
+        } catch let error as HostCallError {
+            throw error
+        } catch IndicatorError.unknownSymbol(let symbol) {
             throw .failed("no bars kept for '\(symbol)' (subscribe to it first)")
         } catch {
             throw .failed("\(error)")

@@ -9,49 +9,58 @@ import Sandbox
 /// `Sandbox`); a host runs many kernels, each pinned to one worker. The
 /// backtest engine and the live host drive the same kernel.
 public final class DeploymentKernel {
+    // Exclusivity: every stored `var` below is `@exclusivity(unchecked)`. A
+    // kernel is confined to one thread and never re-enters itself while it
+    // mutates a property (host calls from Lua reach it only between those
+    // mutations), so the runtime's per-access check (a thread-local access
+    // set, about 15% of a backtest bar) guards nothing here. Debug test runs
+    // of the same code paths exercised the checks before they were turned off.
     public let id: String
     public let ownerID: String
     public let schema: StrategySchema
     /// The validated parameter values the strategy runs with.
     public let parameters: [String: LuaValue]
-    public internal(set) var status: DeploymentStatus = .ready
-    public internal(set) var portfolio: Portfolio
+    @exclusivity(unchecked) public internal(set) var status: DeploymentStatus = .ready
+    @exclusivity(unchecked) public internal(set) var portfolio: Portfolio
     /// Receives every order change, fill, log line and status change (live
     /// streaming, persistence). Nil in backtests that need none of it.
-    public var observer: ((DeploymentNotification) -> Void)?
+    @exclusivity(unchecked) public var observer: ((DeploymentNotification) -> Void)?
 
     let sandbox: Sandbox
-    var exchange: PaperExchange
-    var risk: RiskEngine
-    var indicators: IndicatorSet
+    @exclusivity(unchecked) var exchange: PaperExchange
+    @exclusivity(unchecked) var risk: RiskEngine
+    @exclusivity(unchecked) var indicators: IndicatorSet
     let commission: CommissionModel
     let instruments: [String: Instrument]
-    var subscriptions: [String: Set<SubscriptionKind>] = [:] {
+    @exclusivity(unchecked) var subscriptions: [String: Set<SubscriptionKind>] = [:] {
         didSet { cachedSymbol = nil }
     }
     /// The last event's symbol with its instrument and subscriptions: most
     /// feeds repeat a symbol, and hashing a String per lookup adds up per bar.
-    var cachedSymbol: String?
-    var cachedInstrument = Instrument(symbol: "")
-    var cachedKinds: Set<SubscriptionKind> = []
-    var cachedPortfolioIndex = 0
-    var cachedSeries: IndicatorSet.SeriesID?
-    var timers: [StrategyTimer] = []
+    @exclusivity(unchecked) var cachedSymbol: String?
+    @exclusivity(unchecked) var cachedInstrument = Instrument(symbol: "")
+    /// The cached symbol's subscriptions as flags: `Set.contains` hashes.
+    @exclusivity(unchecked) var cachedWantsBars = false
+    @exclusivity(unchecked) var cachedWantsTrades = false
+    @exclusivity(unchecked) var cachedWantsBook = false
+    @exclusivity(unchecked) var cachedPortfolioIndex = 0
+    @exclusivity(unchecked) var cachedSeries: IndicatorSet.SeriesID?
+    @exclusivity(unchecked) var timers: [StrategyTimer] = []
     /// Exchange events waiting for delivery to the strategy, in order.
-    var deliveries: [ExchangeEvent] = []
-    var matchBuffer: [ExchangeEvent] = []
-    var nextOrderID: OrderID = 1
-    var currentTimeValue: Int64 = 0
-    var currentSymbolValue: String?
+    @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []
+    @exclusivity(unchecked) var matchBuffer: [ExchangeEvent] = []
+    @exclusivity(unchecked) var nextOrderID: OrderID = 1
+    @exclusivity(unchecked) var currentTimeValue: Int64 = 0
+    @exclusivity(unchecked) var currentSymbolValue: String?
     /// Orders that were rejected before reaching the exchange (bounded).
-    public internal(set) var rejectedOrders: [Order] = []
-    public internal(set) var logEntries: [DeploymentLogEntry] = []
-    public internal(set) var fillCount = 0
+    @exclusivity(unchecked) public internal(set) var rejectedOrders: [Order] = []
+    @exclusivity(unchecked) public internal(set) var logEntries: [DeploymentLogEntry] = []
+    @exclusivity(unchecked) public internal(set) var fillCount = 0
     static let logLimit = 1_000
 
     let callbacks: Callbacks
     let eventArguments: EventArguments
-    var arguments = CallArguments()
+    @exclusivity(unchecked) var arguments = CallArguments()
 
     /// Loads the script, validates its declaration and parameters, and
     /// prepares the account. Nothing of the strategy runs yet but its main
@@ -190,7 +199,10 @@ public final class DeploymentKernel {
         if cachedSymbol == symbol { return true }
         guard let instrument = instruments[symbol] else { return false }
         cachedInstrument = instrument
-        cachedKinds = subscriptions[symbol] ?? []
+        let kinds = subscriptions[symbol] ?? []
+        cachedWantsBars = kinds.contains(.bars)
+        cachedWantsTrades = kinds.contains(.trades)
+        cachedWantsBook = kinds.contains(.book)
         guard let index = portfolio.index(of: symbol) else { return false }
         cachedPortfolioIndex = index
         cachedSeries = indicators.id(for: symbol)
@@ -199,7 +211,6 @@ public final class DeploymentKernel {
     }
 
     private func dispatchCallback(for event: MarketEvent) {
-        let subscribed: Set<SubscriptionKind>? = cachedKinds
         let instrument = cachedInstrument
         switch event.payload {
         case .bar(let bar, let timeframe):
@@ -207,7 +218,7 @@ public final class DeploymentKernel {
             indicators.append(to: cachedSeries!, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
                               close: instrument.double(bar.close), volume: instrument.double(bar.volume))
-            guard let onBar = callbacks.onBar, subscribed?.contains(.bars) == true else { return }
+            guard let onBar = callbacks.onBar, cachedWantsBars else { return }
             invoke(onBar) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.bar) { record in
@@ -222,7 +233,7 @@ public final class DeploymentKernel {
                 }
             }
         case .trade(let trade):
-            guard let onTick = callbacks.onTick, subscribed?.contains(.trades) == true else { return }
+            guard let onTick = callbacks.onTick, cachedWantsTrades else { return }
             invoke(onTick) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.trade) { record in
@@ -233,7 +244,7 @@ public final class DeploymentKernel {
                 }
             }
         case .book(let book):
-            guard let onBook = callbacks.onBook, subscribed?.contains(.book) == true else { return }
+            guard let onBook = callbacks.onBook, cachedWantsBook else { return }
             func levels(_ side: [BookLevel]) -> LuaValue {
                 .array(side.map { .table(["price": .number(instrument.double($0.price)),
                                           "quantity": .number(instrument.double($0.quantity))]) })
@@ -358,7 +369,7 @@ final class RuntimeBridge: StrategyRuntime {
     }
     func cancelTimer(name: String) -> Bool { kernel.cancelTimer(name: name) }
     func log(level: String, message: String) { kernel.appendLog(level: level, message: message) }
-    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
+    func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
         try kernel.indicator(kind, symbol: symbol, parameters: parameters)
     }
 }

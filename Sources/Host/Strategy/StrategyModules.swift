@@ -127,7 +127,7 @@ public enum StrategyModules {
             ta.add(kind.rawValue) { call throws(HostCallError) in
                 // ta.sma(20) or ta.sma(20, "BTCUSD"): numbers first, then an optional symbol.
                 var parameters = IndicatorParameters()
-                var symbol = runtime.currentSymbol
+                var symbol: String? = nil
                 var position = 1
                 while position <= call.argumentCount {
                     if call.isString(position) {
@@ -143,7 +143,6 @@ public enum StrategyModules {
                 guard counts.contains(parameters.count) else {
                     throw .failed("takes \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)") numeric parameters, got \(parameters.count)")
                 }
-                guard let symbol else { throw .failed("needs a symbol (no current event)") }
                 switch try runtime.indicator(kind, symbol: symbol, parameters: parameters) {
                 case nil: call.result(.nil)
                 case .number(let value)?: call.result(.number(value))

@@ -43,7 +43,8 @@ public protocol StrategyRuntime: AnyObject {
 
     /// A native indicator value for a symbol's kept series (nil: not enough
     /// history); one to three numbers.
-    func indicator(_ kind: IndicatorKind, symbol: String, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue?
+    /// `symbol` nil: the current event's symbol.
+    func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue?
 }
 
 /// The indicators `ta` offers.
