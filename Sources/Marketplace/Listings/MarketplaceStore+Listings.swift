@@ -90,9 +90,10 @@ extension MarketplaceStore {
     static func reindexListing(_ id: ListingID, _ connection: Connection) throws(StoreError) {
         try connection.run("DELETE FROM listing_search WHERE rowid = ?", [id])
         try connection.run("""
-            INSERT INTO listing_search (rowid, title, summary, description, tags)
+            INSERT INTO listing_search (rowid, title, summary, description, tags, facets)
             SELECT id, title, summary, description,
-                   COALESCE((SELECT group_concat(tag, ' ') FROM listing_tags WHERE listing_id = listings.id), '')
+                   COALESCE((SELECT group_concat(tag, ' ') FROM listing_tags WHERE listing_id = listings.id), ''),
+                   'category' || replace(category, '_', '')
             FROM listings WHERE id = ?
             """, [id])
     }

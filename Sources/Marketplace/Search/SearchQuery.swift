@@ -52,13 +52,15 @@ public struct SearchPage: Sendable, Equatable {
 /// Query text and cursor encoding.
 enum SearchQuery {
     /// Turns user text into a safe FTS5 expression: each word becomes a
-    /// quoted term (operators and syntax in the input have no effect).
-    static func ftsExpression(_ text: String) throws(StoreError) -> String {
+    /// quoted term (operators and syntax in the input have no effect),
+    /// limited to `columns` when given.
+    static func ftsExpression(_ text: String, columns: String? = nil) throws(StoreError) -> String {
         let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }.prefix(10).map { String($0.prefix(40)) }
         guard !words.isEmpty, text.count <= 200 else {
             throw StoreError.invalid(field: "text", rule: "must hold 1 to 10 words of letters or digits (at most 200 characters)")
         }
-        return words.map { "\"\($0)\"" }.joined(separator: " ")
+        let terms = words.map { "\"\($0)\"" }.joined(separator: " ")
+        return columns.map { "{\($0)} : (\(terms))" } ?? terms
     }
 
     /// A position after a row: the sort it belongs to, the row's sort key, its id.

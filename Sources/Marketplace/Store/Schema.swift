@@ -85,7 +85,9 @@ enum Schema {
             tag TEXT NOT NULL,
             PRIMARY KEY (listing_id, tag)) WITHOUT ROWID;
         CREATE INDEX listing_tags_tag ON listing_tags(tag, listing_id);
-        CREATE VIRTUAL TABLE listing_search USING fts5(title, summary, description, tags, tokenize = 'porter unicode61');
+        -- facets holds one token per filterable attribute (today the category) so
+        -- a text query intersects it inside the index instead of checking each match.
+        CREATE VIRTUAL TABLE listing_search USING fts5(title, summary, description, tags, facets, tokenize = 'porter unicode61');
         """)
 
     static let wallet = Migration(name: "004-wallet-and-purchases", sql: """
@@ -218,13 +220,16 @@ enum Schema {
             updated_at INTEGER NOT NULL);
         """)
 
-    /// Indexes for the leaderboard and the sorted search pages, added once
-    /// listings carry performance figures.
+    /// Indexes for the leaderboard and the sorted search pages, and a narrow
+    /// covering index so a text search checks its filters on each FTS match
+    /// without reading the (wide) listing row.
     static let rankings = Migration(name: "007-ranking-indexes", sql: """
         CREATE INDEX listings_visible_newest ON listings(status, author_banned, published_at, id);
         CREATE INDEX listings_visible_rating ON listings(status, author_banned, rating_average, id);
         CREATE INDEX listings_visible_buyers ON listings(status, author_banned, buyer_count, id);
         CREATE INDEX listings_visible_return ON listings(status, author_banned, perf_return, id);
         CREATE INDEX listings_visible_price ON listings(status, author_banned, price, id);
+        CREATE INDEX listings_search_filter ON listings(id, status, author_banned, category, price, rating_average, buyer_count,
+                                                        published_at, perf_return, author_id);
         """)
 }

@@ -52,6 +52,10 @@ import Testing
         #expect(try store.search(ListingQuery(category: "trend", maximumPrice: 1_000)).listings.map(\.id) == [listings[0].id])
         #expect(try store.search(ListingQuery(minimumPrice: 1_000, maximumPrice: 2_000, sort: .price)).listings.map(\.id) == [listings[2].id, listings[1].id])
         #expect(try store.search(ListingQuery(minimumRating: 4)).listings.map(\.id) == [listings[0].id])
+        #expect(try store.search(ListingQuery(text: "momentum", category: "trend", sort: .price)).listings.map(\.id) == [listings[0].id, listings[1].id])
+        #expect(try store.search(ListingQuery(text: "momentum", category: "grid")).listings.isEmpty)
+        #expect(try store.search(ListingQuery(text: "crypto", category: "mean_reversion")).listings.map(\.id) == [listings[2].id])
+        #expect(try store.search(ListingQuery(text: "categorytrend")).listings.isEmpty)
         #expect(try store.search(ListingQuery(text: "crypto", authorID: author.id, sort: .newest)).listings.map(\.id) == [listings[4].id, listings[1].id, listings[0].id])
     }
 
