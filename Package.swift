@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lunar-bench",
-            dependencies: ["Sandbox", "Host", "CSandbox", "Marketplace"],
+            dependencies: ["Sandbox", "Host", "CSandbox", "CSQLite", "Marketplace"],
             path: "Benchmarks/lunar-bench"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

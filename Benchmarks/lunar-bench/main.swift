@@ -10,6 +10,7 @@ do {
     if only == nil || only == "sandbox" { try SandboxBenchmarks.run(&report) }
     if only == nil || only == "host" { try HostBenchmarks.run(&report) }
     if only == "backtest" { try HostBenchmarks.backtestThroughput(&report) }
+    if only == nil || only == "marketplace" { try MarketplaceBenchmarks.run(&report) }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)
