@@ -7,6 +7,7 @@ public enum AuditTarget: Sendable, Equatable {
     case report(ReportID)
     case purchase(PurchaseID)
     case template(String)
+    case deployment(DeploymentID)
 
     var kind: String {
         switch self {
@@ -17,6 +18,7 @@ public enum AuditTarget: Sendable, Equatable {
         case .report: "report"
         case .purchase: "purchase"
         case .template: "template"
+        case .deployment: "deployment"
         }
     }
 
@@ -29,6 +31,7 @@ public enum AuditTarget: Sendable, Equatable {
         case .report(let id): id.description
         case .purchase(let id): id.description
         case .template(let id): id
+        case .deployment(let id): id.description
         }
     }
 }

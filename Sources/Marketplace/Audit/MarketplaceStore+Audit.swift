@@ -13,9 +13,8 @@ extension MarketplaceStore {
     public func auditLog(for target: AuditTarget? = nil, before: Int64? = nil, limit: Int = 50,
                          by actorID: UserID) throws(StoreError) -> [AuditEntry] {
         let limit = try InputRules.limit(limit, maximum: 500)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            try Actor.load(actorID, connection, now: now).requireModerator("read the audit log")
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
+            try actor.requireModerator("read the audit log")
             return try connection.rows("""
                 SELECT id, actor_id, action, target_kind, target_id, reason, created_at FROM audit_log
                 WHERE (?1 IS NULL OR (target_kind = ?1 AND target_id = ?2)) AND id < ?3

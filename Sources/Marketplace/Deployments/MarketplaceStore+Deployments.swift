@@ -38,10 +38,18 @@ extension MarketplaceStore {
             }
             return (try versionSource(versionID, connection), schema, [:], nil, versionID)
         case .listing(let listingID):
-            let listing = try visibleListing(listingID, to: owner, connection)
+            // A completed purchase keeps its access when the listing is later
+            // suspended or unpublished, or its author banned: buyers paid.
+            guard let (listing, authorBanned) = try fetchListing(listingID, connection) else {
+                throw StoreError.notFound(entity: "listing", id: listingID.description)
+            }
+            let onSale = listing.status == .approved && !authorBanned
             let owned = try owns(owner.id, listingID, connection)
-            let entitled = listing.authorID == owner.id || owned || (listing.price.isFree && listing.status == .approved)
-            guard entitled else { throw StoreError.forbidden(action: "deploy this listing", reason: "buy it first") }
+            let entitled = listing.authorID == owner.id || owned || (listing.price.isFree && onSale)
+            guard entitled else {
+                guard onSale || owner.isModerator else { throw StoreError.notFound(entity: "listing", id: listingID.description) }
+                throw StoreError.forbidden(action: "deploy this listing", reason: "buy it first")
+            }
             guard let versionID = listing.liveVersionID, let version = try fetchVersion(versionID, connection), let schema = version.schema else {
                 throw StoreError.invalid(field: "source", rule: "the listing has no approved version")
             }
@@ -86,9 +94,7 @@ extension MarketplaceStore {
 
     /// A deployment; its owner and moderators only.
     public func deployment(_ id: DeploymentID, by actorID: UserID) throws(StoreError) -> Deployment {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
             guard let deployment = try Self.fetchDeployment(id, connection), deployment.ownerID == actorID || actor.isModerator else {
                 throw StoreError.notFound(entity: "deployment", id: id.description)
             }
@@ -98,13 +104,8 @@ extension MarketplaceStore {
 
     /// A user's deployments, oldest first; the owner and moderators only.
     public func deployments(of ownerID: UserID, by actorID: UserID) throws(StoreError) -> [Deployment] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard ownerID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "list deployments", reason: "only the owner and admins may")
-            }
-            return try connection.rows("SELECT \(Self.deploymentColumns) FROM deployments WHERE owner_id = ? ORDER BY id", [ownerID], Self.deployment)
+        try readOwned(by: ownerID, as: actorID, "list deployments", who: "the owner") { (connection) throws(StoreError) in
+            try connection.rows("SELECT \(Self.deploymentColumns) FROM deployments WHERE owner_id = ? ORDER BY id", [ownerID], Self.deployment)
         }
     }
 
@@ -121,7 +122,13 @@ extension MarketplaceStore {
                 try actor.requireActive()
                 _ = try Self.resolveSource(deployment.source, owner: try Actor.load(deployment.ownerID, connection, now: now), connection)
             }
-            return try Self.setStatus(deployment, event, now: now, connection)
+            let updated = try Self.setStatus(deployment, event, now: now, connection)
+            if deployment.ownerID != actorID {
+                try actor.requireModerator("change another user's deployment")
+                try Self.appendAudit(connection, actor: actorID, action: "deployment.\(event.name)", target: .deployment(id),
+                                     reason: updated.status.reason, now: now)
+            }
+            return updated
         }
     }
 

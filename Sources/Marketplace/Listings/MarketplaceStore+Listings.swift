@@ -108,9 +108,7 @@ extension MarketplaceStore {
 
     /// An author's listings in every status (their own, or any for moderators).
     public func listings(of authorID: UserID, by actorID: UserID) throws(StoreError) -> [Listing] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
             let everything = authorID == actorID || actor.isModerator
             return try connection.rows("""
                 SELECT \(Self.listingColumns) FROM listings l WHERE l.author_id = ?

@@ -91,9 +91,8 @@ extension MarketplaceStore {
     /// Listings waiting for a moderator: pending review, or approved with a pending version. Oldest first.
     public func moderationQueue(by actorID: UserID, limit: Int = 50) throws(StoreError) -> [Listing] {
         let limit = try InputRules.limit(limit)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            try Actor.load(actorID, connection, now: now).requireModerator("read the moderation queue")
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
+            try actor.requireModerator("read the moderation queue")
             return try connection.rows("""
                 SELECT \(Self.listingColumns) FROM listings l
                 WHERE l.status = 'pending_review' OR (l.status = 'approved' AND l.pending_version_id IS NOT NULL)

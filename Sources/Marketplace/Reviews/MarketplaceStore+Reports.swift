@@ -27,9 +27,8 @@ extension MarketplaceStore {
     /// Open reports, oldest first; moderators only.
     public func openReports(by actorID: UserID, limit: Int = 50) throws(StoreError) -> [ModerationReport] {
         let limit = try InputRules.limit(limit)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            try Actor.load(actorID, connection, now: now).requireModerator("read reports")
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
+            try actor.requireModerator("read reports")
             return try connection.rows("""
                 SELECT id, reporter_id, target_kind, target_id, reason, status, resolution, created_at FROM reports
                 WHERE status = 'open' ORDER BY id LIMIT ?

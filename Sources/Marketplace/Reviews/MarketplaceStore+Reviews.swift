@@ -86,9 +86,7 @@ extension MarketplaceStore {
     /// A listing's reviews, newest first (hidden ones only for moderators).
     public func reviews(of listingID: ListingID, by actorID: UserID, limit: Int = 20, before: ReviewID? = nil) throws(StoreError) -> [Review] {
         let limit = try InputRules.limit(limit)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
             _ = try Self.visibleListing(listingID, to: actor, connection)
             return try connection.rows("""
                 SELECT \(Self.reviewColumns) FROM reviews WHERE listing_id = ? AND (hidden = 0 OR ?) AND id < ? ORDER BY id DESC LIMIT ?

@@ -84,13 +84,8 @@ extension MarketplaceStore {
 
     /// The caller's strategies (or any user's, for moderators), oldest first.
     public func strategies(of authorID: UserID, by actorID: UserID) throws(StoreError) -> [Strategy] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard authorID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "list strategies", reason: "only the author and admins may")
-            }
-            return try connection.rows("SELECT id, author_id, name, created_at FROM strategies WHERE author_id = ? ORDER BY id", [authorID]) { row in
+        try readOwned(by: authorID, as: actorID, "list strategies", who: "the author") { (connection) throws(StoreError) in
+            try connection.rows("SELECT id, author_id, name, created_at FROM strategies WHERE author_id = ? ORDER BY id", [authorID]) { row in
                 Strategy(id: row.id(0), authorID: row.id(1), name: row.text(2), createdAt: row.int64(3))
             }
         }
@@ -98,9 +93,7 @@ extension MarketplaceStore {
 
     /// A strategy's versions, oldest first; author and moderators only.
     public func versions(of strategyID: StrategyID, by actorID: UserID) throws(StoreError) -> [StrategyVersion] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
             _ = try Self.ownedStrategy(strategyID, by: actor, connection)
             return try connection.rows("SELECT \(Self.versionColumns) FROM strategy_versions WHERE strategy_id = ? ORDER BY number",
                                        [strategyID], Self.version)
@@ -111,9 +104,7 @@ extension MarketplaceStore {
     /// author and to admins; to others only for the live version of an
     /// approved free listing. Buyers of paid listings deploy, never read.
     public func source(of versionID: VersionID, by actorID: UserID) throws(StoreError) -> String {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
+        return try read(as: actorID) { (actor, connection) throws(StoreError) in
             guard let (source, authorID) = try connection.row("""
                 SELECT v.source, s.author_id FROM strategy_versions v JOIN strategies s ON s.id = v.strategy_id WHERE v.id = ?
                 """, [versionID], { row in (row.text(0), UserID(row.int64(1))) }) else {

@@ -104,26 +104,16 @@ extension MarketplaceStore {
 
     /// A buyer's purchases, newest first; the buyer and moderators only.
     public func purchases(of buyerID: UserID, by actorID: UserID) throws(StoreError) -> [Purchase] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard buyerID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "read purchase history", reason: "only the buyer and admins may")
-            }
-            return try connection.rows("SELECT \(Self.purchaseColumns) FROM purchases WHERE buyer_id = ? ORDER BY id DESC",
+        try readOwned(by: buyerID, as: actorID, "read purchase history", who: "the buyer") { (connection) throws(StoreError) in
+            try connection.rows("SELECT \(Self.purchaseColumns) FROM purchases WHERE buyer_id = ? ORDER BY id DESC",
                                        [buyerID], Self.purchase)
         }
     }
 
     /// An author's sales per listing and currency; the author and moderators only.
     public func salesReport(of authorID: UserID, by actorID: UserID) throws(StoreError) -> [SalesLine] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard authorID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "read a sales report", reason: "only the author and admins may")
-            }
-            return try connection.rows("""
+        try readOwned(by: authorID, as: actorID, "read a sales report", who: "the author") { (connection) throws(StoreError) in
+            try connection.rows("""
                 SELECT p.listing_id, p.currency, SUM(p.status = 'completed'), SUM(p.status = 'refunded'),
                        COALESCE(SUM(CASE WHEN p.status = 'completed' THEN p.price END), 0),
                        COALESCE(SUM(CASE WHEN p.status = 'completed' THEN p.fee END), 0)

@@ -49,26 +49,16 @@ extension MarketplaceStore {
     /// A wallet balance in minor units; the owner and moderators only.
     public func balance(of userID: UserID, currency: String, by actorID: UserID) throws(StoreError) -> Int64 {
         let currency = try InputRules.currency(currency)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard userID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "read a wallet", reason: "only its owner and admins may")
-            }
-            return try Self.balance(userID, currency, connection)
+        return try readOwned(by: userID, as: actorID, "read a wallet", who: "its owner") { (connection) throws(StoreError) in
+            try Self.balance(userID, currency, connection)
         }
     }
 
     /// A user's wallet entries, newest first; the owner and moderators only.
     public func ledger(of userID: UserID, by actorID: UserID, limit: Int = 100) throws(StoreError) -> [LedgerEntry] {
         let limit = try InputRules.limit(limit, maximum: 1_000)
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            let actor = try Actor.load(actorID, connection, now: now)
-            guard userID == actorID || actor.isModerator else {
-                throw StoreError.forbidden(action: "read a wallet", reason: "only its owner and admins may")
-            }
-            return try connection.rows("""
+        return try readOwned(by: userID, as: actorID, "read a wallet", who: "its owner") { (connection) throws(StoreError) in
+            try connection.rows("""
                 SELECT e.transaction_id, t.kind, e.amount, e.currency, t.created_at FROM ledger_entries e
                 JOIN ledger_transactions t ON t.id = e.transaction_id
                 WHERE e.account = 'wallet' AND e.user_id = ? ORDER BY e.id DESC LIMIT ?

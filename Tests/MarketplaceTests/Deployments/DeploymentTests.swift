@@ -24,6 +24,26 @@ import Testing
         #expect(storeError { _ = try fixture.store.deployment(deployment.id, by: author.id) }?.code == "not_found")
     }
 
+    @Test func buyersKeepTheirAccessWhenTheListingIsSuspended() throws {
+        let fixture = try StoreFixture()
+        let author = try fixture.user("author")
+        let buyer = try fixture.funded("buyer", 5_000)
+        let stranger = try fixture.user("stranger")
+        let (listing, _) = try fixture.approvedListing(by: author)
+        _ = try fixture.store.purchase(listing.id, idempotencyKey: "k", by: buyer.id)
+        let deployment = try fixture.store.deploy(.listing(listing.id), by: buyer.id)
+        _ = try fixture.store.suspend(listing.id, reason: "under review", by: fixture.admin.id)
+        _ = try fixture.store.changeDeployment(deployment.id, .start, by: buyer.id)
+        #expect(try fixture.store.runSpec(of: deployment.id).source == StoreFixture.smaSource)
+        _ = try fixture.store.deploy(.listing(listing.id), by: buyer.id)
+        #expect(storeError { _ = try fixture.store.deploy(.listing(listing.id), by: stranger.id) }?.code == "not_found")
+        // An admin stopping someone else's deployment is audited.
+        _ = try fixture.store.changeDeployment(deployment.id, .stop(reason: "abuse report"), by: fixture.admin.id)
+        let audit = try fixture.store.auditLog(for: .deployment(deployment.id), by: fixture.admin.id)
+        #expect(audit.map(\.action) == ["deployment.stop"] && audit.first?.reason == "abuse report")
+        #expect(storeError { _ = try fixture.store.changeDeployment(deployment.id, .start, by: stranger.id) }?.code == "not_found")
+    }
+
     @Test func theHostReportsLifecycleEvents() throws {
         let fixture = try StoreFixture()
         let author = try fixture.user("author")
