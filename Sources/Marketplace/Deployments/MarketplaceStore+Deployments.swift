@@ -71,10 +71,7 @@ extension MarketplaceStore {
     public func deploy(_ source: Deployment.Source, parameters: [String: LuaValue] = [:], risk: RiskLimits? = nil,
                        by actorID: UserID) throws(StoreError) -> Deployment {
         if let risk { try RiskRules.validate(risk) }
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Deployment in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Deployment in
             let resolved = try Self.resolveSource(source, owner: actor, connection)
             let values = resolved.defaults.merging(parameters) { _, new in new }
             let checked = try resolved.schema.resolveForStore(values)

@@ -40,10 +40,7 @@ extension MarketplaceStore {
     /// Creates a draft listing for one of the caller's strategies.
     public func createListing(for strategyID: StrategyID, _ draft: ListingDraft, by actorID: UserID) throws(StoreError) -> Listing {
         let draft = try draft.validated()
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Listing in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Listing in
             guard try Self.ownedStrategy(strategyID, by: actor, connection).authorID == actorID else {
                 throw StoreError.forbidden(action: "list a strategy", reason: "only its author may")
             }
@@ -62,12 +59,8 @@ extension MarketplaceStore {
     /// Replaces a listing's editable fields; its author only, not while suspended.
     public func updateListing(_ id: ListingID, _ draft: ListingDraft, by actorID: UserID) throws(StoreError) -> Listing {
         let draft = try draft.validated()
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Listing in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
-            let listing = try Self.visibleListing(id, to: actor, connection)
-            guard listing.authorID == actorID else { throw StoreError.forbidden(action: "edit a listing", reason: "only its author may") }
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Listing in
+            let listing = try Self.authoredListing(id, by: actor, "edit a listing", connection)
             guard listing.status != .suspended else {
                 throw StoreError.illegalTransition(entity: "listing", from: listing.status.rawValue, event: "edit")
             }

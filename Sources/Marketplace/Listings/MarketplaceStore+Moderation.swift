@@ -4,12 +4,8 @@ extension MarketplaceStore {
     /// approved one keeps serving its live version while `version` waits as
     /// the pending version, so buyers get it only once approved.
     public func submit(_ id: ListingID, version versionID: VersionID, by actorID: UserID) throws(StoreError) -> Listing {
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Listing in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
-            let listing = try Self.visibleListing(id, to: actor, connection)
-            guard listing.authorID == actorID else { throw StoreError.forbidden(action: "submit a listing", reason: "only its author may") }
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Listing in
+            let listing = try Self.authoredListing(id, by: actor, "submit a listing", connection)
             guard let version = try Self.fetchVersion(versionID, connection), version.strategyID == listing.strategyID else {
                 throw StoreError.invalid(field: "version", rule: "must be a version of the listing's strategy")
             }
@@ -80,8 +76,7 @@ extension MarketplaceStore {
         let now = self.now
         return try pool.write { (connection) throws(StoreError) -> Listing in
             let actor = try Actor.load(actorID, connection, now: now)
-            let listing = try Self.visibleListing(id, to: actor, connection)
-            guard listing.authorID == actorID else { throw StoreError.forbidden(action: "unpublish a listing", reason: "only its author may") }
+            let listing = try Self.authoredListing(id, by: actor, "unpublish a listing", connection)
             let next = try listing.status.applying(.unpublish)
             try connection.run("UPDATE listings SET status = ?, pending_version_id = NULL, updated_at = ? WHERE id = ?", [next.rawValue, now, id])
             return try Self.fetchListing(id, connection)!.listing

@@ -2,10 +2,7 @@ extension MarketplaceStore {
     /// Reports a listing or review the caller can see, for moderation.
     public func report(_ target: ReportTarget, reason: String, by actorID: UserID) throws(StoreError) -> ReportID {
         let reason = try InputRules.reason(reason)
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> ReportID in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> ReportID in
             let (kind, id): (String, Int64)
             switch target {
             case .listing(let listing):
@@ -73,7 +70,7 @@ extension MarketplaceStore {
 
     /// Removes a favorite (idempotent).
     public func removeFavorite(_ target: FavoriteTarget, by actorID: UserID) throws(StoreError) {
-        try pool.write { (connection) throws(StoreError) in
+        _ = try pool.write { (connection) throws(StoreError) in
             try connection.run("DELETE FROM favorites WHERE user_id = ? AND target_kind = ? AND target_id = ?", [actorID, target.kind, target.id])
         }
     }

@@ -32,10 +32,7 @@ extension MarketplaceStore {
     /// Writes the caller's review of a listing they bought (or deployed, if free).
     public func writeReview(of listingID: ListingID, _ draft: ReviewDraft, by actorID: UserID) throws(StoreError) -> Review {
         let draft = try draft.validated()
-        let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Review in
-            let actor = try Actor.load(actorID, connection, now: now)
-            try actor.requireActive()
+        return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Review in
             let listing = try Self.visibleListing(listingID, to: actor, connection)
             guard try Self.mayReview(actorID, listing, connection) else {
                 throw StoreError.forbidden(action: "review this listing", reason: "only buyers (or, when free, users who deployed it) may")
