@@ -10,6 +10,10 @@ import Testing
         let names = try raw.rows("SELECT name FROM schema_migrations ORDER BY position") { $0.text(0) }
         #expect(names == Schema.migrations.map(\.name))
         #expect(try raw.row("PRAGMA journal_mode") { $0.text(0) } == "wal")
+        let (synchronous, foreignKeys) = try fixture.store.pool.write { (connection) throws(StoreError) in
+            (try connection.integer("PRAGMA synchronous"), try connection.integer("PRAGMA foreign_keys"))
+        }
+        #expect(synchronous == 2 && foreignKeys == 1)   // FULL: a commit that returned is on disk
     }
 
     @Test func aDatabaseFromThePreviousSchemaUpgradesInPlaceKeepingItsData() throws {

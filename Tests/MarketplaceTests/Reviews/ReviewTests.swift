@@ -30,6 +30,8 @@ import Testing
         _ = try fixture.store.setReviewHidden(review.id, false, reason: "link removed", by: fixture.admin.id)
         #expect(try fixture.store.listing(listing.id, by: stranger.id).ratingCount == 2)
         #expect(try fixture.store.auditLog(for: .review(review.id), by: fixture.admin.id).map(\.action) == ["review.restore", "review.hide"])
+        _ = try fixture.store.report(.review(review.id), reason: "rating bombing", by: stranger.id)
+        #expect(try fixture.store.openReports(by: fixture.admin.id).map(\.target) == [.review(review.id)])
     }
 
     @Test(arguments: [0, 6, -1])
