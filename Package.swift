@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "CSandbox", dependencies: ["CLua"]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(name: "Host", dependencies: ["Sandbox"]),
-        .target(name: "Marketplace", dependencies: ["CSQLite"]),
+        .target(name: "Marketplace", dependencies: ["CSQLite", "Host", "Sandbox"]),
         .target(name: "Gateway", dependencies: ["Host", "Marketplace"]),
         .executableTarget(
             name: "lunar",
@@ -40,13 +40,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "lunar-bench",
-            dependencies: ["Sandbox", "Host", "CSandbox"],
+            dependencies: ["Sandbox", "Host", "CSandbox", "CSQLite", "Marketplace"],
             path: "Benchmarks/lunar-bench"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
-        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace"]),
+        .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Host", "Sandbox", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

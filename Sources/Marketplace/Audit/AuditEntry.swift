@@ -1,0 +1,50 @@
+/// What an audited action acted on.
+public enum AuditTarget: Sendable, Equatable {
+    case user(UserID)
+    case listing(ListingID)
+    case version(VersionID)
+    case review(ReviewID)
+    case report(ReportID)
+    case purchase(PurchaseID)
+    case template(String)
+    case deployment(DeploymentID)
+
+    var kind: String {
+        switch self {
+        case .user: "user"
+        case .listing: "listing"
+        case .version: "version"
+        case .review: "review"
+        case .report: "report"
+        case .purchase: "purchase"
+        case .template: "template"
+        case .deployment: "deployment"
+        }
+    }
+
+    var id: String {
+        switch self {
+        case .user(let id): id.description
+        case .listing(let id): id.description
+        case .version(let id): id.description
+        case .review(let id): id.description
+        case .report(let id): id.description
+        case .purchase(let id): id.description
+        case .template(let id): id
+        case .deployment(let id): id.description
+        }
+    }
+}
+
+/// One line of the append-only audit log (UPDATE and DELETE on the table
+/// are refused by triggers).
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var actor: UserID
+    /// A stable dotted name, e.g. `user.ban`, `listing.approve`, `purchase.refund`.
+    public var action: String
+    public var targetKind: String
+    public var targetID: String
+    public var reason: String
+    public var createdAt: Int64
+}

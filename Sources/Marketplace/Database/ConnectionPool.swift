@@ -1,0 +1,86 @@
+import Foundation
+
+/// A connection behind a lock: the only way to reach it is `with`, which
+/// holds the lock for the call, so the non-`Sendable` connection is confined
+/// to one thread at a time. The body must not let the connection escape.
+final class ConfinedConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private let connection: Connection
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    func with<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(connection)
+    }
+
+    /// Like `with`, but returns nil at once when another thread holds the lock.
+    func withIfFree<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T? {
+        guard lock.try() else { return nil }
+        defer { lock.unlock() }
+        return try body(connection)
+    }
+}
+
+/// One writer connection and a pool of readers over the same WAL database.
+///
+/// Writes are serialized on the writer (SQLite allows one writer at a time
+/// anyway; serializing in-process avoids busy retries and makes idempotency
+/// checks race-free). Readers see the last committed state through WAL
+/// snapshots and never block the writer or each other.
+final class ConnectionPool: Sendable {
+    private let writer: ConfinedConnection
+    private let readers: [ConfinedConnection]
+    private let nextReader = NSLockedCounter()
+
+    init(path: String, readerCount: Int, migrations: [Migration]) throws(StoreError) {
+        let writer = try Connection(path: path, readOnly: false)
+        try writer.execute("""
+            PRAGMA busy_timeout = 10000;
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA foreign_keys = ON;
+            """)
+        try Migrator.migrate(writer, migrations: migrations)
+        var readers: [ConfinedConnection] = []
+        for _ in 0..<max(1, readerCount) {
+            let reader = try Connection(path: path, readOnly: true)
+            try reader.execute("PRAGMA busy_timeout = 10000; PRAGMA query_only = 1;")
+            readers.append(ConfinedConnection(reader))
+        }
+        self.writer = ConfinedConnection(writer)
+        self.readers = readers
+    }
+
+    /// Runs `body` in one immediate transaction on the writer.
+    func write<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+        try writer.with { (connection) throws(StoreError) -> T in
+            try connection.transaction(immediate: true) { () throws(StoreError) -> T in try body(connection) }
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot) on a free reader.
+    func read<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+        let run = { (connection: Connection) throws(StoreError) -> T in
+            try connection.transaction(immediate: false) { () throws(StoreError) -> T in try body(connection) }
+        }
+        let start = nextReader.increment()
+        for offset in 0..<readers.count {
+            if let result = try readers[(start + offset) % readers.count].withIfFree(run) { return result }
+        }
+        return try readers[start % readers.count].with(run)
+    }
+}
+
+/// A counter for round-robin reader choice.
+final class NSLockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value &+= 1
+        return value & Int.max
+    }
+}

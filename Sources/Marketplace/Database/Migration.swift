@@ -1,0 +1,35 @@
+/// One named step of the schema. Migrations are applied in order, each in
+/// its own transaction, and never edited once released: a change is a new
+/// migration at the end of `Schema.migrations`.
+struct Migration: Sendable {
+    let name: String
+    let sql: String
+}
+
+/// Applies migrations at open. `PRAGMA user_version` counts the applied
+/// migrations; `schema_migrations` records their names so a database from
+/// another branch of history is refused rather than misread.
+enum Migrator {
+    static func migrate(_ connection: Connection, migrations: [Migration]) throws(StoreError) {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                position INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))
+            """)
+        let applied = Int(try connection.integer("PRAGMA user_version"))
+        guard applied <= migrations.count else {
+            throw StoreError.schemaTooNew(found: applied, supported: migrations.count)
+        }
+        let names = try connection.rows("SELECT name FROM schema_migrations ORDER BY position") { $0.text(0) }
+        for (index, name) in names.enumerated() where index < migrations.count && migrations[index].name != name {
+            throw StoreError.schemaMismatch(position: index + 1, found: name, expected: migrations[index].name)
+        }
+        for index in applied..<migrations.count {
+            let migration = migrations[index]
+            try connection.transaction(immediate: true) { () throws(StoreError) in
+                try connection.execute(migration.sql)
+                try connection.run("INSERT INTO schema_migrations (position, name) VALUES (?, ?)", [index + 1, migration.name])
+                try connection.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}

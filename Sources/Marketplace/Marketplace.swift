@@ -1,2 +1,0 @@
-/// The marketplace store (SQLite). Built in the Marketplace issue.
-enum MarketplaceModule {}

@@ -1,0 +1,68 @@
+/// The Marketplace: users, strategies, listings, wallet, reviews, templates
+/// and deployments over one SQLite file.
+///
+/// Safe to call from many threads at once: writes are serialized on one
+/// writer connection, each operation in one transaction; reads run on a pool
+/// of reader connections against WAL snapshots (see docs/marketplace.md).
+/// Every method validates its input first and throws `StoreError`; a method
+/// that throws has changed nothing.
+public final class MarketplaceStore: Sendable {
+    /// How a store is opened.
+    public struct Configuration: Sendable {
+        /// The database file; created when missing.
+        public var path: String
+        /// The platform's share of every sale in basis points (0...10,000).
+        public var platformFeeBasisPoints: Int
+        /// Reader connections in the pool.
+        public var readerCount: Int
+        public var clock: any WallClock
+        /// Validates uploaded versions (the Sandbox smoke test).
+        public var validator: any VersionValidating
+        /// Stops a banned user's running deployments (the Host implements it).
+        public var deploymentController: (any DeploymentController)?
+
+        public init(path: String, validator: any VersionValidating, platformFeeBasisPoints: Int = 2_000,
+                    readerCount: Int = 4, clock: any WallClock = SystemWallClock(),
+                    deploymentController: (any DeploymentController)? = nil) {
+            self.path = path
+            self.validator = validator
+            self.platformFeeBasisPoints = platformFeeBasisPoints
+            self.readerCount = readerCount
+            self.clock = clock
+            self.deploymentController = deploymentController
+        }
+    }
+
+    let configuration: Configuration
+    let pool: ConnectionPool
+
+    /// Opens (creating or upgrading) the database. Refuses a database written
+    /// by a newer build with `StoreError.schemaTooNew`.
+    public convenience init(_ configuration: Configuration) throws(StoreError) {
+        try self.init(configuration, migrations: Schema.migrations)
+    }
+
+    /// Opens with the first migrations only: tests build "previous schema" files this way.
+    init(_ configuration: Configuration, migrations: [Migration]) throws(StoreError) {
+        guard (0...10_000).contains(configuration.platformFeeBasisPoints) else {
+            throw StoreError.invalid(field: "platformFeeBasisPoints", rule: "must be between 0 and 10000")
+        }
+        guard (1...64).contains(configuration.readerCount) else {
+            throw StoreError.invalid(field: "readerCount", rule: "must be between 1 and 64")
+        }
+        self.configuration = configuration
+        self.pool = try ConnectionPool(path: configuration.path, readerCount: configuration.readerCount, migrations: migrations)
+    }
+
+    var now: Int64 { configuration.clock.now }
+
+    /// The number of schema migrations this build applies.
+    public static var schemaVersion: Int { Schema.migrations.count }
+}
+
+/// What the Host implements so the Marketplace can stop a banned user's
+/// running deployments. Called after the ban has committed, outside any
+/// database lock, so the Host may call back into the store.
+public protocol DeploymentController: Sendable {
+    func stopDeployments(ownedBy owner: UserID, reason: String)
+}

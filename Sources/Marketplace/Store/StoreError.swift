@@ -1,0 +1,75 @@
+/// Every failure of the Marketplace, with a stable machine `code` the
+/// Gateway maps to HTTP. Messages name the field and the rule that applied;
+/// none includes a bound value (a password hash, a token).
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An input broke a rule: `field` is the input's name, `rule` what it must be.
+    case invalid(field: String, rule: String)
+    /// No such entity, or one the caller may not see (never reveal which).
+    case notFound(entity: String, id: String)
+    /// The caller may not do this.
+    case forbidden(action: String, reason: String)
+    /// The caller's account is suspended or banned.
+    case accountRestricted(status: String)
+    /// A state machine refused the event in this state.
+    case illegalTransition(entity: String, from: String, event: String)
+    /// A unique field is taken (username, email, name).
+    case duplicate(field: String)
+    /// The buyer already owns this listing.
+    case alreadyPurchased(listing: Int64)
+    /// Authors cannot buy their own listings.
+    case ownListing
+    case insufficientFunds(balance: Int64, required: Int64)
+    /// The database was written by a newer build (more migrations than this one knows).
+    case schemaTooNew(found: Int, supported: Int)
+    /// The database's migration history differs from this build's.
+    case schemaMismatch(position: Int, found: String, expected: String)
+    /// SQLite failed; `code` is its extended result code.
+    case database(code: Int32, message: String)
+    /// A stored JSON document could not be encoded or decoded.
+    case corrupt(String)
+
+    /// Stable code for clients and logs.
+    public var code: String {
+        switch self {
+        case .invalid: "invalid_input"
+        case .notFound: "not_found"
+        case .forbidden: "forbidden"
+        case .accountRestricted: "account_restricted"
+        case .illegalTransition: "illegal_transition"
+        case .duplicate: "duplicate"
+        case .alreadyPurchased: "already_purchased"
+        case .ownListing: "own_listing"
+        case .insufficientFunds: "insufficient_funds"
+        case .schemaTooNew: "schema_too_new"
+        case .schemaMismatch: "schema_mismatch"
+        case .database: "database"
+        case .corrupt: "corrupt"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalid(let field, let rule): "\(code): \(field) \(rule)"
+        case .notFound(let entity, let id): "\(code): no \(entity) \(id)"
+        case .forbidden(let action, let reason): "\(code): may not \(action): \(reason)"
+        case .accountRestricted(let status): "\(code): account is \(status)"
+        case .illegalTransition(let entity, let from, let event): "\(code): \(entity) cannot \(event) when \(from)"
+        case .duplicate(let field): "\(code): \(field) is already taken"
+        case .alreadyPurchased(let listing): "\(code): listing \(listing) is already owned"
+        case .ownListing: "\(code): authors cannot buy their own listing"
+        case .insufficientFunds(let balance, let required): "\(code): balance \(balance) is below the price \(required)"
+        case .schemaTooNew(let found, let supported):
+            "\(code): the database has \(found) migrations applied but this build knows \(supported); use a newer build"
+        case .schemaMismatch(let position, let found, let expected):
+            "\(code): migration \(position) is '\(found)' in the database but '\(expected)' in this build"
+        case .database(let sqliteCode, let message): "\(code) (SQLite \(sqliteCode)): \(message)"
+        case .corrupt(let what): "\(code): \(what)"
+        }
+    }
+
+    /// True when SQLite refused a UNIQUE or PRIMARY KEY constraint.
+    var isUniqueViolation: Bool {
+        if case .database(let code, _) = self { return code == 2067 || code == 1555 }
+        return false
+    }
+}

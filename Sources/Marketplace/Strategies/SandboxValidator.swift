@@ -1,0 +1,76 @@
+import Foundation
+import Host
+import Sandbox
+
+/// The standard validator: compiles the script in a Sandbox, reads its
+/// declared schema, and runs a smoke backtest with default parameters on
+/// the first `barLimit` bars of the bundled sample data, under the standard
+/// quotas. The backtest's figures become the version's performance.
+public struct SandboxValidator: VersionValidating {
+    private let bars: [Bar]
+    private let instrument: Instrument
+    private let dataHash: String
+    private let limits: SandboxLimits
+
+    /// Loads sample bars from a CSV (time,open,high,low,close,volume).
+    public init(sampleCSV url: URL, symbol: String = "BTCUSD", barLimit: Int = 2_000,
+                limits: SandboxLimits = .standard) throws(StoreError) {
+        guard barLimit >= 10 else { throw StoreError.invalid(field: "barLimit", rule: "must be at least 10") }
+        let instrument = Instrument(symbol: symbol)
+        let raw: Data
+        do { raw = try Data(contentsOf: url) } catch {
+            throw StoreError.invalid(field: "sampleCSV", rule: "must be a readable file (\(url.lastPathComponent))")
+        }
+        do {
+            bars = Array(try BarCSV.parse(String(decoding: raw, as: UTF8.self), instrument: instrument).prefix(barLimit))
+        } catch {
+            throw StoreError.invalid(field: "sampleCSV", rule: "must be valid bar CSV: \(error)")
+        }
+        self.instrument = instrument
+        self.dataHash = SHA256.hexDigest(raw)
+        self.limits = limits
+    }
+
+    static let callbackNames = ["on_start", "on_bar", "on_tick", "on_book", "on_order", "on_fill", "on_timer", "on_stop"]
+
+    public func validate(source: String) -> (schema: StrategySchema?, report: ValidationReport) {
+        var issues: [String] = []
+        let sandbox: Sandbox
+        do {
+            sandbox = try Sandbox(limits: limits)
+            try sandbox.load(source, chunkName: "strategy.lua")
+        } catch {
+            return (nil, ValidationReport(issues: ["compile: \(error)"], callbacks: [], performance: nil))
+        }
+        let callbacks = Self.callbackNames.filter(sandbox.hasFunction(named:))
+        if !callbacks.contains("on_bar") && !callbacks.contains("on_tick") && !callbacks.contains("on_book") {
+            issues.append("callbacks: defines none of on_bar, on_tick, on_book, so it would never trade")
+        }
+        var schema: StrategySchema?
+        do {
+            schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
+        } catch let error as SchemaIssues {
+            issues += error.issues.map { "schema: \($0)" }
+        } catch {
+            issues.append("schema: \(error)")
+        }
+        guard issues.isEmpty else { return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil)) }
+        do {
+            let outcome = try BacktestEngine.run(BacktestConfiguration(
+                source: source, instruments: [instrument], bars: [instrument.symbol: bars],
+                timeframe: BarCSV.timeframe(of: bars), sandboxLimits: limits, dataHash: dataHash))
+            if outcome.status.isFaulted { issues.append("backtest: \(outcome.status)") }
+            let metrics = outcome.result.metrics
+            let curve = BacktestResult.downsample(outcome.result.equityCurve, maxPoints: 100).map {
+                PerformanceFigures.CurvePoint(time: $0.time, equity: "\($0.equity)")
+            }
+            let figures = PerformanceFigures(totalReturn: metrics.totalReturn, maxDrawdown: metrics.maxDrawdown,
+                                             sharpe: metrics.sharpe, tradeCount: metrics.tradeCount,
+                                             barCount: outcome.barsProcessed, equityCurve: curve)
+            return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: figures))
+        } catch {
+            issues.append("backtest: \(error)")
+            return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil))
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Sandbox
+import TestSupport
+import Testing
+@testable import Marketplace
+
+@Suite struct TemplateTests {
+    static let templates = TestPaths.root.appendingPathComponent("templates")
+    static let strategies = TestPaths.root.appendingPathComponent("strategies")
+
+    @Test func theBundledManifestsLoadAndDeployWithValidatedParameters() throws {
+        let fixture = try StoreFixture()
+        let loaded = try fixture.store.loadTemplates(from: Self.templates, strategiesDirectory: Self.strategies)
+        #expect(loaded.map(\.id) == ["bollinger_breakout", "dca", "grid", "market_maker", "rsi_mean_reversion", "sma_crossover"])
+        #expect(try fixture.store.loadTemplates(from: Self.templates, strategiesDirectory: Self.strategies).count == 6)   // idempotent
+        #expect(try fixture.store.templates(category: "grid").map(\.id) == ["grid"])
+        #expect(try fixture.store.templates(matching: "moving average").map(\.id).contains("sma_crossover"))
+
+        let user = try fixture.user("user")
+        try fixture.store.addFavorite(.template("dca"), by: user.id)
+        let deployment = try fixture.store.deploy(.template("sma_crossover"), parameters: ["fast": .integer(5)], by: user.id)
+        #expect(deployment.parameters["fast"] == .integer(5) && deployment.parameters["slow"] == .integer(30))
+        #expect(deployment.risk.maxOpenOrders == 5 && deployment.status == .stopped(reason: ""))
+        #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["fast": .integer(1)], by: user.id) }
+                == .invalid(field: "params.fast", rule: "1 is below the minimum 2"))
+        #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["speed": .integer(1)], by: user.id) }?.code == "invalid_input")
+        #expect(try fixture.store.deployments(of: user.id, by: user.id).count == 1)
+    }
+
+    @Test func aBadManifestFailsTheLoadNamingTheFile() throws {
+        let fixture = try StoreFixture()
+        let folder = fixture.directory.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let manifest = TemplateManifest(id: "fast_sma", title: "Fast SMA", description: "Too fast to be valid here.", category: "trend",
+                                        strategy: "sma_crossover.lua", parameters: ["fast": .integer(1000)])
+        try JSONEncoder().encode(manifest).write(to: folder.appendingPathComponent("fast_sma.json"))
+        guard case .invalid(let field, _)? = storeError({ _ = try fixture.store.loadTemplates(from: folder, strategiesDirectory: Self.strategies) }) else {
+            Issue.record("expected invalid input")
+            return
+        }
+        #expect(field == "fast_sma.json: params.fast")
+        #expect(try fixture.store.templates().isEmpty)
+    }
+
+    @Test func adminsCreateTemplates() throws {
+        let fixture = try StoreFixture()
+        let user = try fixture.user("user")
+        let manifest = TemplateManifest(id: "slow_sma", title: "Slow SMA", description: "A slower crossover for daily bars.",
+                                        category: "trend", parameters: ["fast": .integer(20), "slow": .integer(100)])
+        #expect(storeError { _ = try fixture.store.saveTemplate(manifest, source: StoreFixture.smaSource, by: user.id) }?.code == "forbidden")
+        var bad = manifest
+        bad.category = "vibes"
+        #expect(storeError { _ = try fixture.store.saveTemplate(bad, source: StoreFixture.smaSource, by: fixture.admin.id) }?.code == "invalid_input")
+        let template = try fixture.store.saveTemplate(manifest, source: StoreFixture.smaSource, by: fixture.admin.id)
+        #expect(!template.builtin && template.parameters["slow"] == .integer(100))
+        #expect(try fixture.store.auditLog(for: .template("slow_sma"), by: fixture.admin.id).count == 1)
+    }
+}
