@@ -125,9 +125,14 @@ final class SupervisorCore: @unchecked Sendable {
     private func accept(_ frame: Frame, _ shard: Shard, _ process: WorkerProcess) -> Bool {
         var report: BatchReport?
         var reply: SlotReply?
-        do {
+        do throws(FrameError) {
             switch frame.type {
-            case .batchDone: report = try WireJSON.decode(BatchReport.self, frame)
+            case .batchDone:
+                do {
+                    report = try BatchReport.decode(frame.payload)
+                } catch {
+                    throw .malformedPayload(type: frame.type.rawValue, reason: error.reason)
+                }
             case .deployed, .stopped: reply = try WireJSON.decode(SlotReply.self, frame)
             default: break
             }

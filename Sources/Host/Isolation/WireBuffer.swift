@@ -45,7 +45,11 @@ struct WireReader {
     }
 
     mutating func string() throws(WireError) -> String {
-        let count = Int(try integer(UInt16.self))
+        try utf8(Int(try integer(UInt16.self)))
+    }
+
+    /// The next `count` bytes as UTF-8 text.
+    mutating func utf8(_ count: Int) throws(WireError) -> String {
         guard remaining >= count else { throw .truncated }
         defer { position += count }
         guard let text = String(validating: bytes[position..<(position + count)], as: UTF8.self) else {

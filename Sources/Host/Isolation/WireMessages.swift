@@ -30,15 +30,15 @@ struct StopRequest: Codable, Sendable {
     var slot: Int
 }
 
-/// Worker → supervisor: what a batch (or a stop) produced, and checkpoints
-/// of every deployment that handled it.
-struct BatchReport: Codable, Sendable {
+/// Worker → supervisor: what a batch produced, and the checkpoints of the
+/// deployments it changed. Binary (WireCoding+Checkpoint).
+struct BatchReport: Sendable {
     var sequence: UInt64
     var notifications: [WireNotification]
     var checkpoints: [SlotCheckpoint]
 }
 
-struct SlotCheckpoint: Codable, Sendable {
+struct SlotCheckpoint: Sendable {
     var slot: Int
     var checkpoint: DeploymentCheckpoint
 }
@@ -108,7 +108,6 @@ struct BacktestReply: Codable, Sendable {
 enum WireJSON {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         // Encoding our own value types cannot fail; an empty payload would be
         // refused by the peer rather than trusted.
         return (try? Array(encoder.encode(value))) ?? []

@@ -59,6 +59,8 @@ final class WorkerSession {
     private var ordered: [(slot: Int, kernel: DeploymentKernel)] = []
     private var outbox: [WireNotification] = []
     private var stallSlot: Int?
+    /// The checkpoint bytes last reported per slot.
+    private var lastCheckpoints: [Int: [UInt8]] = [:]
 
     init(channel: FrameChannel, page: WatchdogPage?, options: WorkerOptions) {
         self.channel = channel
@@ -75,7 +77,7 @@ final class WorkerSession {
                 case .stop: try stop(WireJSON.decode(StopRequest.self, frame).slot)
                 case .backtest: try backtest(WireJSON.decode(BacktestJob.self, frame))
                 case .shutdown: return 0
-                case .testCrash where options.testHooks: raise(SIGSEGV)
+                case .testCrash where options.testHooks: crash()
                 case .testStall where options.testHooks: stallSlot = try WireJSON.decode(TestHookRequest.self, frame).slot
                 case .testGarbage where options.testHooks:
                     let request = try WireJSON.decode(TestGarbageRequest.self, frame)
@@ -130,6 +132,7 @@ final class WorkerSession {
 
     private func stop(_ slot: Int) throws(IsolationError) {
         var reply = SlotReply(slot: slot, error: nil, notifications: [], checkpoint: nil)
+        lastCheckpoints[slot] = nil
         if let kernel = kernels.removeValue(forKey: slot) {
             kernel.stop()
             page?.leave()
@@ -159,9 +162,18 @@ final class WorkerSession {
                 page?.leave()
             }
         }
-        let report = BatchReport(sequence: batch.sequence, notifications: takeOutbox(),
-                                 checkpoints: active.map { SlotCheckpoint(slot: $0.slot, checkpoint: $0.kernel.checkpoint()) })
-        try channel.send(Frame(type: .batchDone, payload: WireJSON.encode(report)))
+        // Only checkpoints that changed since the last report are sent: the
+        // supervisor's copy of the others is already current.
+        var checkpoints: [(slot: Int, bytes: [UInt8])] = []
+        for entry in active {
+            let bytes = BatchReport.checkpointBytes(entry.kernel.checkpoint())
+            if lastCheckpoints[entry.slot] != bytes {
+                lastCheckpoints[entry.slot] = bytes
+                checkpoints.append((entry.slot, bytes))
+            }
+        }
+        let payload = BatchReport.encode(sequence: batch.sequence, notifications: takeOutbox(), checkpoints: checkpoints)
+        try channel.send(Frame(type: .batchDone, payload: payload))
     }
 
     private func takeOutbox() -> [WireNotification] {
@@ -191,6 +203,14 @@ final class WorkerSession {
             reply.error = "\(error)"
         }
         try channel.send(Frame(type: .backtestDone, payload: WireJSON.encode(reply)))
+    }
+
+    /// The crash test hook: a real invalid write, as memory corruption in a
+    /// C library would make one (the kernel sends SIGSEGV).
+    private func crash() -> Never {
+        signal(SIGSEGV, SIG_DFL)
+        UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = 1
+        fatalError("unreachable: the write above faults")
     }
 
     /// The "stuck in a long C call" test hook: a callback that never returns

@@ -5,10 +5,14 @@ import Sandbox
 extension DeploymentKernel {
     /// The kernel's state now, between events. `ctx.state` is read from the
     /// sandbox (a table walk bounded by the sandbox's conversion limits).
+    /// Finished round trips (`Portfolio.closedTrades`) are left out: they
+    /// only grow, and a live deployment reports each as fills already.
     public func checkpoint() -> DeploymentCheckpoint {
-        DeploymentCheckpoint(
+        var account = portfolio
+        account.closedTrades = []
+        return DeploymentCheckpoint(
             id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: nextOrderID,
-            portfolio: portfolio, workingOrders: exchange.workingOrderRecords(), exchangeSequence: exchange.eventSequence,
+            portfolio: account, workingOrders: exchange.workingOrderRecords(), exchangeSequence: exchange.eventSequence,
             state: persistedState(), timers: timers.map { TimerRecord(name: $0.name, due: $0.due, interval: $0.interval) },
             subscriptions: subscriptions.mapValues { $0.sorted { $0.rawValue < $1.rawValue } }, fillCount: fillCount)
     }

@@ -53,7 +53,7 @@ import Sandbox
         #expect(restored.checkpoint() == original.checkpoint())
     }
 
-    @Test func checkpointsSurviveTheWire() throws {
+    @Test func checkpointsAndNotificationsSurviveTheWire() throws {
         let market = SyntheticMarket(configuration: .init(barSeconds: 5, seed: 4))
         let kernel = try DeploymentKernel(configuration: Self.configuration(market.instruments))
         let events = Self.events(300)
@@ -62,6 +62,22 @@ import Sandbox
         let checkpoint = kernel.checkpoint()
         let frame = Frame(type: .batchDone, payload: WireJSON.encode(checkpoint))
         #expect(try WireJSON.decode(DeploymentCheckpoint.self, frame) == checkpoint)
+        var notifications: [WireNotification] = []
+        let observed = try DeploymentKernel(configuration: Self.configuration(market.instruments))
+        observed.observer = { notifications.append(WireNotification(slot: 3, $0)) }
+        observed.start(at: events[0].time - 5)
+        for event in events { observed.handle(event) }
+        #expect(notifications.count > 20)
+        let bytes = BatchReport.encode(sequence: 9, notifications: notifications,
+                                       checkpoints: [(1, BatchReport.checkpointBytes(checkpoint))])
+        let report = try BatchReport.decode(bytes)
+        #expect(report.sequence == 9)
+        #expect(report.notifications == notifications)
+        #expect(report.checkpoints.map(\.checkpoint) == [checkpoint])
+        #expect(report.checkpoints.map(\.slot) == [1])
+        for cut in stride(from: 0, to: bytes.count - 1, by: max(1, bytes.count / 97)) {
+            #expect(throws: WireError.self) { try BatchReport.decode(Array(bytes.prefix(cut))) }
+        }
         let wire = WireDeployment(Self.configuration(market.instruments))
         let back = try WireDeployment(wire.configuration())
         #expect(back == wire)

@@ -1,0 +1,106 @@
+import Foundation
+import Glibc
+import Host
+
+/// The worker-process figures of the isolation issue, each against the
+/// in-process host in the same run.
+enum IsolationBenchmarks {
+    static let deployments = 1_000
+
+    static func run(_ report: inout Report) throws {
+        report.section("Isolation (issue 4)")
+        let isolation = IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: 2)
+        guard FileManager.default.isExecutableFile(atPath: isolation.executablePath) else {
+            print("skipped: no lunar executable at \(isolation.executablePath) (build it with -c release --product lunar)")
+            return
+        }
+        try throughput(&report, isolation)
+        try replacement(&report, isolation)
+        try idleWorker(&report, isolation)
+    }
+
+    static func deploy(_ host: any DeploymentHost, instruments: [Instrument]) throws {
+        for index in 0..<deployments {
+            try host.deploy(DeploymentConfiguration(
+                id: "d\(index)", source: index % 2 == 0 ? HostBenchmarks.smaCrossover : HostBenchmarks.everyBarTrader,
+                instruments: instruments, symbols: [instruments[index % 3].symbol]), startAt: 1_700_000_000)
+        }
+    }
+
+    /// Market events per second through 1,000 deployments on 2 workers, in
+    /// process and in worker processes, and the supervisor's CPU per event.
+    static func throughput(_ report: inout Report, _ isolation: IsolationConfiguration) throws {
+        let events = 30_000
+        func measure(_ mode: HostMode) throws -> (seconds: Double, supervisorCPU: Double, fills: Int) {
+            var market = SyntheticMarket(configuration: .init(barSeconds: 10, seed: 5))
+            let host = try makeDeploymentHost(mode)
+            try deploy(host, instruments: market.instruments)
+            host.feed(from: &market, speed: 0, limit: 2_000)
+            host.drain()
+            let cpuBefore = processCPUSeconds()
+            let start = DispatchTime.now().uptimeNanoseconds
+            host.feed(from: &market, speed: 0, limit: events)
+            host.drain()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let fills = host.snapshots().reduce(0) { $0 + $1.fillCount }
+            return (seconds, processCPUSeconds() - cpuBefore, fills)
+        }
+        let local = try measure(.inProcess(.init(workers: 2)))
+        let isolated = try measure(.isolated(isolation))
+        let localRate = Double(events) / local.seconds
+        let isolatedRate = Double(events) / isolated.seconds
+        report.row("1,000 deployments, 2 workers, in process: events/s", String(format: "%.0f", localRate),
+                   baseline: "\(local.fills) fills")
+        report.row("1,000 deployments, 2 worker processes: events/s", String(format: "%.0f", isolatedRate),
+                   baseline: String(format: "%.0f in process", localRate), ratio: isolatedRate / localRate, goal: ">= 0.50x")
+        report.row("  supervisor CPU per event (framing, checkpoints)", format(nanoseconds: isolated.supervisorCPU * 1e9 / Double(events)),
+                   baseline: format(nanoseconds: local.seconds * 1e9 / Double(events)) + " in-process/event",
+                   ratio: isolated.supervisorCPU / local.seconds)
+        report.row("  fills: worker processes vs in process", "\(isolated.fills)", baseline: "\(local.fills)")
+    }
+
+    /// SIGKILL one of two workers, each with 500 deployments, and time until
+    /// a fresh worker has re-created them and caught up with the next batch.
+    static func replacement(_ report: inout Report, _ isolation: IsolationConfiguration) throws {
+        var market = SyntheticMarket(configuration: .init(barSeconds: 10, seed: 5))
+        let host = try SupervisedHost(configuration: isolation)
+        try deploy(host, instruments: market.instruments)
+        host.feed(from: &market, speed: 0, limit: 5_000)
+        host.drain()
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let victim = host.workerProcessIDs[0]
+            let start = DispatchTime.now().uptimeNanoseconds
+            kill(victim, SIGKILL)
+            host.feed(from: &market, speed: 0, limit: 256)
+            host.drain()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+        }
+        report.row("replace a killed worker, resume its 500 deployments", format(nanoseconds: best),
+                   baseline: "\(host.replacedWorkers) replaced", goal: "< 1 s")
+    }
+
+    static func idleWorker(_ report: inout Report, _ isolation: IsolationConfiguration) throws {
+        var one = isolation
+        one.workers = 1
+        let host = try SupervisedHost(configuration: one)
+        Thread.sleep(forTimeInterval: 0.3)
+        let idle = host.workerResidentBytes().first ?? 0
+        let market = SyntheticMarket()
+        for index in 0..<500 {
+            try host.deploy(DeploymentConfiguration(id: "i\(index)", source: HostBenchmarks.smaCrossover,
+                                                    instruments: market.instruments), startAt: 0)
+        }
+        let loaded = host.workerResidentBytes().first ?? 0
+        report.row("idle worker process: resident memory", format(bytes: Double(idle)), goal: "small")
+        report.row("  the same worker with 500 idle deployments", format(bytes: Double(loaded)),
+                   baseline: format(bytes: Double(loaded - idle) / 500) + " each")
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+}
