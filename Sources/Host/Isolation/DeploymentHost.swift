@@ -10,6 +10,15 @@ public protocol DeploymentHost: AnyObject, Sendable {
     var deploymentCount: Int { get }
     func publish(_ events: [MarketEvent])
     func drain()
+    /// Engages a kill switch for every deployment of the host: nothing
+    /// passes it, not even a reduce-only exit.
+    func engageKillSwitch(_ scope: KillSwitchScope, reason: String)
+    func releaseKillSwitch(_ scope: KillSwitchScope)
+}
+
+extension LiveHost {
+    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) { killSwitches.engage(scope, reason: reason) }
+    public func releaseKillSwitch(_ scope: KillSwitchScope) { killSwitches.release(scope) }
 }
 
 /// Builds the host a mode asks for.

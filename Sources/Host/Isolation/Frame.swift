@@ -50,6 +50,7 @@ public enum FrameType: UInt8, Sendable {
     case testCrash = 6
     case testStall = 7
     case testGarbage = 8
+    case killSwitch = 9
     // Worker → supervisor.
     case deployed = 64
     case batchDone = 65

@@ -64,6 +64,18 @@ public final class SupervisedHost: DeploymentHost {
 
     public var deploymentCount: Int { core.lock.withLock { core.records.count } }
 
+    // MARK: - Kill switches
+
+    /// Engages a kill switch in every worker (and in every worker started
+    /// later). It takes effect from the next batch each worker handles.
+    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) {
+        core.setKillSwitch(scope, reason: reason)
+    }
+
+    public func releaseKillSwitch(_ scope: KillSwitchScope) {
+        core.setKillSwitch(scope, reason: nil)
+    }
+
     // MARK: - Market data
 
     /// Sends one batch (in order) to every worker, in one binary frame.

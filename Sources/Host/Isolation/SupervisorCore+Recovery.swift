@@ -70,7 +70,9 @@ extension SupervisorCore {
         let survivors = shard.slots.keys.sorted().compactMap { shard.slots[$0] }
         shard.slots = [:]
         shard.nextSlot = 0
-        var frames: [[UInt8]] = []
+        var frames = killSwitches.keys.sorted { "\($0)" < "\($1)" }.map { scope in
+            Frame(type: .killSwitch, payload: WireJSON.encode(KillSwitchRequest(scope: scope, reason: killSwitches[scope]))).encoded()
+        }
         let firstUnreported = shard.pending.first?.sequence ?? nextSequence
         for id in survivors {
             guard var record = records[id] else { continue }

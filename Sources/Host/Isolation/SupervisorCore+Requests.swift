@@ -66,6 +66,14 @@ extension SupervisorCore {
         return DeploymentSnapshot(id: id, checkpoint: final.checkpoint, configuration: final.configuration, log: final.recentLog)
     }
 
+    func setKillSwitch(_ scope: KillSwitchScope, reason: String?) {
+        publishLock.lock()
+        defer { publishLock.unlock() }
+        lock.withLock { killSwitches[scope] = reason }
+        let frame = Frame(type: .killSwitch, payload: WireJSON.encode(KillSwitchRequest(scope: scope, reason: reason))).encoded()
+        for shard in shards { send(to: shard) { _ in frame } }
+    }
+
     func drain() {
         lock.lock()
         defer { lock.unlock() }

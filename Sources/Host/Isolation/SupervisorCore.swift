@@ -21,6 +21,9 @@ final class SupervisorCore: @unchecked Sendable {
     /// indicators of resumed deployments.
     var warmUp: [String: [(sequence: UInt64, event: MarketEvent)]] = [:]
     var closed = false
+    /// Engaged kill switches and their reasons: forwarded to every worker,
+    /// and to every replacement before its deployments are re-created.
+    var killSwitches: [KillSwitchScope: String] = [:]
 
     init(configuration: IsolationConfiguration, observer: @escaping @Sendable (String, DeploymentNotification) -> Void) {
         self.configuration = configuration

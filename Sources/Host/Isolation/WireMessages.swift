@@ -43,6 +43,13 @@ struct SlotCheckpoint: Sendable {
     var checkpoint: DeploymentCheckpoint
 }
 
+/// Supervisor → worker: engage (with `reason`) or release a kill switch on
+/// the worker's board.
+struct KillSwitchRequest: Codable, Sendable {
+    var scope: KillSwitchScope
+    var reason: String?
+}
+
 /// Supervisor → worker: arm a test hook (ignored unless the worker was
 /// started with test hooks enabled).
 struct TestHookRequest: Codable, Sendable {

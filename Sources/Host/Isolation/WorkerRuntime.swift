@@ -77,6 +77,13 @@ final class WorkerSession {
                 case .stop: try stop(WireJSON.decode(StopRequest.self, frame).slot)
                 case .backtest: try backtest(WireJSON.decode(BacktestJob.self, frame))
                 case .shutdown: return 0
+                case .killSwitch:
+                    let request = try WireJSON.decode(KillSwitchRequest.self, frame)
+                    if let reason = request.reason {
+                        killSwitches.engage(request.scope, reason: reason)
+                    } else {
+                        killSwitches.release(request.scope)
+                    }
                 case .testCrash where options.testHooks: crash()
                 case .testStall where options.testHooks: stallSlot = try WireJSON.decode(TestHookRequest.self, frame).slot
                 case .testGarbage where options.testHooks:

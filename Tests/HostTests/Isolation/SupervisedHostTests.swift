@@ -156,3 +156,26 @@ import TestSupport
         #expect(host.deploymentCount == 0)
     }
 }
+
+@Suite struct SupervisedKillSwitchTests {
+    @Test func anEmergencyStopReachesWorkersIncludingReplacements() throws {
+        let host = try SupervisedHost(configuration: IsolationFixtures.isolation(workers: 1))
+        try host.deploy(IsolationFixtures.deployment("d1"), startAt: 1_700_000_000)
+        let batches = IsolationFixtures.batches(900)
+        for batch in batches[..<300] { host.publish(batch) }
+        host.drain()
+        let before = try #require(host.snapshot("d1")).fillCount
+        #expect(before > 0)
+        host.engageKillSwitch(.global, reason: "test")
+        host.testCrashWorker(0)
+        for batch in batches[300..<600] { host.publish(batch) }
+        host.drain()
+        #expect(host.replacedWorkers == 1)
+        let after = try #require(host.snapshot("d1")).fillCount
+        #expect(after <= before + 1, "at most an order already working fills")
+        host.releaseKillSwitch(.global)
+        for batch in batches[600...] { host.publish(batch) }
+        host.drain()
+        #expect(try #require(host.snapshot("d1")).fillCount > after)
+    }
+}
