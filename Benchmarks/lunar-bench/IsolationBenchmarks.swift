@@ -30,7 +30,7 @@ enum IsolationBenchmarks {
     /// Market events per second through 1,000 deployments on 2 workers, in
     /// process and in worker processes, and the supervisor's CPU per event.
     static func throughput(_ report: inout Report, _ isolation: IsolationConfiguration) throws {
-        let events = 30_000
+        let events = 20_000
         func measure(_ mode: HostMode) throws -> (seconds: Double, supervisorCPU: Double, fills: Int) {
             var market = SyntheticMarket(configuration: .init(barSeconds: 10, seed: 5))
             let host = try makeDeploymentHost(mode)
@@ -45,8 +45,16 @@ enum IsolationBenchmarks {
             let fills = host.snapshots().reduce(0) { $0 + $1.fillCount }
             return (seconds, processCPUSeconds() - cpuBefore, fills)
         }
-        let local = try measure(.inProcess(.init(workers: 2)))
-        let isolated = try measure(.isolated(isolation))
+        // Alternate the two modes and keep each one's best round, so a busy
+        // neighbour on the shared machine favours neither.
+        var local = try measure(.inProcess(.init(workers: 2)))
+        var isolated = try measure(.isolated(isolation))
+        for _ in 0..<2 {
+            let nextLocal = try measure(.inProcess(.init(workers: 2)))
+            if nextLocal.seconds < local.seconds { local = nextLocal }
+            let nextIsolated = try measure(.isolated(isolation))
+            if nextIsolated.seconds < isolated.seconds { isolated = nextIsolated }
+        }
         let localRate = Double(events) / local.seconds
         let isolatedRate = Double(events) / isolated.seconds
         report.row("1,000 deployments, 2 workers, in process: events/s", String(format: "%.0f", localRate),
