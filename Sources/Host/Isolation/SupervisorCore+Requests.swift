@@ -47,6 +47,7 @@ extension SupervisorCore {
 
     func stop(_ id: String) -> DeploymentSnapshot? {
         lock.lock()
+        while records[id]?.phase == .deploying && !closed { lock.wait() }
         guard let record = records[id] else { lock.unlock(); return nil }
         let shard = shards[record.shard]
         let needsWorker = record.phase == .running && shard.process != nil

@@ -106,6 +106,10 @@ final class WorkerSession {
         do {
             guard kernels[request.slot] == nil else { throw WireError.invalid("slot \(request.slot) in use") }
             let configuration = try request.deployment.configuration()
+            // The script's main chunk runs while the kernel is built: watched
+            // like any callback.
+            page?.enter(slot: request.slot)
+            defer { page?.leave() }
             let kernel = if let checkpoint = request.checkpoint {
                 try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: killSwitches)
                     .warmed(with: request.warmUp)

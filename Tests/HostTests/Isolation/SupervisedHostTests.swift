@@ -124,6 +124,7 @@ import TestSupport
         let (_, reference) = try Self.reference(["a"], Array(batches[..<(50 * cases.count)]))
         #expect(snapshot.fillCount == reference.snapshot("a")?.fillCount)
         #expect(snapshot.positions == reference.snapshot("a")?.positions)
+        #expect(snapshot.recentLog.filter { $0.message.contains("protocol:") }.count == cases.count)
     }
 
     @Test func aBacktestInAWorkerIsByteForByteTheInProcessOne() throws {
