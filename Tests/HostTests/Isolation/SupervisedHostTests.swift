@@ -180,3 +180,62 @@ import TestSupport
         #expect(try #require(host.snapshot("d1")).fillCount > after)
     }
 }
+
+@Suite struct SupervisedFaultTests {
+    /// Keeps one limit order resting far below the market.
+    static let rester = """
+    function on_start(ctx) ctx.buy { symbol = "BTCUSD", quantity = 0.01, price = 1000, tag = "rest" } end
+    function on_bar(ctx, bar) end
+    """
+
+    @Test func aWorkerKilledWhileADeploymentIsInsideACallbackFaultsThatDeploymentOnly() throws {
+        var isolation = IsolationFixtures.isolation(workers: 1)
+        isolation.grace = .seconds(60)
+        let recorder = NotificationRecorder()
+        let host = try SupervisedHost(configuration: isolation, observer: recorder.observer)
+        try host.deploy(IsolationFixtures.deployment("caught", source: Self.rester), startAt: 1_700_000_000)
+        try host.deploy(IsolationFixtures.deployment("other"), startAt: 1_700_000_000)
+        let batches = IsolationFixtures.batches(300)
+        for batch in batches[..<100] { host.publish(batch) }
+        host.drain()
+        #expect(host.snapshot("caught")?.openOrders.count == 1)
+        host.testStall("caught")
+        for batch in batches[100..<200] { host.publish(batch) }
+        // Wait until the worker is inside the stalled callback, then kill it from outside.
+        let worker = host.workerProcessIDs[0]
+        var inside = false
+        for _ in 0..<500 where !inside {
+            usleep(10_000)
+            inside = host.core.lock.withLock { host.core.shards[0].process?.page.value ?? 0 } != 0
+        }
+        #expect(inside)
+        usleep(50_000)
+        kill(worker, SIGKILL)
+        for batch in batches[200...] { host.publish(batch) }
+        host.drain()
+        let caught = try #require(host.snapshot("caught"))
+        guard case .faulted(let reason) = caught.status else { Issue.record("not faulted: \(caught.status)"); return }
+        #expect(reason.contains("SIGKILL"), "\(reason)")
+        #expect(caught.openOrders.isEmpty, "its working order is canceled in the copy")
+        #expect(recorder.lines("caught").last?.contains("CANCELED") == true, "\(recorder.lines("caught"))")
+        let other = try #require(host.snapshot("other"))
+        #expect(other.status == .running)
+        #expect(other.fillCount == (try SupervisedHostTests.reference(["other"], batches).1.snapshot("other")?.fillCount))
+    }
+
+    @Test func workersRunUnderTheirAddressSpaceAndCPULimits() throws {
+        var isolation = IsolationFixtures.isolation(workers: 1)
+        isolation.addressSpaceBytes = 3 << 30
+        isolation.cpuSecondsPerBatch = 30
+        let host = try SupervisedHost(configuration: isolation)
+        try host.deploy(IsolationFixtures.deployment("a"), startAt: 1_700_000_000)
+        host.publish(IsolationFixtures.batches(1)[0])
+        host.drain()
+        let limits = try String(contentsOfFile: "/proc/\(host.workerProcessIDs[0])/limits", encoding: .utf8)
+        let addressSpace = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max address space") })
+        #expect(addressSpace.contains("\(3 << 30)"), "\(addressSpace)")
+        let cpu = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max cpu time") })
+        let soft = cpu.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first.flatMap { Int($0) }
+        #expect(soft.map { (30...40).contains($0) } == true, "\(cpu)")
+    }
+}
