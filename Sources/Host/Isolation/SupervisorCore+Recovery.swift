@@ -99,7 +99,8 @@ extension SupervisorCore {
             deliveries.append((id, .log(entry)))
             records[id] = record
             let request = DeployRequest(slot: slot, deployment: record.wire, startAt: record.startAt, checkpoint: restoring,
-                                        warmUp: restoring == nil ? nil : warmUpBytes(for: record, before: firstUnreported))
+                                        warmUp: restoring == nil ? nil : warmUpBytes(for: record, before: firstUnreported),
+                                        firstSequence: record.firstSequence)
             frames.append(Frame(type: .deploy, payload: WireJSON.encode(request)).encoded())
             shard.lifecycle.sent(.reply(.deployed))
         }

@@ -24,8 +24,10 @@ extension SupervisorCore {
             shard.nextSlot += 1
             shard.slots[slot] = id
             records[id]!.slot = slot
+            records[id]!.firstSequence = shard.lastSequence + 1
             shard.lifecycle.sent(.reply(.deployed))
-            let request = DeployRequest(slot: slot, deployment: records[id]!.wire, startAt: time, checkpoint: nil)
+            let request = DeployRequest(slot: slot, deployment: records[id]!.wire, startAt: time, checkpoint: nil,
+                                        firstSequence: shard.lastSequence + 1)
             return Frame(type: .deploy, payload: WireJSON.encode(request)).encoded()
         }
         lock.lock()

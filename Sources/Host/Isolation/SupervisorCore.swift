@@ -74,6 +74,7 @@ final class SupervisorCore: @unchecked Sendable {
             send(to: shard) { shard in
                 guard shard.process != nil else { return nil }
                 shard.pending.append((sequence, frame))
+                shard.lastSequence = sequence
                 shard.lifecycle.sent(.batch(sequence))
                 return frame
             }

@@ -15,6 +15,8 @@ final class Shard: @unchecked Sendable {
     /// Event batches sent and not yet reported, in order: replayed to the
     /// next process if this one dies.
     var pending: [(sequence: UInt64, frame: [UInt8])] = []
+    /// The last batch sent (or queued) to this shard.
+    var lastSequence: UInt64 = 0
     /// The watchdog word last seen and since when (monotonic nanoseconds).
     var watchedWord: Int64 = 0
     var watchedSince: UInt64 = 0
@@ -51,6 +53,8 @@ struct DeploymentRecord: Sendable {
     var recentLog: [DeploymentLogEntry] = []
     /// The callback deadline the watchdog applies (sandbox wall time).
     var deadlineNanoseconds: Int64
+    /// The first batch sent to its shard after its deploy frame.
+    var firstSequence: UInt64 = 0
 
     var lives: Bool { phase == .deploying || phase == .running || phase == .stopping }
 

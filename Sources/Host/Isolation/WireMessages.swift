@@ -14,6 +14,9 @@ struct DeployRequest: Codable, Sendable {
     /// With a checkpoint: recent bars (an event-batch payload) that refill
     /// the indicators without running strategy code.
     var warmUp: Data? = nil
+    /// The first batch the deployment takes part in: batches replayed after a
+    /// worker died that were sent before it was created pass it by.
+    var firstSequence: UInt64 = 0
 }
 
 /// Worker → supervisor, answering `deploy` (the deployment runs, or why it

@@ -57,6 +57,8 @@ final class WorkerSession {
     /// Kernels by slot, and the same in slot order for event delivery.
     private var kernels: [Int: DeploymentKernel] = [:]
     private var ordered: [(slot: Int, kernel: DeploymentKernel)] = []
+    /// Per slot, the first batch sequence its deployment takes part in.
+    private var firstSequences: [Int: UInt64] = [:]
     private var outbox: [WireNotification] = []
     private var stallSlot: Int?
     /// The checkpoint bytes last reported per slot.
@@ -117,6 +119,7 @@ final class WorkerSession {
                 try DeploymentKernel(configuration: configuration, killSwitches: killSwitches)
             }
             attach(kernel, slot: request.slot)
+            firstSequences[request.slot] = request.firstSequence
             if request.checkpoint == nil { kernel.start(at: request.startAt) }
             page?.leave()
             reply.checkpoint = kernel.checkpoint()
@@ -166,7 +169,7 @@ final class WorkerSession {
             throw .frame(.malformedPayload(type: frame.type.rawValue, reason: error.reason))
         }
         if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
-        let active = ordered.filter { $0.kernel.acceptsEvents }
+        let active = ordered.filter { $0.kernel.acceptsEvents && firstSequences[$0.slot, default: 0] <= batch.sequence }
         for event in batch.events {
             for entry in active {
                 entry.kernel.handle(event)

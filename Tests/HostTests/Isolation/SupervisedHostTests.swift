@@ -239,3 +239,41 @@ import TestSupport
         #expect(soft.map { (30...40).contains($0) } == true, "\(cpu)")
     }
 }
+
+@Suite struct SupervisedReplayTests {
+    /// A deployment created behind batches its worker never reported, then
+    /// the worker dies: on replay it passes those batches by, as it did.
+    @Test func aDeploymentCreatedBehindUnreportedBatchesSkipsThemOnReplay() throws {
+        let batches = IsolationFixtures.batches(900)
+        let recorder = NotificationRecorder()
+        let host = try SupervisedHost(configuration: IsolationFixtures.isolation(workers: 1), observer: recorder.observer)
+        try host.deploy(IsolationFixtures.deployment("early"), startAt: 1_700_000_000)
+        for batch in batches[..<600] { host.publish(batch) }
+        let deployed = DispatchSemaphore(value: 0)
+        let worker = host.workerProcessIDs[0]
+        DispatchQueue.global().async {
+            try? host.deploy(IsolationFixtures.deployment("late"), startAt: 1_700_000_000)
+            deployed.signal()
+        }
+        usleep(2_000)
+        kill(worker, SIGKILL)
+        deployed.wait()
+        for batch in batches[600...] { host.publish(batch) }
+        host.drain()
+
+        let expected = NotificationRecorder()
+        let reference = LiveHost(configuration: .init(workers: 1), observer: expected.observer)
+        try reference.deploy(IsolationFixtures.deployment("early"), startAt: 1_700_000_000)
+        for batch in batches[..<600] { reference.publish(batch) }
+        reference.drain()
+        try reference.deploy(IsolationFixtures.deployment("late"), startAt: 1_700_000_000)
+        for batch in batches[600...] { reference.publish(batch) }
+        reference.drain()
+        for id in ["early", "late"] {
+            guard host.snapshot(id)?.status.isFaulted == false else { continue }
+            #expect(recorder.lines(id) == expected.lines(id), "\(id)")
+            #expect(host.snapshot(id)?.positions == reference.snapshot(id)?.positions)
+        }
+        #expect(host.replacedWorkers == 1)
+    }
+}
