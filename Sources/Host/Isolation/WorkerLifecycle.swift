@@ -80,7 +80,8 @@ struct WorkerLifecycle: Sendable, Equatable {
     }
 
     /// The worker's stream ended and the process was reaped. `slotInCallback`
-    /// is what its watchdog page said at the end.
+    /// is what its watchdog page said at the end: the culprit when the worker
+    /// died on its own (or by an outside kill) inside a callback.
     mutating func ended(_ exit: WorkerExit, slotInCallback: Int?) -> Action {
         let previous = state
         state = .dead
@@ -90,7 +91,9 @@ struct WorkerLifecycle: Sendable, Equatable {
         case .killing(.timeout(let slot, let deadline)):
             return .recover(culprit: slot, reason: "timeout: a callback ran past its \(deadline) ms deadline and the grace")
         case .killing(.badFrame(let reason)):
-            return .recover(culprit: slotInCallback, reason: "protocol: the worker sent a bad frame (\(reason))")
+            // Whatever callback our SIGKILL interrupted did not send the frame:
+            // the process is broken, no deployment is to blame.
+            return .recover(culprit: nil, reason: "protocol: the worker sent a bad frame (\(reason))")
         case .running:
             return .recover(culprit: slotInCallback, reason: Self.describe(exit))
         }

@@ -21,10 +21,10 @@ import Testing
         #expect(lifecycle.received(.stopped) == .kill)
     }
 
-    @Test func aBadFrameFaultsOnlyADeploymentCaughtInsideACallback() {
+    @Test func aBadFrameFaultsNoDeploymentEvenOneOurKillInterrupted() {
         var lifecycle = WorkerLifecycle()
         #expect(lifecycle.rejected("frame length 1 is below the 2 header bytes") == .kill)
-        let action = lifecycle.ended(.signaled(SIGKILL), slotInCallback: nil)
+        let action = lifecycle.ended(.signaled(SIGKILL), slotInCallback: 2)
         guard case .recover(nil, let reason) = action else { Issue.record("\(action)"); return }
         #expect(reason.hasPrefix("protocol:"))
     }
