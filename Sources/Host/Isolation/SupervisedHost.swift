@@ -10,7 +10,9 @@ import Glibc
 ///
 /// Thread-safety: every public method may be called from any thread;
 /// `publish` calls are serialised. The observer runs on the supervisor's
-/// reader threads (keep it quick).
+/// reader threads, one worker's notifications in order: keep it quick, and do
+/// not call back into the host from it (a reader waiting on itself would
+/// never return).
 public final class SupervisedHost: DeploymentHost {
     let core: SupervisorCore
 

@@ -54,12 +54,14 @@ extension SupervisorCore {
         shard.watchedWord = 0
         lock.broadcast()
         lock.unlock()
+        // The fault and resume notes reach the observer before anything the
+        // replacement reports (its reader starts after them).
+        for (id, notification) in deliveries { observer(id, notification) }
         startReader(shard, replacement)
         for frame in frames {
             do { try replacement.channel.send(bytes: frame) } catch { break }
         }
         shard.writeLock.unlock()
-        for (id, notification) in deliveries { observer(id, notification) }
     }
 
     /// Under the lock: renumbers the shard's surviving deployments for the
