@@ -51,6 +51,8 @@ public enum FrameType: UInt8, Sendable {
     case testStall = 7
     case testGarbage = 8
     case killSwitch = 9
+    /// Recent bars for the indicators of the deployments restored next.
+    case warmUp = 10
     // Worker → supervisor.
     case deployed = 64
     case batchDone = 65

@@ -101,11 +101,12 @@ extension SupervisorCore {
             deliveries.append((id, .log(entry)))
             records[id] = record
             let request = DeployRequest(slot: slot, deployment: record.wire, startAt: record.startAt, checkpoint: restoring,
-                                        warmUp: restoring == nil ? nil : warmUpBytes(for: record, before: firstUnreported),
+                                        warmUp: restoring != nil,
                                         firstSequence: record.firstSequence)
             frames.append(Frame(type: .deploy, payload: WireJSON.encode(request)).encoded())
             shard.lifecycle.sent(.reply(.deployed))
         }
+        if let bars = warmUpFrame(for: survivors, before: firstUnreported) { frames.insert(bars, at: 0) }
         for batch in shard.pending {
             frames.append(batch.frame)
             shard.lifecycle.sent(.batch(batch.sequence))
@@ -113,15 +114,17 @@ extension SupervisorCore {
         return frames
     }
 
-    /// The remembered bars of the deployment's instruments from batches it
-    /// has already seen, in delivery order, as an event-batch payload.
-    private func warmUpBytes(for record: DeploymentRecord, before sequence: UInt64) -> Data? {
+    /// One `warmUp` frame for all the resumed deployments: the remembered
+    /// bars of their instruments from batches already reported, in delivery
+    /// order. Each restored kernel takes the bars of its own instruments.
+    private func warmUpFrame(for ids: [String], before sequence: UInt64) -> [UInt8]? {
+        let symbols = Set(ids.flatMap { records[$0]?.configuration.instruments.map(\.symbol) ?? [] })
         var events: [MarketEvent] = []
-        for instrument in record.configuration.instruments {
-            events += (warmUp[instrument.symbol] ?? []).filter { $0.sequence < sequence }.suffix(configuration.warmUpBars).map(\.event)
+        for symbol in symbols.sorted() {
+            events += (warmUp[symbol] ?? []).filter { $0.sequence < sequence }.suffix(configuration.warmUpBars).map(\.event)
         }
         guard !events.isEmpty else { return nil }
         events.sort(by: MarketEvent.precedes)
-        return Data(WireMarketEvents.encode(sequence: 0, events))
+        return Frame(type: .warmUp, payload: WireMarketEvents.encode(sequence: 0, events)).encoded()
     }
 }

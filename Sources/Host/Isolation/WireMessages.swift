@@ -11,9 +11,9 @@ struct DeployRequest: Codable, Sendable {
     var deployment: WireDeployment
     var startAt: Int64
     var checkpoint: DeploymentCheckpoint?
-    /// With a checkpoint: recent bars (an event-batch payload) that refill
-    /// the indicators without running strategy code.
-    var warmUp: Data? = nil
+    /// With a checkpoint: refill the indicators from the bars of the last
+    /// `warmUp` frame, without running strategy code.
+    var warmUp: Bool = false
     /// The first batch the deployment takes part in: batches replayed after a
     /// worker died that were sent before it was created pass it by.
     var firstSequence: UInt64 = 0

@@ -61,6 +61,8 @@ final class WorkerSession {
     private var firstSequences: [Int: UInt64] = [:]
     private var outbox: [WireNotification] = []
     private var stallSlot: Int?
+    /// Bars from the last `warmUp` frame, for the restores that follow it.
+    private var warmUpEvents: [MarketEvent] = []
     /// The checkpoint bytes last reported per slot.
     private var lastCheckpoints: [Int: [UInt8]] = [:]
 
@@ -79,6 +81,7 @@ final class WorkerSession {
                 case .stop: try stop(WireJSON.decode(StopRequest.self, frame).slot)
                 case .backtest: try backtest(WireJSON.decode(BacktestJob.self, frame))
                 case .shutdown: return 0
+                case .warmUp: warmUpEvents = try decodeEvents(frame).events
                 case .killSwitch:
                     let request = try WireJSON.decode(KillSwitchRequest.self, frame)
                     if let reason = request.reason {
@@ -114,7 +117,7 @@ final class WorkerSession {
             defer { page?.leave() }
             let kernel = if let checkpoint = request.checkpoint {
                 try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: killSwitches)
-                    .warmed(with: request.warmUp)
+                    .warmed(with: request.warmUp ? warmUpEvents : [])
             } else {
                 try DeploymentKernel(configuration: configuration, killSwitches: killSwitches)
             }
@@ -162,12 +165,8 @@ final class WorkerSession {
     // MARK: - Events
 
     private func handleEvents(_ frame: Frame) throws(IsolationError) {
-        let batch: (sequence: UInt64, events: [MarketEvent])
-        do {
-            batch = try WireMarketEvents.decode(frame.payload)
-        } catch {
-            throw .frame(.malformedPayload(type: frame.type.rawValue, reason: error.reason))
-        }
+        let batch = try decodeEvents(frame)
+        warmUpEvents = []
         if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
         let active = ordered.filter { $0.kernel.acceptsEvents && firstSequences[$0.slot, default: 0] <= batch.sequence }
         for event in batch.events {
@@ -188,6 +187,14 @@ final class WorkerSession {
         }
         let payload = BatchReport.encode(sequence: batch.sequence, notifications: takeOutbox(), checkpoints: checkpoints)
         try channel.send(Frame(type: .batchDone, payload: payload))
+    }
+
+    private func decodeEvents(_ frame: Frame) throws(IsolationError) -> (sequence: UInt64, events: [MarketEvent]) {
+        do {
+            return try WireMarketEvents.decode(frame.payload)
+        } catch {
+            throw .frame(.malformedPayload(type: frame.type.rawValue, reason: error.reason))
+        }
     }
 
     private func takeOutbox() -> [WireNotification] {
@@ -235,8 +242,8 @@ final class WorkerSession {
 }
 
 extension DeploymentKernel {
-    fileprivate func warmed(with payload: Data?) throws(WireError) -> DeploymentKernel {
-        if let payload { warmIndicators(with: try WireMarketEvents.decode(Array(payload)).events) }
+    fileprivate func warmed(with events: [MarketEvent]) -> DeploymentKernel {
+        warmIndicators(with: events)
         return self
     }
 }

@@ -131,3 +131,38 @@ import TestSupport
         #expect(host.replacedWorkers == 1)
     }
 }
+
+@Suite struct SupervisedWarmUpTests {
+    /// Trades on a 10-bar average: a resumed deployment whose indicators
+    /// restarted empty would stay out of the market for 10 bars.
+    static let averager = """
+    function on_bar(ctx, bar)
+      local average = ta.sma(10)
+      if not average then return end
+      local long = ctx.position().quantity > 0
+      if bar.close > average and not long then ctx.buy { quantity = 0.01 }
+      elseif bar.close < average and long then ctx.close() end
+    end
+    """
+
+    @Test func aResumedDeploymentsIndicatorsAreRefilledFromRecentBars() throws {
+        let batches = IsolationFixtures.batches(900)
+        let recorder = NotificationRecorder()
+        let host = try SupervisedHost(configuration: IsolationFixtures.isolation(workers: 1), observer: recorder.observer)
+        try host.deploy(IsolationFixtures.deployment("avg", source: Self.averager), startAt: 1_700_000_000)
+        for batch in batches[..<450] { host.publish(batch) }
+        host.drain()
+        host.testCrashWorker(0)
+        for batch in batches[450...] { host.publish(batch) }
+        host.drain()
+        #expect(host.replacedWorkers == 1)
+
+        let expected = NotificationRecorder()
+        let reference = LiveHost(configuration: .init(workers: 1), observer: expected.observer)
+        try reference.deploy(IsolationFixtures.deployment("avg", source: Self.averager), startAt: 1_700_000_000)
+        for batch in batches { reference.publish(batch) }
+        reference.drain()
+        #expect(recorder.lines("avg") == expected.lines("avg"))
+        #expect(expected.lines("avg").count > 10)
+    }
+}
