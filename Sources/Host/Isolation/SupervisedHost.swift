@@ -83,8 +83,8 @@ public final class SupervisedHost: DeploymentHost {
     /// Sends one batch (in order) to every worker, in one binary frame.
     public func publish(_ events: [MarketEvent]) { core.publish(events) }
 
-    /// Waits until every worker has reported everything published so far
-    /// (including batches replayed after a worker died).
+    /// Waits until every worker has answered everything sent so far
+    /// (including restores and batches replayed after a worker died).
     public func drain() { core.drain() }
 
     // MARK: - Workers

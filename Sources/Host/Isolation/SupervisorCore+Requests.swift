@@ -80,7 +80,8 @@ extension SupervisorCore {
     func drain() {
         lock.lock()
         defer { lock.unlock() }
-        while !closed && (shards.contains { !$0.pending.isEmpty && $0.process != nil }
+        // Owed replies count too: after a recovery, the restores.
+        while !closed && (shards.contains { $0.process != nil && (!$0.pending.isEmpty || !$0.lifecycle.expected.isEmpty) }
                           || records.values.contains { $0.phase == .deploying }) {
             lock.wait()
         }
