@@ -14,6 +14,7 @@ enum IsolationBenchmarks {
             print("skipped: no lunar executable at \(isolation.executablePath) (build it with -c release --product lunar)")
             return
         }
+        transport(&report)
         try throughput(&report, isolation)
         try replacement(&report, isolation)
         try idleWorker(&report, isolation)
@@ -104,6 +105,44 @@ enum IsolationBenchmarks {
         report.row("idle worker process: resident memory", format(bytes: Double(idle)), goal: "small")
         report.row("  the same worker with 500 idle deployments", format(bytes: Double(loaded)),
                    baseline: format(bytes: Double(loaded - idle) / 500) + " each")
+    }
+
+    /// The channel on its own: 16 KiB messages (an event batch of ~256
+    /// events) one way while a thread reads them, socket pair versus pipe.
+    static func transport(_ report: inout Report) {
+        func measure(_ descriptors: (write: Int32, read: Int32)) -> Double {
+            let message = [UInt8](repeating: 7, count: 16 << 10)
+            let count = 20_000
+            let reader = Thread {
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                var total = 0
+                while total < message.count * count {
+                    let got = buffer.withUnsafeMutableBytes { read(descriptors.read, $0.baseAddress!, $0.count) }
+                    if got <= 0 { break }
+                    total += got
+                }
+            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            reader.start()
+            for _ in 0..<count {
+                var offset = 0
+                while offset < message.count {
+                    offset += message.withUnsafeBytes { write(descriptors.write, $0.baseAddress! + offset, $0.count - offset) }
+                }
+            }
+            close(descriptors.write)
+            while !reader.isFinished { usleep(100) }
+            close(descriptors.read)
+            return Double(message.count * count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        var pair: [Int32] = [-1, -1]
+        socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair)
+        let socket = measure((pair[0], pair[1]))
+        var ends: [Int32] = [-1, -1]
+        pipe(&ends)
+        let pipeRate = measure((ends[1], ends[0]))
+        report.row("channel: 16 KiB frames through a socket pair", format(bytes: socket) + "/s",
+                   baseline: format(bytes: pipeRate) + "/s pipe", ratio: socket / pipeRate)
     }
 
     static func processCPUSeconds() -> Double {
