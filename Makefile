@@ -25,6 +25,7 @@ run: deps
 
 bench: deps
 	$(SWIFT) build -c release --product lunar-bench
+	$(SWIFT) build -c release --product lunar
 	$(RELEASE_BIN)/lunar-bench
 
 sample-data:

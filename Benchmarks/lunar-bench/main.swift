@@ -9,6 +9,7 @@ do {
     let only = CommandLine.arguments.dropFirst().first
     if only == nil || only == "sandbox" { try SandboxBenchmarks.run(&report) }
     if only == nil || only == "host" { try HostBenchmarks.run(&report) }
+    if only == nil || only == "isolation" { try IsolationBenchmarks.run(&report) }
     if only == "backtest" { try HostBenchmarks.backtestThroughput(&report) }
     if only == "breakdown" { try HostBenchmarks.costBreakdown(HostBenchmarks.bars(1_000_000), &report) }
     if only == nil || only == "marketplace" { try MarketplaceBenchmarks.run(&report) }

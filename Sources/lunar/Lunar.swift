@@ -5,6 +5,6 @@ import ArgumentParser
 struct Lunar: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run sandboxed Lua trading strategies.",
-        subcommands: [Backtest.self, Run.self, Check.self, Replay.self]
+        subcommands: [Backtest.self, Run.self, Check.self, Replay.self, Worker.self]
     )
 }

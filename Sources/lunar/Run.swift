@@ -18,6 +18,8 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("param"), help: "Parameter override name=value (repeatable).") var parameters: [String] = []
     @Option(help: "Starting cash.") var cash: String = "100000"
     @Option(help: "Seed of the synthetic market and of math.random.") var seed: UInt64 = 42
+    @Flag(help: "Run the strategy in a supervised worker process (docs/isolation.md) instead of a thread.")
+    var isolated = false
 
     func run() throws {
         let source = try ScriptFile.read(script)
@@ -38,7 +40,10 @@ struct Run: ParsableCommand {
         // The instruments fills are printed with (the feed's own come first).
         let known = Dictionary((SyntheticMarket().instruments + [Instrument(symbol: symbol)]).map { ($0.symbol, $0) },
                                uniquingKeysWith: { first, _ in first })
-        let host = LiveHost(configuration: .init(workers: 1)) { _, notification in
+        let mode: HostMode = isolated
+            ? .isolated(IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: 1))
+            : .inProcess(.init(workers: 1))
+        let host = try makeDeploymentHost(mode) { _, notification in
             switch notification {
             case .order(let order):
                 print("order  #\(order.id) \(order.side.rawValue) \(order.symbol) \(order.type.name) \(order.status.rawValue)"
@@ -84,7 +89,7 @@ struct Run: ParsableCommand {
         if final.status.isFaulted { throw ExitCode(65) }
     }
 
-    private func deploy(_ host: LiveHost, source: String, values: [String: LuaValue], instruments: [Instrument],
+    private func deploy(_ host: any DeploymentHost, source: String, values: [String: LuaValue], instruments: [Instrument],
                         cash: Money, start: Int64) throws {
         var limits = SandboxLimits.standard
         limits.randomSeed = seed
@@ -99,7 +104,7 @@ struct Run: ParsableCommand {
     }
 
     /// Feeds on this thread while another prints the account every 5 s.
-    private func runFeed(_ host: LiveHost, _ feed: () -> Int) {
+    private func runFeed(_ host: any DeploymentHost, _ feed: () -> Int) {
         let ticker = DispatchSource.makeTimerSource(queue: .global())
         ticker.schedule(deadline: .now() + 5, repeating: 5)
         ticker.setEventHandler {

@@ -11,3 +11,20 @@ public enum TestPaths {
 
     public static func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 }
+
+extension TestPaths {
+    /// The `lunar` executable `swift build --build-tests` put beside the test
+    /// bundle (worker processes run it).
+    public static var lunarExecutable: String {
+        let current = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: current).deletingLastPathComponent()
+        // On platforms where the test bundle is a directory, climb out of it.
+        while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents"
+                || directory.lastPathComponent == "MacOS" {
+            directory.deleteLastPathComponent()
+        }
+        let sibling = directory.appendingPathComponent("lunar").path
+        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        return root.appendingPathComponent(".build/debug/lunar").path
+    }
+}

@@ -25,6 +25,10 @@ public final class DeploymentKernel {
     /// Receives every order change, fill, log line and status change (live
     /// streaming, persistence). Nil in backtests that need none of it.
     @exclusivity(unchecked) public var observer: ((DeploymentNotification) -> Void)?
+    /// Called before every strategy callback. A worker process uses it to
+    /// tell its watchdog which deployment is inside a callback since when;
+    /// nil in process (one load and branch per callback).
+    @exclusivity(unchecked) var callbackWillRun: (() -> Void)?
 
     let sandbox: Sandbox
     @exclusivity(unchecked) var exchange: PaperExchange
@@ -266,6 +270,7 @@ public final class DeploymentKernel {
         guard acceptsEvents else { return }
         arguments.removeAll()
         build(&arguments)
+        callbackWillRun?()
         do {
             try sandbox.callIgnoringResults(function, arguments, reusingTables: true)
         } catch {

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Thread-safety: all public methods may be called from any thread; they
 /// enqueue commands that the owning worker executes between event batches.
-public final class LiveHost: Sendable {
+public final class LiveHost: DeploymentHost {
     public struct Configuration: Sendable {
         /// Worker threads; default: the number of cores.
         public var workers: Int
@@ -106,32 +106,6 @@ public final class LiveHost: Sendable {
     /// Waits until every worker has handled everything published so far.
     public func drain() {
         for worker in workers { worker.perform { _ in () } }
-    }
-
-    /// Reads `source` until it ends, `shouldContinue` says stop, or `limit`
-    /// events, pacing by event time at `speed` × real time (0: as fast as
-    /// possible). Returns the number of events published.
-    @discardableResult
-    public func feed<Source: MarketDataSource>(
-        from source: inout Source, speed: Double, limit: Int = .max, shouldContinue: () -> Bool = { true }
-    ) -> Int {
-        var batch: [MarketEvent] = []
-        var published = 0
-        var lastTime: Int64?
-        while published < limit, shouldContinue(), let event = source.next() {
-            if let lastTime, event.time > lastTime {
-                publish(batch)
-                batch.removeAll(keepingCapacity: true)
-                if speed > 0 {
-                    Thread.sleep(forTimeInterval: Double(event.time - lastTime) / speed)
-                }
-            }
-            lastTime = event.time
-            batch.append(event)
-            published += 1
-        }
-        publish(batch)
-        return published
     }
 }
 

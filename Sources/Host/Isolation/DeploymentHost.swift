@@ -1,0 +1,65 @@
+import Foundation
+
+/// What an embedder needs from a live host, whichever `HostMode` runs it:
+/// `LiveHost` (threads, in process) and `SupervisedHost` (worker processes).
+public protocol DeploymentHost: AnyObject, Sendable {
+    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws
+    @discardableResult func stop(_ id: String) -> DeploymentSnapshot?
+    func snapshot(_ id: String) -> DeploymentSnapshot?
+    func snapshots() -> [DeploymentSnapshot]
+    var deploymentCount: Int { get }
+    func publish(_ events: [MarketEvent])
+    func drain()
+    /// Engages a kill switch for every deployment of the host: nothing
+    /// passes it, not even a reduce-only exit.
+    func engageKillSwitch(_ scope: KillSwitchScope, reason: String)
+    func releaseKillSwitch(_ scope: KillSwitchScope)
+}
+
+extension LiveHost {
+    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) { killSwitches.engage(scope, reason: reason) }
+    public func releaseKillSwitch(_ scope: KillSwitchScope) { killSwitches.release(scope) }
+}
+
+/// Builds the host a mode asks for.
+public func makeDeploymentHost(
+    _ mode: HostMode, observer: @escaping @Sendable (String, DeploymentNotification) -> Void = { _, _ in }
+) throws -> any DeploymentHost {
+    switch mode {
+    case .inProcess(let configuration): LiveHost(configuration: configuration, observer: observer)
+    case .isolated(let configuration): try SupervisedHost(configuration: configuration, observer: observer)
+    }
+}
+
+extension DeploymentHost {
+    /// Reads `source` until it ends, `shouldContinue` says stop, or `limit`
+    /// events, pacing by event time at `speed` × real time. Paced, it
+    /// publishes one batch per timestamp; at speed 0 (as fast as possible) it
+    /// publishes batches of at least `batchLimit` events, cut between
+    /// timestamps: a batch costs a wake-up per thread and, in worker mode, a
+    /// frame and a checkpoint per deployment. Returns the number of events
+    /// published.
+    @discardableResult
+    public func feed<Source: MarketDataSource>(
+        from source: inout Source, speed: Double, limit: Int = .max, batchLimit: Int = 256,
+        shouldContinue: () -> Bool = { true }
+    ) -> Int {
+        var batch: [MarketEvent] = []
+        var published = 0
+        var lastTime: Int64?
+        while published < limit, shouldContinue(), let event = source.next() {
+            if let lastTime, event.time > lastTime, speed > 0 || batch.count >= batchLimit {
+                publish(batch)
+                batch.removeAll(keepingCapacity: true)
+                if speed > 0 {
+                    Thread.sleep(forTimeInterval: Double(event.time - lastTime) / speed)
+                }
+            }
+            lastTime = event.time
+            batch.append(event)
+            published += 1
+        }
+        publish(batch)
+        return published
+    }
+}

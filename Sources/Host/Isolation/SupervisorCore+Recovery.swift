@@ -1,0 +1,130 @@
+import Foundation
+import Glibc
+
+/// Replacing a dead worker: fault the deployment that was inside a
+/// callback, start a fresh process, re-create every other deployment from
+/// its checkpoint, and replay the batches the dead one never reported.
+/// Batches are applied only when reported, so nothing is applied twice, and
+/// kernels are deterministic, so the replay yields the same orders with the
+/// same ids the dead worker would have.
+extension SupervisorCore {
+    func recover(_ shard: Shard, _ process: WorkerProcess, _ exit: WorkerExit) {
+        shard.writeLock.lock()
+        lock.lock()
+        guard shard.process === process else {
+            lock.unlock()
+            shard.writeLock.unlock()
+            return
+        }
+        let action = shard.lifecycle.ended(exit, slotInCallback: WatchdogPage.slot(of: process.page.value))
+        guard case .recover(let culprit, let reason) = action, !closed else {
+            shard.process = nil
+            lock.broadcast()
+            lock.unlock()
+            shard.writeLock.unlock()
+            return
+        }
+        var deliveries: [(String, DeploymentNotification)] = []
+        if let culprit, let id = shard.slots[culprit], var record = records[id] {
+            fault(&record, reason: reason, &deliveries)
+            records[id] = record
+        }
+        var frames: [[UInt8]] = []
+        let replacement: WorkerProcess
+        do {
+            replacement = try WorkerProcess.spawn(configuration)
+            frames = resume(shard, reason: reason, &deliveries)
+        } catch {
+            for id in shard.slots.values.sorted() {
+                guard var record = records[id], record.lives else { continue }
+                fault(&record, reason: "\(reason); no replacement worker: \(error)", &deliveries)
+                records[id] = record
+            }
+            shard.slots = [:]
+            shard.pending = []
+            shard.process = nil
+            lock.broadcast()
+            lock.unlock()
+            shard.writeLock.unlock()
+            for (id, notification) in deliveries { observer(id, notification) }
+            return
+        }
+        shard.process = replacement
+        shard.replacements += 1
+        shard.watchedWord = 0
+        lock.broadcast()
+        lock.unlock()
+        // The fault and resume notes reach the observer before anything the
+        // replacement reports (its reader starts after them).
+        for (id, notification) in deliveries { observer(id, notification) }
+        startReader(shard, replacement)
+        for frame in frames {
+            do { try replacement.channel.send(bytes: frame) } catch { break }
+        }
+        shard.writeLock.unlock()
+    }
+
+    /// Under the lock: renumbers the shard's surviving deployments for the
+    /// new process and returns the frames that re-create them and replay the
+    /// unreported batches, in order.
+    private func resume(_ shard: Shard, reason: String, _ deliveries: inout [(String, DeploymentNotification)]) -> [[UInt8]] {
+        shard.lifecycle = WorkerLifecycle()
+        let survivors = shard.slots.keys.sorted().compactMap { shard.slots[$0] }
+        shard.slots = [:]
+        shard.nextSlot = 0
+        var frames = killSwitches.keys.sorted { "\($0)" < "\($1)" }.map { scope in
+            Frame(type: .killSwitch, payload: WireJSON.encode(KillSwitchRequest(scope: scope, reason: killSwitches[scope]))).encoded()
+        }
+        let firstUnreported = shard.pending.first?.sequence ?? nextSequence
+        for id in survivors {
+            guard var record = records[id] else { continue }
+            if record.phase == .stopping {
+                // Its stop was sent and never answered: it ends where its
+                // checkpoint left it.
+                record.phase = .stopped
+                if var checkpoint = record.checkpoint {
+                    checkpoint.status = CheckpointStatus(.stopped)
+                    record.checkpoint = checkpoint
+                }
+                records[id] = record
+                continue
+            }
+            guard record.phase == .deploying || record.phase == .running else { continue }
+            let slot = shard.nextSlot
+            shard.nextSlot += 1
+            shard.slots[slot] = id
+            record.slot = slot
+            let restoring = record.phase == .running ? record.checkpoint : nil
+            let entry = DeploymentLogEntry(time: record.checkpoint?.time ?? record.startAt, level: "warn",
+                                           message: "resumed in a fresh worker (\(reason))")
+            record.log(entry)
+            deliveries.append((id, .log(entry)))
+            records[id] = record
+            let request = DeployRequest(slot: slot, deployment: record.wire, startAt: record.startAt, checkpoint: restoring,
+                                        warmUp: restoring != nil,
+                                        firstSequence: record.firstSequence)
+            frames.append(Frame(type: .deploy, payload: WireJSON.encode(request)).encoded())
+            shard.lifecycle.sent(.reply(.deployed))
+        }
+        if let bars = warmUpFrame(for: survivors, before: firstUnreported) { frames.insert(bars, at: 0) }
+        for batch in shard.pending {
+            frames.append(batch.frame)
+            shard.lifecycle.sent(.batch(batch.sequence))
+        }
+        return frames
+    }
+
+    /// One `warmUp` frame for all the resumed deployments: the remembered
+    /// bars of their instruments from batches already reported, in delivery
+    /// order. Each restored kernel takes the bars of its own instruments.
+    private func warmUpFrame(for ids: [String], before sequence: UInt64) -> [UInt8]? {
+        let symbols = Set(ids.flatMap { records[$0]?.configuration.instruments.map(\.symbol) ?? [] })
+        var events: [MarketEvent] = []
+        for symbol in symbols.sorted() {
+            events += (warmUp[symbol] ?? []).filter { $0.sequence < sequence }.suffix(configuration.warmUpBars).map(\.event)
+        }
+        guard !events.isEmpty else { return nil }
+        events.sort(by: MarketEvent.precedes)
+        return Frame(type: .warmUp, payload: WireMarketEvents.encode(sequence: 0, events)).encoded()
+    }
+}

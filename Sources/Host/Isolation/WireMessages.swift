@@ -1,0 +1,133 @@
+import Foundation
+
+// The control messages of the worker protocol: JSON payloads (rare, and
+// JSON's decoder rejects every malformed input with an error). Event batches,
+// the hot path, are binary (WireMarketEvents).
+
+/// Supervisor → worker: create a deployment in `slot` (the index the
+/// watchdog page and reports use), fresh or from a checkpoint.
+struct DeployRequest: Codable, Sendable {
+    var slot: Int
+    var deployment: WireDeployment
+    var startAt: Int64
+    var checkpoint: DeploymentCheckpoint?
+    /// With a checkpoint: refill the indicators from the bars of the last
+    /// `warmUp` frame, without running strategy code.
+    var warmUp: Bool = false
+    /// The first batch the deployment takes part in: batches replayed after a
+    /// worker died that were sent before it was created pass it by.
+    var firstSequence: UInt64 = 0
+}
+
+/// Worker → supervisor, answering `deploy` (the deployment runs, or why it
+/// could not start) and `stop` (its final state).
+struct SlotReply: Codable, Sendable {
+    var slot: Int
+    var error: String?
+    var notifications: [WireNotification]
+    var checkpoint: DeploymentCheckpoint?
+}
+
+/// Supervisor → worker: stop the deployment in `slot`.
+struct StopRequest: Codable, Sendable {
+    var slot: Int
+}
+
+/// Worker → supervisor: what a batch produced, and the checkpoints of the
+/// deployments it changed. Binary (WireCoding+Checkpoint).
+struct BatchReport: Sendable {
+    var sequence: UInt64
+    var notifications: [WireNotification]
+    var checkpoints: [SlotCheckpoint]
+}
+
+struct SlotCheckpoint: Sendable {
+    var slot: Int
+    var checkpoint: DeploymentCheckpoint
+}
+
+/// Supervisor → worker: engage (with `reason`) or release a kill switch on
+/// the worker's board.
+struct KillSwitchRequest: Codable, Sendable {
+    var scope: KillSwitchScope
+    var reason: String?
+}
+
+/// Supervisor → worker: arm a test hook (ignored unless the worker was
+/// started with test hooks enabled).
+struct TestHookRequest: Codable, Sendable {
+    var slot: Int
+}
+
+/// Supervisor → worker, tests only: write `bytes` to the socket as they are
+/// (a broken worker), then exit if asked (a stream cut inside a frame).
+struct TestGarbageRequest: Codable, Sendable {
+    var bytes: [UInt8]
+    var exitAfter: Bool
+}
+
+/// One `DeploymentNotification` of the deployment in `slot`.
+struct WireNotification: Codable, Sendable, Equatable {
+    var slot: Int
+    var order: Order?
+    var fill: Fill?
+    var log: DeploymentLogEntry?
+    var status: CheckpointStatus?
+
+    init(slot: Int, _ notification: DeploymentNotification) {
+        self.slot = slot
+        switch notification {
+        case .order(let order): self.order = order
+        case .fill(let fill): self.fill = fill
+        case .log(let entry): log = entry
+        case .status(let status): self.status = CheckpointStatus(status)
+        }
+    }
+
+    /// Nil unless exactly one field is set with a known value.
+    var notification: DeploymentNotification? {
+        switch (order, fill, log, status) {
+        case (let order?, nil, nil, nil): .order(order)
+        case (nil, let fill?, nil, nil): .fill(fill)
+        case (nil, nil, let log?, nil): .log(log)
+        case (nil, nil, nil, let status?): status.status.map(DeploymentNotification.status)
+        default: nil
+        }
+    }
+}
+
+/// Supervisor → worker: one backtest job.
+struct BacktestJob: Codable, Sendable {
+    var deployment: WireDeployment
+    var bars: [String: [Bar]]
+    var timeframe: Int64
+    var seed: UInt64
+    var dataHash: String
+}
+
+/// Worker → supervisor: the job's result as `BacktestResult.jsonData()`
+/// wrote it (the bytes are the result: nothing re-encodes them).
+struct BacktestReply: Codable, Sendable {
+    var resultJSON: Data?
+    var error: String?
+    var status: CheckpointStatus
+    var log: [DeploymentLogEntry]
+    var barsProcessed: Int
+}
+
+enum WireJSON {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        // Encoding our own value types cannot fail; an empty payload would be
+        // refused by the peer rather than trusted.
+        return (try? Array(encoder.encode(value))) ?? []
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ frame: Frame) throws(FrameError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(frame.payload))
+        } catch {
+            throw .malformedPayload(type: frame.type.rawValue, reason: "\(T.self): \(error)")
+        }
+    }
+}

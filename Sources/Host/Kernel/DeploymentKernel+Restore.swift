@@ -1,0 +1,101 @@
+import Sandbox
+
+/// Taking a checkpoint of a kernel and building a kernel from one: how a
+/// supervised deployment survives the loss of its worker process.
+extension DeploymentKernel {
+    /// The kernel's state now, between events. `ctx.state` is read from the
+    /// sandbox (a table walk bounded by the sandbox's conversion limits).
+    /// Finished round trips (`Portfolio.closedTrades`) are left out: they
+    /// only grow, and a live deployment reports each as fills already.
+    public func checkpoint() -> DeploymentCheckpoint {
+        var account = portfolio
+        account.closedTrades = []
+        return DeploymentCheckpoint(
+            id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: nextOrderID,
+            portfolio: account, workingOrders: exchange.workingOrderRecords(), exchangeSequence: exchange.eventSequence,
+            state: persistedState(), timers: timers.map { TimerRecord(name: $0.name, due: $0.due, interval: $0.interval) },
+            subscriptions: subscriptions.mapValues { $0.sorted { $0.rawValue < $1.rawValue } }, fillCount: fillCount)
+    }
+
+    /// Re-creates a deployment from its configuration and a checkpoint of
+    /// it. The script's main chunk runs again (declarations), `on_start` does
+    /// not: the strategy carries on with the checkpoint's account, orders,
+    /// `ctx.state`, timers and status.
+    public convenience init(configuration: DeploymentConfiguration, restoring checkpoint: DeploymentCheckpoint,
+                            killSwitches: KillSwitchBoard = KillSwitchBoard()) throws(DeploymentError) {
+        var configuration = configuration
+        configuration.restoredState = checkpoint.state
+        try self.init(configuration: configuration, killSwitches: killSwitches)
+        guard checkpoint.portfolio.instruments == portfolio.instruments else {
+            throw .script(.conversion("checkpoint instruments differ from the configuration's"))
+        }
+        portfolio = checkpoint.portfolio
+        exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
+        nextOrderID = checkpoint.nextOrderID
+        currentTimeValue = checkpoint.time
+        sandbox.setClock(.manual(Double(checkpoint.time)))
+        timers = checkpoint.timers.map { StrategyTimer(name: $0.name, due: $0.due, interval: $0.interval) }
+        var restored: [String: Set<SubscriptionKind>] = [:]
+        for (symbol, kinds) in checkpoint.subscriptions where instruments[symbol] != nil {
+            restored[symbol] = Set(kinds)
+            _ = indicators.addSymbol(symbol)
+        }
+        subscriptions = restored
+        fillCount = checkpoint.fillCount
+        status = checkpoint.status.status ?? .faulted(reason: "unknown status in checkpoint")
+    }
+
+    /// Feeds past bars to the indicators only (no strategy code runs), so
+    /// `ta.*` answers after a restore as it did before, for indicators whose
+    /// window those bars cover.
+    public func warmIndicators(with events: [MarketEvent]) {
+        for event in events {
+            guard case .bar(let bar, _) = event.payload, let instrument = instruments[event.symbol] else { continue }
+            indicators.append(symbol: event.symbol, time: Double(bar.time), open: instrument.double(bar.open),
+                              high: instrument.double(bar.high), low: instrument.double(bar.low),
+                              close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+        }
+    }
+}
+
+extension PaperExchange {
+    /// The working orders with their matching state, in matching priority.
+    func workingOrderRecords() -> [WorkingOrderRecord] {
+        working.flatMap { orders in
+            orders.map { entry in
+                let role: UInt8 = switch entry.role {
+                case .plain: 0
+                case .entry: 1
+                case .takeProfit: 2
+                case .stopLoss: 3
+                }
+                return WorkingOrderRecord(order: entry.order, role: role, armed: entry.armed,
+                                          armedSequence: entry.armedSequence, eligibleFrom: entry.eligibleFrom)
+            }
+        }
+    }
+
+    /// Replaces the working orders with `records` (from `workingOrderRecords`)
+    /// and the event counter with `sequence`. Orders of unknown instruments
+    /// are dropped.
+    mutating func restore(_ records: [WorkingOrderRecord], sequence: UInt64) {
+        working = Array(repeating: [], count: instruments.count)
+        locations = [:]
+        workingCount = 0
+        lastSymbol = nil
+        eventSequence = sequence
+        for record in records {
+            guard let instrument = instrumentIndex[record.order.symbol], !record.order.status.isTerminal else { continue }
+            let role: WorkingOrder.Role = switch record.role {
+            case 1: .entry
+            case 2: .takeProfit
+            case 3: .stopLoss
+            default: .plain
+            }
+            working[instrument].append(WorkingOrder(order: record.order, role: role, armed: record.armed,
+                                                    armedSequence: record.armedSequence, eligibleFrom: record.eligibleFrom))
+            locations[record.order.id] = instrument
+            workingCount += 1
+        }
+    }
+}
