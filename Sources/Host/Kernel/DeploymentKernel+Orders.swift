@@ -186,8 +186,7 @@ extension DeploymentKernel {
         rejected.status = .rejected
         rejected.reason = reason
         rejected.updatedAt = currentTimeValue
-        if rejectedOrders.count >= 1_000 { rejectedOrders.removeFirst() }
-        rejectedOrders.append(rejected)
+        rejectedHistory.append(rejected)
         deliveries.append(.orderUpdated(rejected))
         return OrderSubmission(id: order.id, rejection: reason)
     }

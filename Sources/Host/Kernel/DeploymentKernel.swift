@@ -57,8 +57,12 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) var currentTimeValue: Int64 = 0
     @exclusivity(unchecked) var currentSymbolValue: String?
     /// Orders that were rejected before reaching the exchange (bounded).
-    @exclusivity(unchecked) public internal(set) var rejectedOrders: [Order] = []
-    @exclusivity(unchecked) public internal(set) var logEntries: [DeploymentLogEntry] = []
+    @exclusivity(unchecked) var rejectedHistory = BoundedHistory<Order>(limit: 1_000)
+    @exclusivity(unchecked) var logHistory = BoundedHistory<DeploymentLogEntry>(limit: DeploymentKernel.logLimit)
+    /// The latest rejected orders, oldest first (at most 1,000).
+    public var rejectedOrders: [Order] { rejectedHistory.elements }
+    /// The latest log lines, oldest first (at most `logLimit`).
+    public var logEntries: [DeploymentLogEntry] { logHistory.elements }
     @exclusivity(unchecked) public internal(set) var fillCount = 0
     static let logLimit = 1_000
 
@@ -293,8 +297,7 @@ public final class DeploymentKernel {
 
     func appendLog(level: String, message: String) {
         let entry = DeploymentLogEntry(time: currentTimeValue, level: level, message: message)
-        if logEntries.count >= Self.logLimit { logEntries.removeFirst(logEntries.count - Self.logLimit + 1) }
-        logEntries.append(entry)
+        logHistory.append(entry)
         notify(.log(entry))
     }
 }

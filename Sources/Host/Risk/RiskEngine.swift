@@ -49,8 +49,7 @@ public struct RiskEngine: Sendable {
     /// The account's realized + unrealized P&L when the session started.
     var sessionBaseline: Int128 = 0
 
-    private var denialRing: [RiskDenialRecord] = []
-    private var denialRingNext = 0
+    private var denialHistory: BoundedHistory<RiskDenialRecord>
     /// How many denials `denials` keeps.
     public let denialHistoryLimit: Int
     /// Every denial since the engine was created, including those that fell
@@ -68,6 +67,7 @@ public struct RiskEngine: Sendable {
         self.effective = EffectiveRiskLimits(limits)
         self.rateBuckets = LayeredTokenBuckets(limits)
         self.denialHistoryLimit = max(0, denialHistoryLimit)
+        denialHistory = BoundedHistory(limit: denialHistoryLimit)
     }
 
     /// The trading state orders are checked against: the operator's setting,
@@ -119,10 +119,7 @@ public struct RiskEngine: Sendable {
     public var sessionStartNanoseconds: Int64? { sessionDay.map { $0 * RiskTime.nanosecondsPerDay } }
 
     /// The latest denials, oldest first, at most `denialHistoryLimit`.
-    public var denials: [RiskDenialRecord] {
-        guard denialRing.count == denialHistoryLimit, denialRingNext > 0 else { return denialRing }
-        return Array(denialRing[denialRingNext...] + denialRing[..<denialRingNext])
-    }
+    public var denials: [RiskDenialRecord] { denialHistory.elements }
 
     // MARK: - Session and daily loss
 
@@ -157,12 +154,6 @@ public struct RiskEngine: Sendable {
 
     private mutating func recordDenial(_ record: RiskDenialRecord) {
         denialCount += 1
-        guard denialHistoryLimit > 0 else { return }
-        if denialRing.count < denialHistoryLimit {
-            denialRing.append(record)
-        } else {
-            denialRing[denialRingNext] = record
-        }
-        denialRingNext = (denialRingNext + 1) % denialHistoryLimit
+        denialHistory.append(record)
     }
 }
