@@ -147,7 +147,9 @@ public final class Sandbox {
     fileprivate func dispatch(index: Int32, tape: TapeReader, argumentCount: Int32) -> Int32 {
         var call = HostCall(reader: tape, argumentCount: Int(argumentCount), sandbox: handle)
         do {
-            try hostFunctionBodies[Int(index)](&call)
+            // Borrowed from the array: bodies are never replaced during a call
+            // (registration needs an idle sandbox), so no retain of the closure.
+            try hostFunctionBodies.withUnsafeBufferPointer { bodies throws(HostCallError) in try bodies[Int(index)](&call) }
             return call.resultCount
         } catch {
             let name = hostFunctionNames[Int(index)]
@@ -462,9 +464,11 @@ extension ScriptError {
 }
 
 private let dispatchHostFunction: lsb_host_dispatch = { owner, index, values, valueCount, argumentCount, _ in
-    let sandbox = Unmanaged<Sandbox>.fromOpaque(owner!).takeUnretainedValue()
+    // The sandbox is inside its own call: it is alive, so no retain.
     let tape = TapeReader(values: values, count: Int(valueCount))
-    return sandbox.dispatch(index: index, tape: tape, argumentCount: argumentCount)
+    return Unmanaged<Sandbox>.fromOpaque(owner!)._withUnsafeGuaranteedRef {
+        $0.dispatch(index: index, tape: tape, argumentCount: argumentCount)
+    }
 }
 
 private let receiveLogLine: lsb_log_sink = { owner, level, line, length in
