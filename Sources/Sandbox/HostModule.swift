@@ -159,6 +159,13 @@ public struct HostCall: ~Copyable {
 
     // MARK: - Results
 
+    /// Returns one more number to the script (the indicators' path: no
+    /// `LuaValue` to build and switch over).
+    public mutating func result(number: Double) {
+        lsb_out_number(sandbox, number)
+        resultCount += 1
+    }
+
     /// Returns one more value to the script.
     public mutating func result(_ value: LuaValue) {
         write(value)

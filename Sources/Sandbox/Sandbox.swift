@@ -25,10 +25,7 @@ public final class Sandbox {
     // these only through `dispatch`, which reads them; the per-access runtime
     // check cost more than a trivial callback's whole C path.
     @exclusivity(unchecked) private var modules: [HostModule] = []
-    /// Host functions by the index their Lua closures carry; names apart so
-    /// a call copies nothing but its body out of the array.
-    @exclusivity(unchecked) private var hostFunctionBodies: [HostFunctionBody] = []
-    @exclusivity(unchecked) private var hostFunctionNames: [String] = []
+    private let hostFunctions = HostFunctionTable()
     @exclusivity(unchecked) private var argumentTape = ArgumentTape()
 
     /// Creates an empty sandbox with the given host modules installed.
@@ -73,8 +70,7 @@ public final class Sandbox {
         }
         let installed = modules
         modules = []
-        hostFunctionBodies = []
-        hostFunctionNames = []
+        hostFunctions.removeAll()
         for module in installed { try register(module) }
     }
 
@@ -82,9 +78,8 @@ public final class Sandbox {
 
     /// Installs `module` as a read-only global table.
     public func register(_ module: HostModule) throws(SandboxError) {
-        let firstIndex = hostFunctionBodies.count
-        hostFunctionBodies.append(contentsOf: module.functions.map(\.body))
-        hostFunctionNames.append(contentsOf: module.functions.map { "\(module.name).\($0.name)" })
+        let firstIndex = hostFunctions.count
+        for function in module.functions { hostFunctions.append(name: "\(module.name).\(function.name)", body: function.body) }
         let names = module.functions.map { strdup($0.name) }
         defer { names.forEach { free($0) } }
         let indices = (0..<module.functions.count).map { Int32(firstIndex + $0) }
@@ -95,8 +90,7 @@ public final class Sandbox {
             }
         }
         guard status == Int32(LSB_OK.rawValue) else {
-            hostFunctionBodies.removeLast(module.functions.count)
-            hostFunctionNames.removeLast(module.functions.count)
+            hostFunctions.removeLast(module.functions.count)
             if status == Int32(LSB_ERR_MEMORY.rawValue) { throw recordFault(status) }
             throw .conversion("cannot register module '\(module.name)': the name is taken or invalid")
         }
@@ -147,12 +141,10 @@ public final class Sandbox {
     fileprivate func dispatch(index: Int32, tape: TapeReader, argumentCount: Int32) -> Int32 {
         var call = HostCall(reader: tape, argumentCount: Int(argumentCount), sandbox: handle)
         do {
-            // Borrowed from the array: bodies are never replaced during a call
-            // (registration needs an idle sandbox), so no retain of the closure.
-            try hostFunctionBodies.withUnsafeBufferPointer { bodies throws(HostCallError) in try bodies[Int(index)](&call) }
+            try hostFunctions.call(Int(index), &call)
             return call.resultCount
         } catch {
-            let name = hostFunctionNames[Int(index)]
+            let name = hostFunctions.names[Int(index)]
             switch error {
             case .badArgument(let position, let reason):
                 call.fail("bad argument #\(position) to '\(name)' (\(reason))")
@@ -322,7 +314,7 @@ public final class Sandbox {
             lsb_make_record_layout(handle, $0.baseAddress, Int32(keys.count), &reference)
         }
         try check(status)
-        return RecordLayout(keys: keys, reference: reference, generation: lsb_generation(handle))
+        return RecordLayout(keyCount: keys.count, reference: reference, generation: lsb_generation(handle))
     }
 
     private func perform(_ function: LuaFunction, _ arguments: [LuaValue], flags: Int32) throws(SandboxError) {

@@ -21,6 +21,7 @@ extension DeploymentKernel {
     /// updates, delivered in the same loop. Fills were applied to the
     /// portfolio by `absorb` already (the exchange never fills on submission).
     func deliverPending() {
+        if deliveries.isEmpty { return }  // most events: nothing to deliver
         var index = 0
         while index < deliveries.count {
             let event = deliveries[index]

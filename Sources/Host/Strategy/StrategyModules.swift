@@ -145,11 +145,11 @@ public enum StrategyModules {
                 }
                 switch try runtime.indicator(kind, symbol: symbol, parameters: parameters) {
                 case nil: call.result(.nil)
-                case .number(let value)?: call.result(.number(value))
+                case .number(let value)?: call.result(number: value)
                 case .macd(let macd, let signal, let histogram)?:
-                    call.result(.number(macd)); call.result(.number(signal)); call.result(.number(histogram))
+                    call.result(number: macd); call.result(number: signal); call.result(number: histogram)
                 case .bands(let upper, let middle, let lower)?:
-                    call.result(.number(upper)); call.result(.number(middle)); call.result(.number(lower))
+                    call.result(number: upper); call.result(number: middle); call.result(number: lower)
                 }
             }
         }
