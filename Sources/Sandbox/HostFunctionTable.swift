@@ -1,52 +1,65 @@
 /// The host functions of one sandbox, by the index their Lua closures carry.
 ///
-/// The bodies live in a buffer this table owns and frees, so a host call runs
-/// its body in place: read out of an array, every call (several per event)
-/// would retain and release the array's storage. Confined like its sandbox.
+/// Each body sits in a box this table keeps alive; calls go through unmanaged
+/// references to the boxes, kept in a buffer of plain pointers the table owns
+/// and frees, so a host call (several per event) reaches its body without
+/// retaining and releasing an array's storage or the closure's context.
+/// Confined like its sandbox.
 final class HostFunctionTable {
-    private var bodies: UnsafeMutablePointer<HostFunctionBody>
+    private final class Box {
+        let body: HostFunctionBody
+        init(_ body: @escaping HostFunctionBody) { self.body = body }
+    }
+
+    /// The owners of the boxes `references` points at.
+    private var boxes: [Box] = []
+    private var references: UnsafeMutablePointer<Unmanaged<Box>>
     private var capacity: Int
     /// `module.function` per index, for error messages.
     private(set) var names: [String] = []
 
     init() {
         capacity = 32
-        bodies = .allocate(capacity: capacity)
+        references = .allocate(capacity: capacity)
     }
 
     deinit {
-        bodies.deinitialize(count: count)
-        bodies.deallocate()
+        references.deallocate()
     }
 
-    var count: Int { names.count }
+    var count: Int { boxes.count }
 
     func append(name: String, body: @escaping HostFunctionBody) {
         if count == capacity {
-            let grown = UnsafeMutablePointer<HostFunctionBody>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: bodies, count: count)
-            bodies.deallocate()
-            bodies = grown
+            let grown = UnsafeMutablePointer<Unmanaged<Box>>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: references, count: count)
+            references.deallocate()
+            references = grown
             capacity *= 2
         }
-        (bodies + count).initialize(to: body)
+        let box = Box(body)
+        (references + count).initialize(to: Unmanaged.passUnretained(box))
+        boxes.append(box)
         names.append(name)
     }
 
     /// Forgets the last `number` functions (a registration that failed).
     func removeLast(_ number: Int) {
-        (bodies + count - number).deinitialize(count: number)
+        boxes.removeLast(number)
         names.removeLast(number)
     }
 
     func removeAll() {
-        bodies.deinitialize(count: count)
+        boxes.removeAll()
         names.removeAll()
     }
 
     /// Runs function `index` (which the caller checked is below `count`).
     @inline(__always)
     func call(_ index: Int, _ call: inout HostCall) throws(HostCallError) {
-        try bodies[index](&call)
+        let outcome = references[index]._withUnsafeGuaranteedRef { box in
+            Result { () throws(HostCallError) in try box.body(&call) }
+        }
+        try outcome.get()
     }
 }

@@ -272,11 +272,16 @@ public final class DeploymentKernel {
     /// and cancels its working orders. Other deployments are unaffected.
     func invoke(_ function: LuaFunction, _ build: (inout CallArguments) -> Void) {
         guard acceptsEvents else { return }
-        arguments.removeAll()
-        build(&arguments)
+        // Built in a local and borrowed by the call: passing the stored
+        // property would copy (retain and release) its buffers every event.
+        var local = CallArguments()
+        swap(&local, &arguments)
+        defer { swap(&local, &arguments) }
+        local.removeAll()
+        build(&local)
         callbackWillRun?()
         do {
-            try sandbox.callIgnoringResults(function, arguments, reusingTables: true)
+            try sandbox.callIgnoringResults(function, local, reusingTables: true)
         } catch {
             fault(error.description)
         }
