@@ -58,11 +58,15 @@ struct Serve: AsyncParsableCommand {
         let modeName = hostMode ?? environment["LUNAR_HOST_MODE"] ?? "isolated"
         let mode: HostMode
         switch modeName {
-        case "isolated": mode = .isolated(IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: workerCount))
+        case "isolated":
+            let isolation = IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: workerCount)
+            mode = .isolated(isolation)
+            configuration.backtestIsolation = isolation
         case "in-process": mode = .inProcess(.init(workers: workerCount))
         default: throw ValidationError("--host-mode must be isolated or in-process")
         }
         configuration.hostModeName = modeName
+        configuration.sampleDataPath = sampleData
 
         let relay = DeploymentEventRelay()
         let deploymentHost = try makeDeploymentHost(mode) { id, notification in relay.receive(id, notification) }
@@ -77,6 +81,8 @@ struct Serve: AsyncParsableCommand {
         try await ServerSecrets.bootstrapAdmin(gateway, environment: environment)
         let feedRunner = MarketFeed(tape: tape)
         startFeed(feedRunner, deploymentHost)
+        let resumed = try gateway.resumeDeployments()
+        if resumed > 0 { logger.info("resumed deployments", metadata: ["count": .stringConvertible(resumed)]) }
 
         let listenHost = configuration.host
         let app = gateway.application(logger: logger) { port in

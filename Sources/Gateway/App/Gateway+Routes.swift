@@ -4,5 +4,10 @@ extension Gateway {
     /// The routes behind authentication and the per-user rate limit.
     func addProtectedRoutes(to group: RouterGroup<GatewayContext>) {
         AuthRoutes(gateway: self).addSignedIn(to: group.group("auth"))
+        StrategyRoutes(gateway: self).add(to: group)
+        BacktestRoutes(gateway: self).add(to: group)
+        DeploymentRoutes(gateway: self).add(to: group)
+        MarketRoutes(gateway: self).add(to: group)
+        RiskRoutes(gateway: self).add(to: group)
     }
 }

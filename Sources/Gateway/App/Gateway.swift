@@ -2,6 +2,7 @@ import Host
 import Hummingbird
 import Logging
 import Marketplace
+import Synchronization
 
 /// The HTTP API over a `MarketplaceStore` and a `DeploymentHost`. The
 /// Gateway never runs strategy code: deployments run in the host (worker
@@ -18,6 +19,10 @@ public final class Gateway: Sendable {
     /// The market the feed publishes (market-data routes read it).
     public let tape: MarketTape
     let relay: DeploymentEventRelay
+    let runtime: DeploymentRuntime
+    let backtests: BacktestJobs
+    /// The kill switches engaged through the API (the host enforces them).
+    let killSwitches = Mutex<Set<KillSwitchScope>>([])
 
     public init(configuration: GatewayConfiguration, store: MarketplaceStore, host: any DeploymentHost,
                 jwtSecret: String, tape: MarketTape = MarketTape(instruments: SyntheticMarket().instruments),
@@ -28,6 +33,9 @@ public final class Gateway: Sendable {
         self.clock = clock
         self.tape = tape
         self.relay = relay
+        runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
+        backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
+                                 concurrentPerUser: configuration.maximumBacktestsPerUser)
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
@@ -75,6 +83,9 @@ extension Gateway {
             return false
         }
     }
+
+    /// Redeploys the deployments that were running at the last shutdown; returns how many started.
+    public func resumeDeployments() throws -> Int { try runtime.resume() }
 
     /// Stops every running strategy (graceful shutdown).
     public func shutDown() {

@@ -1,3 +1,5 @@
+import Host
+
 /// Everything `lunar serve` (or an embedder) can set on the Gateway.
 /// docs/api.md lists the matching flags and environment variables.
 public struct GatewayConfiguration: Sendable {
@@ -25,6 +27,10 @@ public struct GatewayConfiguration: Sendable {
     /// Shown by `/api/version` and `/api/health/ready`.
     public var hostModeName = "isolated"
     public var version = "0.6.0"
+    /// Bars backtest jobs run on.
+    public var sampleDataPath = "data/sample-btcusd-1h.csv"
+    /// Where backtest jobs run: a worker process each (nil: a thread).
+    public var backtestIsolation: IsolationConfiguration?
 
     public init() {}
 }

@@ -14,6 +14,8 @@ extension APIError {
         case let error as SandboxError: APIError(error)
         case let error as HTTPError: APIError(error)
         case let error as DecodingError: APIError(error)
+        case let error as SchemaIssues: APIError(error)
+        case let error as DeploymentError: APIError(error)
         default: .internalError
         }
     }

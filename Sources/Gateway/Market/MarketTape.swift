@@ -46,3 +46,10 @@ public final class MarketTape: Sendable {
 
     func snapshot(_ symbol: String) -> SymbolState? { state.withLock { $0[symbol] } }
 }
+
+extension MarketTape {
+    /// The latest event time seen on any symbol (market time), nil before the first event.
+    public var latestTime: Int64? {
+        instruments.compactMap { snapshot($0.symbol)?.lastTime }.max()
+    }
+}
