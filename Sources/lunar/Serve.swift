@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Deployments per user [LUNAR_MAX_DEPLOYMENTS, default 10].") var maxDeployments: Int?
     @Option(help: "Comma-separated proxy addresses whose X-Forwarded-For is trusted [LUNAR_TRUSTED_PROXIES].")
     var trustedProxies: String?
+    @Option(help: "HMAC secret of the payment webhook [LUNAR_WEBHOOK_SECRET; unset: webhook disabled].") var webhookSecret: String?
     @Flag(help: "Send token cookies without Secure (plain-HTTP development) [LUNAR_INSECURE_COOKIES=1].")
     var insecureCookies = false
     @Option(help: "Templates folder [default templates].") var templates: String = "templates"
@@ -46,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maximumDeploymentsPerUser = try maxDeployments ?? environment.integer("LUNAR_MAX_DEPLOYMENTS") ?? 10
         configuration.trustedProxies = Set((trustedProxies ?? environment["LUNAR_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        configuration.paymentWebhookSecret = webhookSecret ?? environment["LUNAR_WEBHOOK_SECRET"]
         configuration.secureCookies = !(insecureCookies || environment["LUNAR_INSECURE_COOKIES"] == "1")
 
         let databasePath = database ?? environment["LUNAR_DATABASE"] ?? "var/lunar.sqlite"

@@ -9,5 +9,10 @@ extension Gateway {
         DeploymentRoutes(gateway: self).add(to: group)
         MarketRoutes(gateway: self).add(to: group)
         RiskRoutes(gateway: self).add(to: group)
+        MarketplaceRoutes(gateway: self).add(to: group)
+        WalletRoutes(gateway: self).add(to: group)
+        let admin = group.group("admin").add(middleware: RequireRole(minimum: .admin))
+        TemplateRoutes(gateway: self).add(to: group, admin: admin)
+        AdminRoutes(gateway: self).add(to: admin)
     }
 }

@@ -58,6 +58,8 @@ public final class Gateway: Sendable {
             .add(middleware: AuthenticationMiddleware(gateway: self))
             .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user, clock: { clock.now }))
         addProtectedRoutes(to: user)
+        WalletRoutes(gateway: self).addWebhook(to: api.group().add(
+            middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now })))
         return router
     }
 

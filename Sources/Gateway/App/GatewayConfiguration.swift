@@ -27,6 +27,8 @@ public struct GatewayConfiguration: Sendable {
     /// Shown by `/api/version` and `/api/health/ready`.
     public var hostModeName = "isolated"
     public var version = "0.6.0"
+    /// The payment provider's webhook secret; nil disables `/api/webhooks/payments`.
+    public var paymentWebhookSecret: String?
     /// Bars backtest jobs run on.
     public var sampleDataPath = "data/sample-btcusd-1h.csv"
     /// Where backtest jobs run: a worker process each (nil: a thread).
