@@ -1,5 +1,6 @@
 import Host
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Marketplace
 import Synchronization
@@ -21,6 +22,7 @@ public final class Gateway: Sendable {
     let relay: DeploymentEventRelay
     let runtime: DeploymentRuntime
     let backtests: BacktestJobs
+    let webSockets: WebSocketHub
     /// The kill switches engaged through the API (the host enforces them).
     let killSwitches = Mutex<Set<KillSwitchScope>>([])
 
@@ -34,6 +36,11 @@ public final class Gateway: Sendable {
         self.tape = tape
         self.relay = relay
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
+        let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
+        webSockets = hub
+        let runtime = self.runtime
+        _ = runtime.addListener { id, notification in hub.publish(id, notification, runtime: runtime) }
+        tape.addObserver { events in hub.publish(events, tape: tape) }
         backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
                                  concurrentPerUser: configuration.maximumBacktestsPerUser)
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
@@ -58,6 +65,9 @@ public final class Gateway: Sendable {
             .add(middleware: AuthenticationMiddleware(gateway: self))
             .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user, clock: { clock.now }))
         addProtectedRoutes(to: user)
+        router.get("ws") { _, _ -> Response in
+            throw APIError(status: 401, code: "unauthenticated", message: "GET /ws is a WebSocket upgrade with a valid access token")
+        }
         WalletRoutes(gateway: self).addWebhook(to: api.group().add(
             middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now })))
         return router
@@ -66,7 +76,11 @@ public final class Gateway: Sendable {
     /// The application `lunar serve` runs and the tests start on a loopback port.
     public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+        Application(router: router(),
+                    server: .http1WebSocketUpgrade(
+                        configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)),
+                        shouldUpgrade: { [self] request, _, _ in await webSocketUpgrade(request) }),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                              serverName: "lunar"),
                     onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                     logger: logger)

@@ -24,6 +24,11 @@ public struct GatewayConfiguration: Sendable {
     public var maximumDeploymentsPerUser = 10
     /// Backtest jobs one user may have queued or running.
     public var maximumBacktestsPerUser = 3
+    public var webSocketHeartbeat: Duration = .seconds(30)
+    /// A connection with no client message for this long is closed.
+    public var webSocketIdleTimeout: Duration = .seconds(300)
+    public var maximumSubscriptionsPerConnection = 50
+    public var maximumWebSocketsPerUser = 3
     /// Shown by `/api/version` and `/api/health/ready`.
     public var hostModeName = "isolated"
     public var version = "0.6.0"

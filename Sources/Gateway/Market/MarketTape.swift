@@ -16,6 +16,7 @@ public final class MarketTape: Sendable {
     public let instruments: [Instrument]
     let barLimit: Int
     private let state = Mutex<[String: SymbolState]>([:])
+    private let observers = Mutex<[@Sendable ([MarketEvent]) -> Void]>([])
 
     public init(instruments: [Instrument], barLimit: Int = 500) {
         self.instruments = instruments
@@ -42,6 +43,12 @@ public final class MarketTape: Sendable {
                 state[event.symbol] = symbol
             }
         }
+        for observer in observers.withLock({ $0 }) { observer(events) }
+    }
+
+    /// Called with every batch recorded (the WebSocket hub).
+    func addObserver(_ observer: @escaping @Sendable ([MarketEvent]) -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 
     func snapshot(_ symbol: String) -> SymbolState? { state.withLock { $0[symbol] } }

@@ -60,6 +60,7 @@ final class GatewayFixture: @unchecked Sendable {
 /// A thin JSON client over the test client.
 struct API: Sendable {
     let client: any TestClientProtocol
+    var port: Int { client.port ?? 0 }
 
     struct Reply: Sendable {
         let status: Int
