@@ -65,6 +65,11 @@ public final class Gateway: Sendable {
             .add(middleware: AuthenticationMiddleware(gateway: self))
             .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user, clock: { clock.now }))
         addProtectedRoutes(to: user)
+        let version = configuration.version
+        router.get("docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html(version: version))))
+        }
         router.get("ws") { _, _ -> Response in
             throw APIError(status: 401, code: "unauthenticated", message: "GET /ws is a WebSocket upgrade with a valid access token")
         }

@@ -1,4 +1,5 @@
 import Hummingbird
+import Foundation
 import Marketplace
 
 /// `/api/health` (the process answers), `/api/health/ready` (the database
@@ -27,6 +28,10 @@ struct HealthRoutes {
             let body = Health(status: readable ? "ready" : "not_ready", database: readable ? "ok" : "unreadable",
                               deployments: gateway.host.deploymentCount, hostMode: gateway.configuration.hostModeName)
             return try JSONResponse.make(body, status: readable ? .ok : .serviceUnavailable)
+        }
+        api.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: gateway.configuration.version))))
         }
         api.get("version") { _, _ in
             Version(version: gateway.configuration.version, schemaVersion: MarketplaceStore.schemaVersion,
