@@ -38,6 +38,7 @@ struct AuthRoutes {
             return response
         }
         group.get("me") { _, context in UserView(try context.requireIdentity().user) }
+        SecondFactorRoutes(gateway: gateway).add(to: group)
     }
 
     private func login(_ body: LoginBody) async throws -> Response {
@@ -57,7 +58,15 @@ struct AuthRoutes {
         try store.clearLoginFailures(login: login)
         let user = try store.user(credentials.userID)
         try Gateway.requireActive(user)
-        if let challenge = try await gateway.secondFactorChallenge(for: user, code: body.code) { return challenge }
+        do {
+            if let challenge = try await gateway.secondFactorChallenge(for: user, code: body.code) { return challenge }
+        } catch let error as APIError where error.code == "invalid_2fa_code" {
+            if let until = try store.recordLoginFailure(login: login, threshold: gateway.configuration.lockoutThreshold,
+                                                        lockSeconds: gateway.configuration.lockoutSeconds) {
+                throw lockedOut(until: until)
+            }
+            throw error
+        }
         return try await issue(for: user)
     }
 

@@ -13,7 +13,7 @@ import Testing
             let ready = try await api.call(.get, "/api/health/ready")
             #expect(ready.status == 200 && ready.json["database"] as? String == "ok")
             let version = try await api.call(.get, "/api/version")
-            #expect(version.json["schemaVersion"] as? Int == 8)
+            #expect(version.json["schemaVersion"] as? Int == MarketplaceStore.schemaVersion)
             // A well-formed client request id is kept; a hostile one is replaced.
             let traced = try await api.call(.get, "/api/health", headers: ["X-Request-Id": "trace-12345678"])
             #expect(traced.header("X-Request-Id") == "trace-12345678")
