@@ -95,7 +95,7 @@ struct AdminRoutes {
             return DeploymentView(try store.changeDeployment(deployment.id, .stop(reason: body.reason), by: user.id), snapshot: nil)
         }
         admin.get("audit") { request, context in
-            let limit = try request.query("limit") { Int($0) }.map { try Check.number($0, "limit", in: 1...RequestLimits.maximumPageSize) } ?? 50
+            let limit = try request.limit(default: 50)
             return try store.auditLog(before: try request.query("before") { Int64($0) }, limit: limit, by: context.requireIdentity().user.id)
         }
         admin.get("stats") { _, context in

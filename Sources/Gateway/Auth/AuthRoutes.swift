@@ -49,23 +49,15 @@ struct AuthRoutes {
         let credentials = try? store.credentials(login: login)
         // Unknown logins spend the same bcrypt work and count toward the same lockout.
         guard await gateway.passwords.verify(body.password, against: credentials?.passwordHash), let credentials else {
-            if let until = try store.recordLoginFailure(login: login, threshold: gateway.configuration.lockoutThreshold,
-                                                        lockSeconds: gateway.configuration.lockoutSeconds) {
-                throw lockedOut(until: until)
-            }
-            throw APIError(status: 401, code: "invalid_credentials", message: "the login or password is wrong")
+            throw try failedLogin(login, APIError(status: 401, code: "invalid_credentials", message: "the login or password is wrong"))
         }
         try store.clearLoginFailures(login: login)
         let user = try store.user(credentials.userID)
         try Gateway.requireActive(user)
         do {
             if let challenge = try await gateway.secondFactorChallenge(for: user, code: body.code) { return challenge }
-        } catch let error as APIError where error.code == "invalid_2fa_code" {
-            if let until = try store.recordLoginFailure(login: login, threshold: gateway.configuration.lockoutThreshold,
-                                                        lockSeconds: gateway.configuration.lockoutSeconds) {
-                throw lockedOut(until: until)
-            }
-            throw error
+        } catch let error as APIError where error == .invalidSecondFactor {
+            throw try failedLogin(login, error)
         }
         return try await issue(for: user)
     }
@@ -104,6 +96,13 @@ struct AuthRoutes {
         var response = try JSONResponse.make(pair)
         AuthCookies.set(on: &response, tokens: pair, secure: gateway.configuration.secureCookies)
         return response
+    }
+
+    /// Counts a failed login: the error to answer, or the lockout when this failure locked the login.
+    private func failedLogin(_ login: String, _ error: APIError) throws -> APIError {
+        let until = try gateway.store.recordLoginFailure(login: login, threshold: gateway.configuration.lockoutThreshold,
+                                                         lockSeconds: gateway.configuration.lockoutSeconds)
+        return until.map(lockedOut) ?? error
     }
 
     private func lockedOut(until: Int64) -> APIError {

@@ -14,7 +14,7 @@ extension Gateway {
             return try JSONResponse.make(SecondFactorRequired())
         }
         guard try checkSecondFactor(code, user: user.id, factor: factor) else {
-            throw APIError(status: 401, code: "invalid_2fa_code", message: "the two-factor code is wrong or was already used")
+            throw APIError.invalidSecondFactor
         }
         return nil
     }
@@ -42,6 +42,10 @@ extension Gateway {
             TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: TimeInterval($0 * 30))) == value
         }
     }
+}
+
+extension APIError {
+    static let invalidSecondFactor = APIError(status: 401, code: "invalid_2fa_code", message: "the two-factor code is wrong or was already used")
 }
 
 struct SecondFactorRequired: Codable, ResponseEncodableBody {
@@ -98,7 +102,7 @@ struct SecondFactorRoutes {
             let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { throw APIError.notFound("two-factor setup") }
             guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
-                throw APIError(status: 401, code: "invalid_2fa_code", message: "the two-factor code is wrong or was already used")
+                throw APIError.invalidSecondFactor
             }
             return Response(status: .noContent)
         }
@@ -108,7 +112,7 @@ struct SecondFactorRoutes {
             guard let factor = try store.twoFactor(of: user.id) else { throw APIError.notFound("two-factor setup") }
             if factor.confirmed {
                 guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
-                    throw APIError(status: 401, code: "invalid_2fa_code", message: "the two-factor code is wrong or was already used")
+                    throw APIError.invalidSecondFactor
                 }
             }
             try store.disableTwoFactor(for: user.id)

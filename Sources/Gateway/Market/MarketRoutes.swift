@@ -45,18 +45,13 @@ struct MarketRoutes {
         }
         group.get("market/:symbol/candles") { request, context in
             let (instrument, state) = try Self.lookup(tape, context)
-            let limit = try Self.limit(request, default: 100)
-            let candles = (state?.bars.suffix(limit) ?? []).map {
-                CandleView(time: $0.time, open: instrument.double($0.open), high: instrument.double($0.high),
-                           low: instrument.double($0.low), close: instrument.double($0.close), volume: instrument.double($0.volume))
-            }
+            let limit = try request.limit(default: 100)
+            let candles = (state?.bars.suffix(limit) ?? []).map { CandleView($0, instrument) }
             return CandlesView(symbol: instrument.symbol, timeframe: state?.timeframe ?? 0, candles: candles)
         }
         group.get("market/:symbol/book") { _, context in
             let (instrument, state) = try Self.lookup(tape, context)
-            let level = { (level: BookLevel) in BookView.Level(price: instrument.double(level.price), quantity: instrument.double(level.quantity)) }
-            return BookView(symbol: instrument.symbol, time: state?.book?.time,
-                            bids: state?.book?.bids.map(level) ?? [], asks: state?.book?.asks.map(level) ?? [])
+            return BookView(symbol: instrument.symbol, book: state?.book, instrument)
         }
     }
 
@@ -66,14 +61,21 @@ struct MarketRoutes {
         }
         return (instrument, tape.snapshot(instrument.symbol))
     }
-
-    /// `?limit=` within 1...maximumPageSize.
-    static func limit(_ request: Request, default value: Int) throws -> Int {
-        guard let text = request.uri.queryParameters.get("limit") else { return value }
-        guard let limit = Int(text) else { throw APIError.invalid("limit", "must be an integer") }
-        return try Check.number(limit, "limit", in: 1...RequestLimits.maximumPageSize)
-    }
 }
 
 extension Array: @retroactive ResponseGenerator where Element: Encodable & Sendable {}
 extension Array: @retroactive ResponseEncodable where Element: Encodable & Sendable {}
+
+extension MarketRoutes.CandleView {
+    init(_ bar: Bar, _ instrument: Instrument) {
+        self.init(time: bar.time, open: instrument.double(bar.open), high: instrument.double(bar.high), low: instrument.double(bar.low),
+                  close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+    }
+}
+
+extension MarketRoutes.BookView {
+    init(symbol: String, book: BookSnapshot?, _ instrument: Instrument) {
+        let level = { (level: BookLevel) in Level(price: instrument.double(level.price), quantity: instrument.double(level.quantity)) }
+        self.init(symbol: symbol, time: book?.time, bids: book?.bids.map(level) ?? [], asks: book?.asks.map(level) ?? [])
+    }
+}

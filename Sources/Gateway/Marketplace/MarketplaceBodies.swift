@@ -56,6 +56,11 @@ extension SalesLine: ResponseGenerator, ResponseEncodable {}
 extension AuditEntry: ResponseGenerator, ResponseEncodable {}
 
 extension Request {
+    /// `?limit=` within 1...maximum, or `value` when absent.
+    func limit(default value: Int, maximum: Int = RequestLimits.maximumPageSize) throws -> Int {
+        try query("limit") { Int($0) }.map { try Check.number($0, "limit", in: 1...maximum) } ?? value
+    }
+
     /// A query parameter parsed by `parse`, or 422 naming it.
     func query<T>(_ name: String, _ parse: (String) -> T?) throws -> T? {
         guard let text = uri.queryParameters.get(name) else { return nil }

@@ -12,7 +12,7 @@ struct MarketplaceRoutes {
         let market = group.group("marketplace")
         market.get("listings") { request, _ in
             let sort = try request.query("sort") { ListingSort(rawValue: $0) } ?? .relevance
-            let limit = try request.query("limit") { Int($0) }.map { try Check.number($0, "limit", in: 1...100) } ?? 20
+            let limit = try request.limit(default: 20, maximum: 100)
             let page = try store.search(ListingQuery(
                 text: try request.query("q") { $0 }, category: try request.query("category") { $0 }, tag: try request.query("tag") { $0 },
                 minimumPrice: try request.query("minPrice") { Int64($0) }, maximumPrice: try request.query("maxPrice") { Int64($0) },

@@ -8,7 +8,7 @@ struct ReviewRoutes {
     func add(to market: RouterGroup<GatewayContext>) {
         let store = gateway.store
         market.get("listings/:id/reviews") { request, context in
-            let limit = try request.query("limit") { Int($0) }.map { try Check.number($0, "limit", in: 1...100) } ?? 20
+            let limit = try request.limit(default: 20, maximum: 100)
             return try store.reviews(of: ListingID(context.id("id", "listing")), by: context.requireIdentity().user.id, limit: limit,
                                      before: try request.query("before") { Int64($0).map(ReviewID.init) })
         }

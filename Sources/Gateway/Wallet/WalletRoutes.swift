@@ -37,7 +37,7 @@ struct WalletRoutes {
         }
         group.get("wallet/ledger") { request, context in
             let user = try context.requireIdentity().user
-            let limit = try request.query("limit") { Int($0) }.map { try Check.number($0, "limit", in: 1...RequestLimits.maximumPageSize) } ?? 100
+            let limit = try request.limit(default: 100)
             return try store.ledger(of: user.id, by: user.id, limit: limit)
         }
     }

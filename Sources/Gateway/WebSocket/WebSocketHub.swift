@@ -47,17 +47,11 @@ final class WebSocketHub: Sendable {
                 }
             case .bar(let bar, _):
                 publish(Subscription(channel: .candles, key: event.symbol)) {
-                    Self.event("candle", .candles, event.symbol, MarketRoutes.CandleView(
-                        time: bar.time, open: instrument.double(bar.open), high: instrument.double(bar.high), low: instrument.double(bar.low),
-                        close: instrument.double(bar.close), volume: instrument.double(bar.volume)))
+                    Self.event("candle", .candles, event.symbol, MarketRoutes.CandleView(bar, instrument))
                 }
             case .book(let book):
                 publish(Subscription(channel: .book, key: event.symbol)) {
-                    let level = { (level: BookLevel) in
-                        MarketRoutes.BookView.Level(price: instrument.double(level.price), quantity: instrument.double(level.quantity))
-                    }
-                    return Self.event("book", .book, event.symbol, MarketRoutes.BookView(symbol: event.symbol, time: book.time,
-                                                                                        bids: book.bids.map(level), asks: book.asks.map(level)))
+                    Self.event("book", .book, event.symbol, MarketRoutes.BookView(symbol: event.symbol, book: book, instrument))
                 }
             }
         }
