@@ -61,6 +61,15 @@ struct AdminRoutes {
             try store.resolveReport(ReportID(context.id("id", "report")), resolution: body.resolution, by: context.requireIdentity().user.id)
             return Response(status: .noContent)
         }
+        admin.get("users") { request, context in
+            try store.users(matching: try request.query("q") { $0 }, before: try request.query("before") { Int64($0).map(UserID.init) },
+                            limit: try request.limit(default: 50, maximum: 100), by: context.requireIdentity().user.id).map(UserView.init)
+        }
+        admin.get("deployments") { request, context in
+            try store.allDeployments(status: try request.query("status") { $0 }, limit: try request.limit(default: 50, maximum: 100),
+                                     by: context.requireIdentity().user.id)
+                .map { DeploymentView($0, snapshot: gateway.runtime.snapshot($0.id)) }
+        }
         admin.get("users/:id") { _, context in UserView(try store.user(UserID(context.id("id", "user")))) }
         admin.post("users/:id/suspend") { request, context in
             let body = try await request.decodeStrict(SuspendBody.self, context: context)

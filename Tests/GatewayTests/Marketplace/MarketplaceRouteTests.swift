@@ -127,6 +127,10 @@ import TestSupport
             let mod = try await api.signUp("moderator")
             let user = try await api.signUp("plain")
             #expect(try await api.call(.get, "/api/admin/audit", token: user.access).status == 403)
+            #expect(try await api.call(.get, "/api/admin/users", token: user.access).status == 403)
+            let found = try await api.call(.get, "/api/admin/users?q=plain", token: root)
+            #expect(found.list.map { $0["username"] as? String } == ["plain"])
+            #expect(try await api.call(.get, "/api/admin/deployments?status=running", token: root).status == 200)
             #expect(try await api.call(.put, "/api/admin/users/\(mod.id)/role", json: ["role": "admin"], token: root).json["role"] as? String == "admin")
             let modToken = try await api.signIn("moderator").access
             #expect(try await api.call(.put, "/api/admin/users/\(user.id)/role", json: ["role": "admin"], token: modToken).status == 403)
