@@ -32,6 +32,18 @@ struct DeploymentRoutes {
             let deployment = try gateway.ownDeployment(context)
             return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id))
         }
+        group.put("deployments/:id") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
+            let deployment = try gateway.ownDeployment(context)
+            return DeploymentView(try store.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk, by: user.id),
+                                  snapshot: nil)
+        }
+        group.delete("deployments/:id") { _, context in
+            let user = try context.requireIdentity().user
+            try store.deleteDeployment(try gateway.ownDeployment(context).id, by: user.id)
+            return Response(status: .noContent)
+        }
         group.post("deployments/:id/start") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)

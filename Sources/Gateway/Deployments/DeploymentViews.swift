@@ -23,6 +23,12 @@ struct CreateDeploymentBody: RequestBody {
     }
 }
 
+struct UpdateDeploymentBody: RequestBody {
+    static let fields: Set<String> = ["parameters", "risk"]
+    var parameters: [String: LuaValue]?
+    var risk: RiskLimits?
+}
+
 struct DeploymentView: Codable, ResponseEncodableBody {
     struct Live: Codable {
         var status: String

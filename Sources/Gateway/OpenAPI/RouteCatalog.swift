@@ -47,6 +47,8 @@ enum RouteCatalog {
         op("post", "/api/deployments", "deployments", "Deploy a version, purchased listing or template", body: CreateDeploymentBody.self, success: 201),
         op("get", "/api/deployments", "deployments", "My deployments"),
         op("get", "/api/deployments/{id}", "deployments", "A deployment with its live account"),
+        op("put", "/api/deployments/{id}", "deployments", "Change parameters or risk limits (stopped only)", body: UpdateDeploymentBody.self),
+        op("delete", "/api/deployments/{id}", "deployments", "Delete with its journal (stopped or faulted only)", success: 204),
         op("post", "/api/deployments/{id}/start", "deployments", "Start"),
         op("post", "/api/deployments/{id}/stop", "deployments", "Stop"),
         op("get", "/api/deployments/{id}/orders", "deployments", "Orders (journal)"),

@@ -52,8 +52,16 @@ import TestSupport
             let stopped = try await api.call(.post, "/api/deployments/\(id)/stop", token: alice.access)
             #expect(stopped.json["status"] as? String == "stopped" && fixture.host.deploymentCount == 0)
             #expect(try await api.call(.post, "/api/deployments/\(id)/stop", token: alice.access).status == 409)
+            let updated = try await api.call(.put, "/api/deployments/\(id)", json: ["risk": ["maxOpenOrders": 3]], token: alice.access)
+            #expect(updated.status == 200 && (updated.json["risk"] as? [String: Any])?["maxOpenOrders"] as? Int == 3)
+            #expect(try await api.call(.put, "/api/deployments/\(id)", json: ["parameters": ["nope": 1]], token: alice.access).status == 422)
             let restarted = try await api.call(.post, "/api/deployments/\(id)/start", token: alice.access)
             #expect(restarted.json["status"] as? String == "running" && fixture.host.deploymentCount == 1)
+            #expect(try await api.call(.put, "/api/deployments/\(id)", json: ["risk": [:]], token: alice.access).status == 409)
+            #expect(try await api.call(.delete, "/api/deployments/\(id)", token: alice.access).status == 409)
+            _ = try await api.call(.post, "/api/deployments/\(id)/stop", token: alice.access)
+            #expect(try await api.call(.delete, "/api/deployments/\(id)", token: alice.access).status == 204)
+            #expect(try await api.call(.get, "/api/deployments/\(id)", token: alice.access).status == 404)
         }
     }
 
@@ -88,8 +96,9 @@ import TestSupport
                                    ("POST", "/api/strategies/\(strategy)/backtest"), ("GET", "/api/backtests/\(job)"),
                                    ("GET", "/api/deployments/\(deployment)"), ("POST", "/api/deployments/\(deployment)/start"),
                                    ("POST", "/api/deployments/\(deployment)/stop"), ("GET", "/api/deployments/\(deployment)/orders"),
-                                   ("GET", "/api/deployments/\(deployment)/fills"), ("GET", "/api/deployments/\(deployment)/logs")] {
-                let reply = try await api.call(method == "GET" ? .get : .post, path, json: method == "POST" ? ["source": Self.eager] : nil,
+                                   ("GET", "/api/deployments/\(deployment)/fills"), ("GET", "/api/deployments/\(deployment)/logs"),
+                                   ("DELETE", "/api/deployments/\(deployment)")] {
+                let reply = try await api.call(method == "GET" ? .get : method == "DELETE" ? .delete : .post, path, json: method == "POST" ? ["source": Self.eager] : nil,
                                                token: bob.access)
                 #expect(reply.status == 404 || reply.status == 422, "\(method) \(path) gave \(reply.status)")
                 #expect(reply.status != 200 && reply.status != 201)
