@@ -33,7 +33,7 @@ final class DeploymentRuntime: Sendable {
         let configuration = DeploymentConfiguration(
             id: Self.hostID(id), ownerID: spec.deployment.ownerID.description, source: spec.source,
             chunkName: "deployment-\(id.rawValue).lua", parameters: spec.deployment.parameters, instruments: tape.instruments,
-            risk: LayeredRiskLimits(deployment: spec.deployment.risk))
+            risk: LayeredRiskLimits(deployment: spec.deployment.risk, owner: try store.ownerRiskLimits(of: spec.deployment.ownerID)))
         do {
             try host.deploy(configuration, startAt: tape.latestTime ?? Int64(Date().timeIntervalSince1970))
         } catch {

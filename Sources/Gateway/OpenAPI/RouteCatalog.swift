@@ -63,6 +63,8 @@ enum RouteCatalog {
         op("get", "/api/market/{symbol}/book", "market", "Order book snapshot"),
         op("post", "/api/risk/emergency-stop", "risk", "Engage the kill switch (own; admins: global)", body: RiskRoutes.EmergencyStopBody.self),
         op("delete", "/api/risk/emergency-stop", "risk", "Release the kill switch (?scope=own|global)"),
+        op("get", "/api/risk/limits", "risk", "My risk limits over all my deployments"),
+        op("put", "/api/risk/limits", "risk", "Set them (apply to deployments started afterwards)", body: RiskRoutes.LimitsBody.self),
         op("get", "/api/risk/status", "risk", "Kill switches and running deployments"),
         op("get", "/api/marketplace/listings", "marketplace", "Search (q, category, tag, minPrice, maxPrice, minRating, author, sort, limit, cursor)"),
         op("post", "/api/marketplace/listings", "marketplace", "Create a listing (optionally submit a version)", body: ListingBody.self, success: 201),

@@ -20,6 +20,16 @@ struct RiskRoutes {
         var runningDeployments: Int
     }
 
+    struct LimitsBody: RequestBody {
+        static let fields: Set<String> = ["limits"]
+        var limits: RiskLimits
+    }
+    /// The owner layer over all of a user's deployments; applies to deployments started after the change.
+    struct LimitsView: Codable, ResponseEncodableBody {
+        var limits: RiskLimits
+        init(_ limits: RiskLimits) { self.limits = limits }
+    }
+
     func add(to group: RouterGroup<GatewayContext>) {
         group.post("risk/emergency-stop") { request, context in
             let user = try context.requireIdentity().user
@@ -36,6 +46,15 @@ struct RiskRoutes {
             gateway.host.releaseKillSwitch(scope)
             gateway.killSwitches.withLock { _ = $0.remove(scope) }
             return try status(user)
+        }
+        group.get("risk/limits") { _, context in
+            try LimitsView(try gateway.store.ownerRiskLimits(of: context.requireIdentity().user.id))
+        }
+        group.put("risk/limits") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(LimitsBody.self, context: context)
+            try gateway.store.setOwnerRiskLimits(body.limits, by: user.id)
+            return LimitsView(try gateway.store.ownerRiskLimits(of: user.id))
         }
         group.get("risk/status") { _, context in try status(try context.requireIdentity().user) }
     }

@@ -132,6 +132,10 @@ import TestSupport
             let released = try await api.call(.delete, "/api/risk/emergency-stop", token: alice.access)
             #expect(released.json["ownEmergencyStop"] as? Bool == false)
             #expect(try await api.call(.get, "/api/risk/status", token: alice.access).status == 200)
+            let limits = try await api.call(.put, "/api/risk/limits", json: ["limits": ["maxOpenOrders": 2]], token: alice.access)
+            #expect((limits.json["limits"] as? [String: Any])?["maxOpenOrders"] as? Int == 2)
+            #expect(try await api.call(.put, "/api/risk/limits", json: ["limits": ["maxOpenOrders": 2], "owner": 1], token: alice.access).status == 422)
+            #expect((try await api.call(.get, "/api/risk/limits", token: alice.access).json["limits"] as? [String: Any])?["maxOpenOrders"] as? Int == 2)
         }
     }
 }
