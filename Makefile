@@ -26,6 +26,7 @@ bench: deps
 	$(SWIFT) build -c release --product lunar-bench
 	$(SWIFT) build -c release --product lunar
 	$(RELEASE_BIN)/lunar-bench
+	scripts/bench-http.sh
 
 sample-data:
 	python3 scripts/generate_sample_data.py
