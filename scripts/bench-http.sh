@@ -9,18 +9,8 @@ if ! command -v wrk >/dev/null; then
     else echo "install wrk: sudo apt-get install -y wrk" >&2; exit 1; fi
 fi
 PORT=${BENCH_PORT:-18280}
-WORK=$(mktemp -d)
-LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LOG_LEVEL=warning \
-  .build/release/lunar serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
-  --jwt-secret-file "$WORK/jwt-secret" > "$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-B=http://127.0.0.1:$PORT
-for _ in $(seq 1 50); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.2; done
-curl -sf -X POST "$B/api/auth/register" -H 'Content-Type: application/json' \
-  -d '{"username":"bench","email":"bench@example.com","password":"correct-horse-42"}' >/dev/null
-TOKEN=$(curl -sf -X POST "$B/api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"login":"bench","password":"correct-horse-42"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
+LUNAR=.build/release/lunar
+. scripts/serve-for-tools.sh
 DURATION=${BENCH_SECONDS:-10}
 for route in /api/health /api/auth/me /api/market/BTCUSD/price; do
   echo "== GET $route (wrk -t2 -c32 -d${DURATION}s)"
