@@ -14,19 +14,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# The main job until the server exists: a backtest with its HTML report, then
-# the same strategy live on paper against the synthetic market for 30 s.
+# The main job: the API server (docs/api.md) on an embedded database under
+# ./var, the bundled templates, a synthetic market feed and worker processes.
+# Flags and LUNAR_* environment variables: `.build/release/lunar serve --help`.
 run: deps
 	$(SWIFT) build -c release --product lunar
 	mkdir -p var
-	$(RELEASE_BIN)/lunar backtest strategies/sma_crossover.lua --data data/sample-btcusd-1h.csv \
-		--commission-bps 10 --report var/sma_crossover-report.html
-	$(RELEASE_BIN)/lunar run strategies/sma_crossover.lua --feed synthetic --speed 600 --duration 30
+	$(RELEASE_BIN)/lunar serve $(SERVE_FLAGS)
 
 bench: deps
 	$(SWIFT) build -c release --product lunar-bench
 	$(SWIFT) build -c release --product lunar
 	$(RELEASE_BIN)/lunar-bench
+	scripts/bench-http.sh
 
 sample-data:
 	python3 scripts/generate_sample_data.py

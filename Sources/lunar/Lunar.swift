@@ -2,9 +2,9 @@ import ArgumentParser
 
 /// The `lunar` command line.
 @main
-struct Lunar: ParsableCommand {
+struct Lunar: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run sandboxed Lua trading strategies.",
-        subcommands: [Backtest.self, Run.self, Check.self, Replay.self, Worker.self]
+        subcommands: [Serve.self, Backtest.self, Run.self, Check.self, Replay.self, Worker.self]
     )
 }

@@ -1,0 +1,116 @@
+import Host
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import Marketplace
+import Synchronization
+
+/// The HTTP API over a `MarketplaceStore` and a `DeploymentHost`. The
+/// Gateway never runs strategy code: deployments run in the host (worker
+/// processes in `lunar serve`), backtests in isolated workers or threads.
+public final class Gateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let store: MarketplaceStore
+    public let host: any DeploymentHost
+    let tokens: TokenService
+    let passwords: PasswordHasher
+    let authLimiter: RateLimiter
+    let apiLimiter: RateLimiter
+    let clock: any WallClock
+    /// The market the feed publishes (market-data routes read it).
+    public let tape: MarketTape
+    let relay: DeploymentEventRelay
+    let runtime: DeploymentRuntime
+    let backtests: BacktestJobs
+    let webSockets: WebSocketHub
+    /// The kill switches engaged through the API (the host enforces them).
+    let killSwitches = Mutex<Set<KillSwitchScope>>([])
+
+    public init(configuration: GatewayConfiguration, store: MarketplaceStore, host: any DeploymentHost,
+                jwtSecret: String, tape: MarketTape = MarketTape(instruments: SyntheticMarket().instruments),
+                relay: DeploymentEventRelay = DeploymentEventRelay(), clock: any WallClock = SystemWallClock()) async {
+        self.configuration = configuration
+        self.store = store
+        self.host = host
+        self.clock = clock
+        self.tape = tape
+        self.relay = relay
+        runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
+        let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
+        webSockets = hub
+        let runtime = self.runtime
+        _ = runtime.addListener { id, notification in hub.publish(id, notification, runtime: runtime) }
+        tape.addObserver { events in hub.publish(events, tape: tape) }
+        backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
+                                 concurrentPerUser: configuration.maximumBacktestsPerUser)
+        tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
+        passwords = PasswordHasher(cost: configuration.bcryptCost)
+        authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
+        apiLimiter = RateLimiter(limit: configuration.apiRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
+    }
+
+    var now: Int64 { clock.now }
+
+    /// Every route, in one table (`Routes/`).
+    public func router() -> Router<GatewayContext> {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies)))
+        let api = router.group("api")
+        HealthRoutes(gateway: self).add(to: api)
+        let clock = self.clock
+        let auth = api.group("auth")
+            .add(middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now }))
+        AuthRoutes(gateway: self).add(to: auth)
+        let user = api.group()
+            .add(middleware: AuthenticationMiddleware(gateway: self))
+            .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user, clock: { clock.now }))
+        addProtectedRoutes(to: user)
+        let version = configuration.version
+        router.get("docs") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html(version: version))))
+        }
+        router.get("ws") { _, _ -> Response in
+            throw APIError(status: 401, code: "unauthenticated", message: "GET /ws is a WebSocket upgrade with a valid access token")
+        }
+        WalletRoutes(gateway: self).addWebhook(to: api.group().add(
+            middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now })))
+        return router
+    }
+
+    /// The application `lunar serve` runs and the tests start on a loopback port.
+    public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        Application(router: router(),
+                    server: .http1WebSocketUpgrade(
+                        configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)),
+                        shouldUpgrade: { [self] request, _, _ in await webSocketUpgrade(request) }),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                                             serverName: "lunar"),
+                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                    logger: logger)
+    }
+}
+
+extension Gateway {
+    /// Creates the first superadmin; false when one exists already.
+    public func bootstrapSuperadmin(username: String, email: String, password: String) async throws -> Bool {
+        try PasswordRules.check(password, username: username, email: email)
+        let hash = await passwords.hash(password)
+        do {
+            _ = try store.bootstrapSuperadmin(username: username, email: email, passwordHash: hash)
+            return true
+        } catch .forbidden {
+            return false
+        }
+    }
+
+    /// Redeploys the deployments that were running at the last shutdown; returns how many started.
+    public func resumeDeployments() throws -> Int { try runtime.resume() }
+
+    /// Stops every running strategy (graceful shutdown).
+    public func shutDown() {
+        for snapshot in host.snapshots() { host.stop(snapshot.id) }
+        host.drain()
+    }
+}

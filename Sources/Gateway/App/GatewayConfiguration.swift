@@ -1,0 +1,43 @@
+import Host
+
+/// Everything `lunar serve` (or an embedder) can set on the Gateway.
+/// docs/api.md lists the matching flags and environment variables.
+public struct GatewayConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var accessTokenLifetime: Int64 = 900
+    public var refreshTokenLifetime: Int64 = 7 * 24 * 3_600
+    /// Requests per window per client address on `/api/auth/*`.
+    public var authRateLimit = 30
+    /// Requests per window per user on the rest of the API.
+    public var apiRateLimit = 600
+    public var rateLimitWindowSeconds: Int64 = 60
+    /// Peers whose `X-Forwarded-For` is believed.
+    public var trustedProxies: Set<String> = []
+    /// `Secure` on the token cookies; off only for plain-HTTP development.
+    public var secureCookies = true
+    public var lockoutThreshold = 5
+    public var lockoutSeconds: Int64 = 1_800
+    /// bcrypt cost (tests use 4).
+    public var bcryptCost: UInt8 = 12
+    /// Deployments one user may have at once.
+    public var maximumDeploymentsPerUser = 10
+    /// Backtest jobs one user may have queued or running.
+    public var maximumBacktestsPerUser = 3
+    public var webSocketHeartbeat: Duration = .seconds(30)
+    /// A connection with no client message for this long is closed.
+    public var webSocketIdleTimeout: Duration = .seconds(300)
+    public var maximumSubscriptionsPerConnection = 50
+    public var maximumWebSocketsPerUser = 3
+    /// Shown by `/api/version` and `/api/health/ready`.
+    public var hostModeName = "isolated"
+    public var version = "0.6.0"
+    /// The payment provider's webhook secret; nil disables `/api/webhooks/payments`.
+    public var paymentWebhookSecret: String?
+    /// Bars backtest jobs run on.
+    public var sampleDataPath = "data/sample-btcusd-1h.csv"
+    /// Where backtest jobs run: a worker process each (nil: a thread).
+    public var backtestIsolation: IsolationConfiguration?
+
+    public init() {}
+}

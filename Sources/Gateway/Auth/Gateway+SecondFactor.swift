@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import HummingbirdOTP
+import Marketplace
+
+/// TOTP second factor (RFC 6238 through HummingbirdOTP): 6 digits, 30 s
+/// steps, one step of clock skew either way, each step accepted once; ten
+/// one-time recovery codes stored by SHA-256.
+extension Gateway {
+    /// Nil when the login may proceed; otherwise the `require2FA` answer.
+    func secondFactorChallenge(for user: User, code: String?) async throws -> Response? {
+        guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { return nil }
+        guard let code, !code.isEmpty else {
+            return try JSONResponse.make(SecondFactorRequired())
+        }
+        guard try checkSecondFactor(code, user: user.id, factor: factor) else {
+            throw APIError.invalidSecondFactor
+        }
+        return nil
+    }
+
+    /// A TOTP code (current step ±1, not used before) or an unused recovery code.
+    func checkSecondFactor(_ code: String, user: UserID, factor: TwoFactor) throws -> Bool {
+        let trimmed = code.replacingOccurrences(of: " ", with: "")
+        if trimmed.count == 6, let value = Int(trimmed) {
+            let step = now / 30
+            for candidate in [step - 1, step, step + 1] where candidate > factor.lastStep {
+                let expected = TOTP(secret: factor.secret).compute(date: Date(timeIntervalSince1970: TimeInterval(candidate * 30)))
+                if expected == value { return try store.acceptTwoFactorStep(for: user, step: candidate) }
+            }
+            return false
+        }
+        guard (8...32).contains(trimmed.count) else { return false }
+        return try store.useRecoveryCode(for: user, hash: TokenService.digest(trimmed.lowercased()))
+    }
+
+    /// The code of the current step for `secret` (confirmation).
+    func matchesCurrentStep(_ code: String, secret: String) -> Int64? {
+        guard let value = Int(code.replacingOccurrences(of: " ", with: "")) else { return nil }
+        let step = now / 30
+        return [step - 1, step, step + 1].first {
+            TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: TimeInterval($0 * 30))) == value
+        }
+    }
+}
+
+extension APIError {
+    static let invalidSecondFactor = APIError(status: 401, code: "invalid_2fa_code", message: "the two-factor code is wrong or was already used")
+}
+
+struct SecondFactorRequired: Codable, ResponseEncodableBody {
+    var require2FA = true
+    var message = "send the login again with \"code\": a 6-digit authenticator code or a recovery code"
+}
+
+struct CodeBody: RequestBody {
+    static let fields: Set<String> = ["code"]
+    var code: String
+}
+
+/// `/api/auth/2fa/*`: enable (secret + otpauth URI), confirm (returns the
+/// recovery codes once), verify, disable.
+struct SecondFactorRoutes {
+    let gateway: Gateway
+
+    struct Enrolment: Codable, ResponseEncodableBody {
+        var secret: String
+        var otpauthURI: String
+    }
+    struct RecoveryCodes: Codable, ResponseEncodableBody {
+        var recoveryCodes: [String]
+    }
+
+    func add(to auth: RouterGroup<GatewayContext>) {
+        let store = gateway.store
+        auth.post("2fa/enable") { _, context in
+            let user = try context.requireIdentity().user
+            let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+            var generator = SystemRandomNumberGenerator()
+            let secret = String((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
+            try store.beginTwoFactor(for: user.id, secret: secret)
+            let uri = TOTP(secret: secret).createAuthenticatorURL(label: user.username, issuer: "Lunar")
+            let base32 = URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
+            return Enrolment(secret: base32, otpauthURI: uri)
+        }
+        auth.post("2fa/confirm") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(CodeBody.self, context: context)
+            guard let factor = try store.twoFactor(of: user.id), !factor.confirmed else {
+                throw APIError(status: 409, code: "illegal_transition", message: "start with POST /api/auth/2fa/enable")
+            }
+            guard let step = gateway.matchesCurrentStep(body.code, secret: factor.secret) else {
+                throw APIError(status: 422, code: "invalid_2fa_code", message: "the code does not match; check the device clock",
+                               details: [.init(field: "code", issue: "does not match")])
+            }
+            let codes = (0..<10).map { _ in String(TokenService.randomToken().lowercased().filter(\.isLetter).prefix(10)) }
+            try store.confirmTwoFactor(for: user.id, step: step, recoveryCodeHashes: codes.map(TokenService.digest))
+            return RecoveryCodes(recoveryCodes: codes)
+        }
+        auth.post("2fa/verify") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(CodeBody.self, context: context)
+            guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { throw APIError.notFound("two-factor setup") }
+            guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
+                throw APIError.invalidSecondFactor
+            }
+            return Response(status: .noContent)
+        }
+        auth.post("2fa/disable") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(CodeBody.self, context: context)
+            guard let factor = try store.twoFactor(of: user.id) else { throw APIError.notFound("two-factor setup") }
+            if factor.confirmed {
+                guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
+                    throw APIError.invalidSecondFactor
+                }
+            }
+            try store.disableTwoFactor(for: user.id)
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Hummingbird
+import Host
+import Sandbox
+import Marketplace
+
+struct BacktestBody: RequestBody {
+    static let fields: Set<String> = ["versionId", "parameters"]
+    /// Default: the strategy's latest accepted version.
+    var versionId: Int64?
+    var parameters: [String: LuaValue]?
+}
+
+/// A job as polled: progress while it runs, then metrics, trades and the equity curve.
+struct BacktestView: Codable, ResponseEncodableBody {
+    var id: Int64
+    var strategyId: Int64
+    var versionId: Int64
+    var status: BacktestJobs.Status
+    var progress: Double
+    var createdAt: Int64
+    var finishedAt: Int64?
+    var error: String?
+    var result: BacktestResult?
+
+    init(_ job: BacktestJobs.Job, withResult: Bool) {
+        id = job.id
+        strategyId = job.strategyID.rawValue
+        versionId = job.versionID.rawValue
+        status = job.status
+        progress = job.progress
+        createdAt = job.createdAt
+        finishedAt = job.finishedAt
+        error = job.error
+        result = withResult ? job.result : nil
+    }
+}
+
+/// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`.
+struct BacktestRoutes {
+    let gateway: Gateway
+
+    func add(to group: RouterGroup<GatewayContext>) {
+        group.post("strategies/:id/backtest") { request, context in
+            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            let body = try await request.decodeStrict(BacktestBody.self, context: context)
+            let versions = try gateway.store.versions(of: strategy.id, by: strategy.authorID)
+            let chosen = body.versionId.map { id in versions.first { $0.id.rawValue == id } }
+                ?? versions.last { $0.status == .accepted }
+            guard let version = chosen else { throw APIError.notFound("version") }
+            guard version.status == .accepted, let schema = version.schema else {
+                throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
+            }
+            let parameters = try schema.resolve(body.parameters ?? [:])
+            let source = try gateway.store.source(of: version.id, by: strategy.authorID)
+            let job = try gateway.backtests.submit(owner: strategy.authorID, strategy: strategy.id, version: version.id,
+                                                   source: source, parameters: parameters, now: gateway.now)
+            return Created(status: .accepted, body: BacktestView(job, withResult: false))
+        }
+        group.get("backtests") { _, context in
+            gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
+        }
+        group.get("backtests/:id") { _, context in
+            let owner = try context.requireIdentity().user.id
+            guard let job = gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else { throw APIError.notFound("backtest") }
+            return BacktestView(job, withResult: true)
+        }
+    }
+}

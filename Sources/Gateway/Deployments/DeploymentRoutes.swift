@@ -1,0 +1,114 @@
+import Hummingbird
+import Host
+import Marketplace
+
+/// `/api/deployments`: paper deployments of an own version, a purchased
+/// listing or a template; start/stop; orders, fills, positions,
+/// performance and logs. Another user's deployment is a 404 (never 403:
+/// its existence is not revealed).
+struct DeploymentRoutes {
+    let gateway: Gateway
+
+    func add(to group: RouterGroup<GatewayContext>) {
+        let store = gateway.store
+        let runtime = gateway.runtime
+        group.post("deployments") { request, context in
+            let body = try await request.decodeStrict(CreateDeploymentBody.self, context: context)
+            return try await create(body, context: context)
+        }
+        group.post("templates/:id/deploy") { request, context in
+            var body = try await request.decodeStrict(CreateDeploymentBody.self, context: context)
+            guard body.versionId == nil, body.listingId == nil, body.templateId == nil else {
+                throw APIError.invalid("templateId", "comes from the path here")
+            }
+            body.templateId = context.parameters.get("id")
+            return try await create(body, context: context)
+        }
+        group.get("deployments") { _, context in
+            let user = try context.requireIdentity().user
+            return try store.deployments(of: user.id, by: user.id).map { DeploymentView($0, snapshot: runtime.snapshot($0.id)) }
+        }
+        group.get("deployments/:id") { _, context in
+            let deployment = try gateway.ownDeployment(context)
+            return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id))
+        }
+        group.put("deployments/:id") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
+            let deployment = try gateway.ownDeployment(context)
+            return DeploymentView(try store.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk, by: user.id),
+                                  snapshot: nil)
+        }
+        group.delete("deployments/:id") { _, context in
+            let user = try context.requireIdentity().user
+            try store.deleteDeployment(try gateway.ownDeployment(context).id, by: user.id)
+            return Response(status: .noContent)
+        }
+        group.post("deployments/:id/start") { _, context in
+            let user = try context.requireIdentity().user
+            let deployment = try gateway.ownDeployment(context)
+            let started = try store.changeDeployment(deployment.id, .start, by: user.id)
+            try runtime.launch(started.id)
+            return DeploymentView(started, snapshot: runtime.snapshot(started.id))
+        }
+        group.post("deployments/:id/stop") { _, context in
+            let user = try context.requireIdentity().user
+            let deployment = try gateway.ownDeployment(context)
+            runtime.stop(deployment.id)
+            let stopped = try store.changeDeployment(deployment.id, .stop(reason: "stopped by \(user.username)"), by: user.id)
+            return DeploymentView(stopped, snapshot: nil)
+        }
+        group.get("deployments/:id/orders") { _, context in
+            try store.journal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
+        }
+        group.get("deployments/:id/fills") { _, context in
+            try store.journal(of: gateway.ownDeployment(context).id).fills.map { RawJSON(data: $0.body) }
+        }
+        group.get("deployments/:id/positions") { _, context -> [Position] in
+            let deployment = try gateway.ownDeployment(context)
+            return runtime.snapshot(deployment.id)?.positions ?? []
+        }
+        group.get("deployments/:id/performance") { _, context in
+            let deployment = try gateway.ownDeployment(context)
+            let journal = try store.journal(of: deployment.id)
+            let snapshot = runtime.snapshot(deployment.id)
+            return PerformanceView(deploymentId: deployment.id.rawValue, running: snapshot != nil, cash: snapshot?.cash.description,
+                                   equity: snapshot?.equity.description, realizedPnL: snapshot?.realizedPnL.description,
+                                   fees: snapshot?.fees.description, fills: journal.fills.count, orders: journal.orders.count)
+        }
+        group.get("deployments/:id/logs") { _, context in
+            runtime.recentLog(try gateway.ownDeployment(context).id)
+        }
+    }
+
+    private func create(_ body: CreateDeploymentBody, context: GatewayContext) async throws -> Created<DeploymentView> {
+        let user = try context.requireIdentity().user
+        let store = gateway.store
+        let limit = gateway.configuration.maximumDeploymentsPerUser
+        guard try store.deployments(of: user.id, by: user.id).count < limit else {
+            throw APIError(status: 429, code: "quota_exceeded", message: "at most \(limit) deployments per user")
+        }
+        var deployment = try store.deploy(try body.source(), parameters: body.parameters ?? [:], risk: body.risk, by: user.id)
+        if body.start ?? true {
+            deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
+            try gateway.runtime.launch(deployment.id)
+        }
+        return Created(body: DeploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id)))
+    }
+}
+
+extension Gateway {
+    /// The caller's own deployment (moderators: anyone's), else 404.
+    func ownDeployment(_ context: GatewayContext) throws -> Deployment {
+        let user = try context.requireIdentity().user
+        let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
+        guard deployment.ownerID == user.id || user.role.isModerator else { throw APIError.notFound("deployment") }
+        return deployment
+    }
+}
+
+extension DeploymentLogEntry: ResponseGenerator {}
+extension DeploymentLogEntry: ResponseEncodable {}
+extension Position: ResponseGenerator {}
+extension Position: ResponseEncodable {}
+extension RawJSON: ResponseGenerator, ResponseEncodable {}

@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// A JSON response body. Hummingbird encodes it with the context's encoder.
+protocol ResponseEncodableBody: ResponseEncodable, Sendable {}
+
+/// A JSON body sent with a status other than 200.
+struct Created<Body: ResponseEncodable & Sendable>: ResponseGenerator {
+    var status: HTTPResponse.Status = .created
+    var body: Body
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try body.response(from: request, context: context)
+        response.status = status
+        return response
+    }
+}

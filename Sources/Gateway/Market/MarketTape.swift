@@ -1,0 +1,62 @@
+import Host
+import Synchronization
+
+/// The recent market as the feed published it: last trade, recent bars and
+/// the latest book per symbol, for the market-data routes. Bounded: at most
+/// `barLimit` bars per symbol.
+public final class MarketTape: Sendable {
+    struct SymbolState: Sendable {
+        var lastPrice: Price?
+        var lastTime: Int64 = 0
+        var bars: [Bar] = []
+        var timeframe: Int64 = 0
+        var book: BookSnapshot?
+    }
+
+    public let instruments: [Instrument]
+    let barLimit: Int
+    private let state = Mutex<[String: SymbolState]>([:])
+    private let observers = Mutex<[@Sendable ([MarketEvent]) -> Void]>([])
+
+    public init(instruments: [Instrument], barLimit: Int = 500) {
+        self.instruments = instruments
+        self.barLimit = barLimit
+    }
+
+    public func instrument(_ symbol: String) -> Instrument? { instruments.first { $0.symbol == symbol } }
+
+    /// Records what the feed is about to publish.
+    public func record(_ events: [MarketEvent]) {
+        state.withLock { state in
+            for event in events {
+                var symbol = state[event.symbol] ?? SymbolState()
+                symbol.lastTime = max(symbol.lastTime, event.time)
+                switch event.payload {
+                case .bar(let bar, let timeframe):
+                    symbol.bars.append(bar)
+                    if symbol.bars.count > barLimit { symbol.bars.removeFirst(symbol.bars.count - barLimit) }
+                    symbol.timeframe = timeframe
+                    symbol.lastPrice = bar.close
+                case .trade(let trade): symbol.lastPrice = trade.price
+                case .book(let book): symbol.book = book
+                }
+                state[event.symbol] = symbol
+            }
+        }
+        for observer in observers.withLock({ $0 }) { observer(events) }
+    }
+
+    /// Called with every batch recorded (the WebSocket hub).
+    func addObserver(_ observer: @escaping @Sendable ([MarketEvent]) -> Void) {
+        observers.withLock { $0.append(observer) }
+    }
+
+    func snapshot(_ symbol: String) -> SymbolState? { state.withLock { $0[symbol] } }
+}
+
+extension MarketTape {
+    /// The latest event time seen on any symbol (market time), nil before the first event.
+    public var latestTime: Int64? {
+        instruments.compactMap { snapshot($0.symbol)?.lastTime }.max()
+    }
+}

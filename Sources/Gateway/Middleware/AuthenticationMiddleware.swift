@@ -1,0 +1,65 @@
+import Hummingbird
+import Marketplace
+
+/// Resolves the access token (`Authorization: Bearer` first, then the
+/// `access_token` cookie), checks that its session is still live (logout and
+/// refresh-token reuse revoke it), loads the user with the status in effect
+/// now, and refuses suspended or banned accounts with 403 and the reason.
+struct AuthenticationMiddleware: RouterMiddleware {
+    let gateway: Gateway
+
+    func handle(_ request: Request, context: GatewayContext,
+                next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.identity = try await gateway.authenticate(token: Self.token(in: request))
+        return try await next(request, context)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
+        }
+        return request.cookies[AuthCookies.access]?.value
+    }
+}
+
+extension Gateway {
+    /// The identity behind an access token, or the 401/403 that explains why not.
+    func authenticate(token: String?) async throws -> Identity {
+        guard let token else { throw APIError.unauthenticated }
+        guard let claims = await tokens.verify(token), let raw = Int64(claims.sub.value) else {
+            throw APIError(status: 401, code: "invalid_token", message: "the access token is invalid or expired")
+        }
+        guard let session = try store.liveSession(claims.sid), session.userID == UserID(raw) else {
+            throw APIError(status: 401, code: "session_revoked", message: "the session has ended; sign in again")
+        }
+        let user = try store.user(UserID(raw))
+        try Self.requireActive(user)
+        return Identity(user: user, sessionID: session.id)
+    }
+
+    static func requireActive(_ user: User) throws {
+        switch user.status {
+        case .active: return
+        case .suspended(let until, let reason):
+            throw APIError(status: 403, code: "account_suspended", message: "the account is suspended until \(until) (Unix time): \(reason)",
+                           details: [.init(field: nil, issue: reason)])
+        case .banned(let reason):
+            throw APIError(status: 403, code: "account_banned", message: "the account is banned: \(reason)",
+                           details: [.init(field: nil, issue: reason)])
+        }
+    }
+}
+
+/// Refuses callers below a role (per route group).
+struct RequireRole: RouterMiddleware {
+    let minimum: Role
+
+    func handle(_ request: Request, context: GatewayContext,
+                next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard identity.user.role >= minimum else { throw APIError.forbidden("requires the \(minimum.rawValue) role") }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The OpenAPI 3.1 document, built from `RouteCatalog`.
+enum OpenAPIDocument {
+    static let errorStatuses: [Int: String] = [
+        400: "Malformed request", 401: "Missing, invalid or expired token", 403: "Role or account status forbids it",
+        404: "No such resource (or not yours)", 409: "Conflicts with the current state", 413: "Body too large",
+        422: "Validation failed (details name the fields)", 429: "Rate limited or locked out (Retry-After)", 500: "Server failure",
+    ]
+
+    static func json(version: String) -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for operation in RouteCatalog.operations {
+            var success: [String: Any] = ["description": "Success"]
+            if operation.success != 204 { success["content"] = ["application/json": ["schema": [:] as [String: Any]]] }
+            var responses: [String: Any] = ["\(operation.success)": success]
+            for (status, description) in errorStatuses {
+                responses["\(status)"] = ["description": description,
+                                          "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+            }
+            var entry: [String: Any] = ["summary": operation.summary, "tags": [operation.tag],
+                                        "operationId": "\(operation.method)\(operation.path.replacingOccurrences(of: "/", with: "_"))",
+                                        "responses": responses]
+            switch operation.access {
+            case .anyone, .signature: entry["security"] = [] as [Any]
+            case .user, .admin: entry["security"] = [["bearer": [] as [String]], ["cookie": [] as [String]]]
+            }
+            let parameters = operation.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { segment -> [String: Any] in
+                ["name": String(segment.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string"]]
+            }
+            if !parameters.isEmpty { entry["parameters"] = parameters }
+            if let fields = operation.body {
+                let properties = Dictionary(uniqueKeysWithValues: fields.map { ($0, [:] as [String: Any]) })
+                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": [
+                    "type": "object", "properties": properties, "additionalProperties": false] as [String: Any]]]]
+            }
+            paths[operation.path, default: [:]][operation.method] = entry
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": ["title": "Lunar API", "version": version,
+                     "description": "Sandboxed Lua trading strategies: auth, strategies, backtests, deployments, marketplace. See docs/api.md."],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
+                                    "cookie": ["type": "apiKey", "in": "cookie", "name": "access_token"]],
+                "schemas": ["Error": ["type": "object", "required": ["error"], "properties": ["error": [
+                    "type": "object", "required": ["code", "message", "details", "requestId"],
+                    "properties": ["code": ["type": "string"], "message": ["type": "string"], "requestId": ["type": "string"],
+                                   "details": ["type": "array", "items": ["type": "object", "properties": [
+                                       "field": ["type": ["string", "null"]], "issue": ["type": "string"]]]]]]]]],
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    /// A readable reference page: the same table, as HTML.
+    static func html(version: String) -> String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var rows = ""
+        var tag = ""
+        for operation in RouteCatalog.operations {
+            if operation.tag != tag {
+                tag = operation.tag
+                rows += "<tr><th colspan=4>\(escape(tag))</th></tr>\n"
+            }
+            let body = operation.body.map { "<code>{" + $0.joined(separator: ", ") + "}</code>" } ?? ""
+            rows += "<tr><td><b>\(operation.method.uppercased())</b> <code>\(escape(operation.path))</code></td>"
+                + "<td>\(escape(operation.summary))</td><td>\(operation.access.rawValue)</td><td>\(body)</td></tr>\n"
+        }
+        return """
+            <!doctype html><html><head><meta charset="utf-8"><title>Lunar API \(version)</title>
+            <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}
+            th{background:#f3f3f3}code{font-size:13px}</style></head><body>
+            <h1>Lunar API \(version)</h1>
+            <p>JSON over HTTP; errors are <code>{"error": {"code", "message", "details", "requestId"}}</code>.
+            Authenticate with <code>Authorization: Bearer &lt;accessToken&gt;</code> from <code>POST /api/auth/login</code>.
+            Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1). WebSocket: <code>GET /ws</code>
+            (see docs/api.md).</p>
+            <table>\(rows)</table></body></html>
+            """
+    }
+}

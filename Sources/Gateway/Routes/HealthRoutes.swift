@@ -1,0 +1,41 @@
+import Hummingbird
+import Foundation
+import Marketplace
+
+/// `/api/health` (the process answers), `/api/health/ready` (the database
+/// reads), `/api/version`.
+struct HealthRoutes {
+    let gateway: Gateway
+
+    struct Health: ResponseEncodableBody, Codable {
+        var status: String
+        var database: String?
+        var deployments: Int?
+        var hostMode: String?
+    }
+
+    struct Version: ResponseEncodableBody, Codable {
+        var name = "lunar"
+        var version: String
+        var schemaVersion: Int
+        var hostMode: String
+    }
+
+    func add(to api: RouterGroup<GatewayContext>) {
+        api.get("health") { _, _ in Health(status: "ok") }
+        api.get("health/ready") { _, _ -> Response in
+            let readable = gateway.store.isReadable()
+            let body = Health(status: readable ? "ready" : "not_ready", database: readable ? "ok" : "unreadable",
+                              deployments: gateway.host.deploymentCount, hostMode: gateway.configuration.hostModeName)
+            return try JSONResponse.make(body, status: readable ? .ok : .serviceUnavailable)
+        }
+        api.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: gateway.configuration.version))))
+        }
+        api.get("version") { _, _ in
+            Version(version: gateway.configuration.version, schemaVersion: MarketplaceStore.schemaVersion,
+                    hostMode: gateway.configuration.hostModeName)
+        }
+    }
+}

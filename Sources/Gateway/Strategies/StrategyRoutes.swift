@@ -1,0 +1,80 @@
+import Hummingbird
+import Marketplace
+
+/// `/api/strategies`: a user's own scripts and their immutable versions.
+/// Uploads are validated in the Sandbox (compile, schema, a smoke backtest)
+/// off the event loops; a rejected version is kept and answered with 422
+/// and every reason (compile errors carry the line).
+struct StrategyRoutes {
+    let gateway: Gateway
+
+    func add(to group: RouterGroup<GatewayContext>) {
+        let store = gateway.store
+        group.post("strategies") { request, context in
+            let user = try context.requireIdentity().user
+            let body = try await request.decodeStrict(CreateStrategyBody.self, context: context)
+            return Created(body: StrategyView(try store.createStrategy(name: body.name, by: user.id)))
+        }
+        group.get("strategies") { _, context in
+            let user = try context.requireIdentity().user
+            return try store.strategies(of: user.id, by: user.id).map(StrategyView.init)
+        }
+        group.get("strategies/:id") { _, context in
+            StrategyView(try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context))
+        }
+        group.post("strategies/:id/versions") { request, context in
+            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            let body = try await request.decodeStrict(UploadVersionBody.self, context: context)
+            _ = try Check.text(body.source, "source", length: 1...200_000)
+            let owner = strategy.authorID
+            let version = try await offloadThrowing {
+                try store.uploadVersion(of: strategy.id, source: body.source, changelog: body.changelog ?? "", by: owner)
+            }
+            guard version.status == .accepted else {
+                throw APIError(status: 422, code: "version_rejected",
+                               message: "version \(version.number) (id \(version.id)) failed validation and is stored as rejected",
+                               details: version.report.issues.map { APIError.Detail(field: Self.field(of: $0), issue: $0) })
+            }
+            return Created(body: VersionView(version))
+        }
+        group.get("strategies/:id/versions") { _, context in
+            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            return try store.versions(of: strategy.id, by: strategy.authorID).map(VersionView.init)
+        }
+        group.get("strategies/:id/versions/:version/source") { _, context in
+            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            let version = try gateway.version(VersionID(context.id("version", "version")), of: strategy)
+            return SourceView(versionId: version.id.rawValue, source: try store.source(of: version.id, by: strategy.authorID))
+        }
+    }
+
+    /// "compile: [string \"strategy.lua\"]:3: ..." → "source" with the line in the issue.
+    static func field(of issue: String) -> String {
+        if issue.hasPrefix("schema") { return "schema" }
+        if issue.hasPrefix("backtest") { return "backtest" }
+        return "source"
+    }
+}
+
+extension Gateway {
+    /// One of the caller's own strategies (moderators: anyone's), else 404.
+    func ownStrategy(_ id: StrategyID, _ context: GatewayContext) throws -> Strategy {
+        let user = try context.requireIdentity().user
+        guard let strategy = try store.strategies(of: user.id, by: user.id).first(where: { $0.id == id }) else {
+            throw APIError.notFound("strategy")
+        }
+        return strategy
+    }
+
+    func version(_ id: VersionID, of strategy: Strategy) throws -> StrategyVersion {
+        guard let version = try store.versions(of: strategy.id, by: strategy.authorID).first(where: { $0.id == id }) else {
+            throw APIError.notFound("version")
+        }
+        return version
+    }
+}
+
+/// `offload` for work that throws.
+func offloadThrowing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await offload { Result { try work() } }.get()
+}

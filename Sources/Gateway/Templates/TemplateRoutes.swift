@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import Host
+import Marketplace
+import Sandbox
+
+/// `/api/templates`: the bundled and admin-made strategies anyone may
+/// deploy (`POST /templates/{id}/deploy` lives with the deployments).
+struct TemplateRoutes {
+    let gateway: Gateway
+
+    struct TemplateView: Codable, ResponseEncodableBody {
+        var id: String
+        var title: String
+        var description: String
+        var category: String
+        var parameters: [String: LuaValue]
+        var risk: RiskLimits
+        var builtin: Bool
+        init(_ template: Template) {
+            id = template.id
+            title = template.title
+            description = template.description
+            category = template.category.rawValue
+            parameters = template.parameters
+            risk = template.risk
+            builtin = template.builtin
+        }
+    }
+
+    struct TemplateBody: RequestBody {
+        static let fields: Set<String> = ["manifest", "source"]
+        var manifest: TemplateManifest
+        var source: String
+    }
+
+    func add(to group: RouterGroup<GatewayContext>, admin: RouterGroup<GatewayContext>) {
+        let store = gateway.store
+        group.get("templates") { request, _ in
+            try store.templates(matching: try request.query("q") { $0 }, category: try request.query("category") { $0 }).map(TemplateView.init)
+        }
+        group.get("templates/categories") { _, _ in Category.allCases.map(\.rawValue) }
+        group.get("templates/:id") { _, context in
+            guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
+            return TemplateView(try store.template(id))
+        }
+        group.post("templates/:id/favorite") { _, context in
+            try store.addFavorite(.template(context.parameters.get("id") ?? ""), by: context.requireIdentity().user.id)
+            return Response(status: .noContent)
+        }
+        group.delete("templates/:id/favorite") { _, context in
+            try store.removeFavorite(.template(context.parameters.get("id") ?? ""), by: context.requireIdentity().user.id)
+            return Response(status: .noContent)
+        }
+        // Create or replace (the store upserts by manifest id).
+        admin.post("templates") { request, context in
+            let body = try await request.decodeStrict(TemplateBody.self, context: context)
+            let user = try context.requireIdentity().user
+            return Created(body: TemplateView(try await offloadThrowing { try store.saveTemplate(body.manifest, source: body.source, by: user.id) }))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Marketplace
+
+/// `/api/wallet` (balance, ledger) and the payment provider's webhook.
+struct WalletRoutes {
+    let gateway: Gateway
+
+    struct BalanceView: Codable, ResponseEncodableBody {
+        var currency: String
+        /// Minor units (cents).
+        var balance: Int64
+    }
+
+    /// What the payment provider posts. Unknown fields are ignored here (the
+    /// provider's schema, not ours); the signature covers the raw bytes.
+    struct PaymentEvent: Decodable {
+        var id: String
+        var type: String
+        var userId: Int64
+        var amount: Int64
+        var currency: String
+    }
+
+    struct WebhookReply: Codable, ResponseEncodableBody {
+        var applied: Bool
+        var balance: Int64?
+    }
+
+    func add(to group: RouterGroup<GatewayContext>) {
+        let store = gateway.store
+        group.get("wallet") { request, context in
+            let user = try context.requireIdentity().user
+            let currency = try request.query("currency") { $0.count == 3 ? $0.uppercased() : nil } ?? "USD"
+            return BalanceView(currency: currency, balance: try store.balance(of: user.id, currency: currency, by: user.id))
+        }
+        group.get("wallet/ledger") { request, context in
+            let user = try context.requireIdentity().user
+            let limit = try request.limit(default: 100)
+            return try store.ledger(of: user.id, by: user.id, limit: limit)
+        }
+    }
+
+    /// `POST /api/webhooks/payments`: `Lunar-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
+    /// at most 5 minutes old; idempotent by event id.
+    func addWebhook(to api: RouterGroup<GatewayContext>) {
+        api.post("webhooks/payments") { request, context in
+            guard let secret = gateway.configuration.paymentWebhookSecret else {
+                throw APIError(status: 404, code: "not_found", message: "payments are not configured (set LUNAR_WEBHOOK_SECRET)")
+            }
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: 64 * 1024) } catch { throw APIError.payloadTooLarge }
+            let body = Data(buffer.readableBytesView)
+            try PaymentSignature.verify(request.headers[.lunarSignature], body: body, secret: secret, now: gateway.now)
+            let event = try JSONDecoder().decode(PaymentEvent.self, from: body)
+            guard event.type == "payment.succeeded" else { return WebhookReply(applied: false, balance: nil) }
+            _ = try Check.text(event.id, "id", length: 1...200)
+            let receipt = try gateway.store.topUp(UserID(event.userId), amount: event.amount, currency: event.currency, providerEventID: event.id)
+            return WebhookReply(applied: receipt.applied, balance: receipt.balance)
+        }
+    }
+}
+
+/// The payment webhook's signature scheme (docs/api.md).
+enum PaymentSignature {
+    static let tolerance: Int64 = 300
+
+    static func sign(_ body: Data, secret: String, timestamp: Int64) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).".utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func verify(_ header: String?, body: Data, secret: String, now: Int64) throws {
+        let invalid = APIError(status: 400, code: "invalid_signature", message: "the Lunar-Signature header is missing or does not match")
+        guard let header else { throw invalid }
+        var timestamp: Int64?
+        var signatures: [Data] = []
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            if pair[0] == "t" { timestamp = Int64(pair[1]) }
+            if pair[0] == "v1", let bytes = Data(hex: pair[1]) { signatures.append(bytes) }
+        }
+        guard let timestamp, !signatures.isEmpty else { throw invalid }
+        guard abs(now - timestamp) <= tolerance else {
+            throw APIError(status: 400, code: "signature_expired", message: "the signature timestamp is more than \(tolerance) s from now")
+        }
+        let key = SymmetricKey(data: Data(secret.utf8))
+        let signed = Data("\(timestamp).".utf8) + body
+        guard signatures.contains(where: { HMAC<SHA256>.isValidAuthenticationCode($0, authenticating: signed, using: key) }) else {
+            throw invalid
+        }
+    }
+}
+
+extension Data {
+    init?(hex: String) {
+        guard hex.count % 2 == 0, hex.count <= 256 else { return nil }
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Host
+import Marketplace
+import Synchronization
+
+/// Every open WebSocket connection, and the fan-out of market events (from
+/// the tape) and deployment notifications (from the runtime) to the
+/// connections subscribed to them. Encodes an event once, only if someone
+/// listens.
+final class WebSocketHub: Sendable {
+    let maximumConnectionsPerUser: Int
+    private let connections = Mutex<[UUID: WebSocketConnection]>([:])
+
+    init(maximumConnectionsPerUser: Int) { self.maximumConnectionsPerUser = maximumConnectionsPerUser }
+
+    /// Registers a connection unless its user has the maximum open already.
+    func register(_ connection: WebSocketConnection) -> Bool {
+        connections.withLock { connections in
+            guard connections.values.filter({ $0.userID == connection.userID }).count < maximumConnectionsPerUser else { return false }
+            connections[connection.id] = connection
+            return true
+        }
+    }
+
+    func unregister(_ connection: WebSocketConnection) {
+        _ = connections.withLock { $0.removeValue(forKey: connection.id) }
+        connection.finish()
+    }
+
+    var count: Int { connections.withLock { $0.count } }
+
+    func publish(_ subscription: Subscription, _ text: () -> String) {
+        let targets = connections.withLock { $0.values.filter { $0.isSubscribed(subscription) } }
+        guard !targets.isEmpty else { return }
+        let message = text()
+        for connection in targets { connection.send(message) }
+    }
+
+    /// Market events as `ticks`, `candles` and `book` events.
+    func publish(_ events: [MarketEvent], tape: MarketTape) {
+        for event in events {
+            guard let instrument = tape.instrument(event.symbol) else { continue }
+            switch event.payload {
+            case .trade(let trade):
+                publish(Subscription(channel: .ticks, key: event.symbol)) {
+                    Self.event("tick", .ticks, event.symbol, MarketRoutes.PriceView(symbol: event.symbol, price: instrument.double(trade.price), time: trade.time))
+                }
+            case .bar(let bar, _):
+                publish(Subscription(channel: .candles, key: event.symbol)) {
+                    Self.event("candle", .candles, event.symbol, MarketRoutes.CandleView(bar, instrument))
+                }
+            case .book(let book):
+                publish(Subscription(channel: .book, key: event.symbol)) {
+                    Self.event("book", .book, event.symbol, MarketRoutes.BookView(symbol: event.symbol, book: book, instrument))
+                }
+            }
+        }
+    }
+
+    /// Deployment notifications as `order`, `fill`, `positions`, `log` and `status` events.
+    func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, runtime: DeploymentRuntime) {
+        let key = String(deploymentID)
+        switch notification {
+        case .order(let order): publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, order) }
+        case .fill(let fill):
+            publish(Subscription(channel: .fills, key: key)) { Self.event("fill", .fills, key, fill) }
+            publish(Subscription(channel: .positions, key: key)) {
+                Self.event("positions", .positions, key, runtime.snapshot(DeploymentID(deploymentID))?.positions ?? [])
+            }
+        case .log(let entry): publish(Subscription(channel: .logs, key: key)) { Self.event("log", .logs, key, entry) }
+        case .status(let status):
+            publish(Subscription(channel: .deployment, key: key)) { Self.event("status", .deployment, key, status.description) }
+        }
+    }
+
+    static func event(_ type: String, _ channel: Subscription.Channel, _ key: String, _ data: some Encodable) -> String {
+        WebSocketJSON.encode(ServerEvent(type: type, channel: "\(channel.rawValue):\(key)", data: data))
+    }
+}

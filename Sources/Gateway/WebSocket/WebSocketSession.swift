@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Marketplace
+
+/// `/ws`: one authenticated client. Three tasks: the reader (subscribe /
+/// unsubscribe / ping, with an error event for anything else), the writer
+/// (drains the bounded outbox, reporting drops), and the heartbeat (a
+/// `heartbeat` event every `heartbeatInterval`; closes after `idleTimeout`
+/// without a client message).
+struct WebSocketSession {
+    let gateway: Gateway
+    let identity: Identity
+
+    func run(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+        let hub = gateway.webSockets
+        let connection = WebSocketConnection(userID: identity.user.id.rawValue)
+        guard hub.register(connection) else {
+            try await outbound.write(.text(WebSocketJSON.error("too_many_connections",
+                                                              "at most \(hub.maximumConnectionsPerUser) connections per user")))
+            try await outbound.close(.policyViolation, reason: "too many connections")
+            return
+        }
+        defer { hub.unregister(connection) }
+        connection.send(WebSocketJSON.encode(ServerEvent(type: "welcome", channel: nil, data: UserView(identity.user))))
+        let configuration = gateway.configuration
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await text in connection.outbox {
+                    try await outbound.write(.text(text))
+                    let dropped = connection.takeDropped()
+                    if dropped > 0 {
+                        try await outbound.write(.text(WebSocketJSON.encode(ServerEvent(type: "dropped", channel: nil, data: ["count": dropped]))))
+                    }
+                }
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: configuration.webSocketHeartbeat)
+                    if connection.idleFor > configuration.webSocketIdleTimeout {
+                        try await outbound.close(.goingAway, reason: "idle timeout")
+                        return
+                    }
+                    connection.send(WebSocketJSON.encode(ServerEvent<String>(type: "heartbeat", channel: nil, data: nil)))
+                }
+            }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 16_384) {
+                    connection.touch()
+                    guard case .text(let text) = message else {
+                        connection.send(WebSocketJSON.error("bad_message", "send JSON text messages"))
+                        continue
+                    }
+                    connection.send(handle(text, connection))
+                }
+            }
+            // Whichever ends first (the client left, idle timeout) ends the session.
+            _ = try await group.next()
+            connection.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// The reply to one client message.
+    func handle(_ text: String, _ connection: WebSocketConnection) -> String {
+        guard let message = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8)) else {
+            return WebSocketJSON.error("bad_message", #"expected {"type": "subscribe"|"unsubscribe"|"ping", "channel": ..., "symbol"|"deploymentId": ...}"#)
+        }
+        switch message.type {
+        case "ping": return WebSocketJSON.encode(ServerEvent<String>(type: "pong", channel: nil, data: nil))
+        case "subscribe", "unsubscribe":
+            do {
+                let subscription = try resolve(message)
+                if message.type == "unsubscribe" {
+                    _ = connection.unsubscribe(subscription)
+                } else if !connection.subscribe(subscription, limit: gateway.configuration.maximumSubscriptionsPerConnection) {
+                    return WebSocketJSON.error("too_many_subscriptions",
+                                               "at most \(gateway.configuration.maximumSubscriptionsPerConnection) subscriptions per connection")
+                }
+                return WebSocketJSON.encode(ServerEvent<String>(type: message.type == "subscribe" ? "subscribed" : "unsubscribed",
+                                                                channel: subscription.name, data: nil))
+            } catch {
+                let apiError = APIError.from(error)
+                return WebSocketJSON.error(apiError.code, apiError.message)
+            }
+        default:
+            return WebSocketJSON.error("bad_message", "unknown type '\(message.type.prefix(40))'")
+        }
+    }
+
+    private func resolve(_ message: ClientMessage) throws -> Subscription {
+        guard let name = message.channel, let channel = Subscription.Channel(rawValue: name) else {
+            throw APIError.invalid("channel", "must be one of \(Subscription.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if channel.isMarket {
+            guard let symbol = message.symbol?.uppercased(), gateway.tape.instrument(symbol) != nil else {
+                throw APIError.invalid("symbol", "must be a listed symbol")
+            }
+            return Subscription(channel: channel, key: symbol)
+        }
+        guard let id = message.deploymentId else { throw APIError.invalid("deploymentId", "is required for \(name)") }
+        let deployment = try gateway.store.deployment(DeploymentID(id), by: identity.user.id)
+        guard deployment.ownerID == identity.user.id else { throw APIError.notFound("deployment") }
+        return Subscription(channel: channel, key: String(id))
+    }
+}
+
+extension Gateway {
+    /// The upgrade decision for `GET /ws`: a valid access token in the
+    /// `Authorization` header, the `access_token` cookie or the `token`
+    /// query parameter. Refused upgrades reach the router, which answers 401.
+    func webSocketUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let uri = URI(request.path ?? "")
+        guard uri.path == "/ws" else { return .dontUpgrade }
+        var token: String?
+        if let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") {
+            token = String(header.dropFirst(7))
+        } else if let cookie = request.headerFields[.cookie] {
+            token = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("\(AuthCookies.access)=") }.map { String($0.dropFirst(AuthCookies.access.count + 1)) }
+        }
+        token = token ?? uri.queryParameters.get("token")
+        guard let identity = try? await authenticate(token: token) else { return .dontUpgrade }
+        return .upgrade([:]) { inbound, outbound, _ in
+            try await WebSocketSession(gateway: self, identity: identity).run(inbound, outbound)
+        }
+    }
+}

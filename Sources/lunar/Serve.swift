@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Host
+import Logging
+import Marketplace
+
+/// `lunar serve`: the HTTP and WebSocket API over an embedded database, the
+/// bundled templates and a live market feed. Every flag has an environment
+/// variable (named in its help); a flag wins over the variable.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the Lunar API server (docs/api.md).")
+
+    @Option(help: "Address to listen on [LUNAR_HOST, default 127.0.0.1].") var host: String?
+    @Option(help: "Port [LUNAR_PORT, default 8080; 0 picks a free one].") var port: Int?
+    @Option(help: "SQLite database file [LUNAR_DATABASE, default var/lunar.sqlite].") var database: String?
+    @Option(help: "File holding the JWT secret, made on first start [LUNAR_JWT_SECRET_FILE, default var/jwt-secret]; LUNAR_JWT_SECRET overrides it.")
+    var jwtSecretFile: String?
+    @Option(help: "\"synthetic\" or a CSV of bars to replay [LUNAR_FEED, default synthetic].") var feed: String?
+    @Option(help: "Market time per real second [LUNAR_FEED_SPEED, default 60].") var feedSpeed: Double?
+    @Option(help: "Where deployments run: isolated (worker processes) or in-process [LUNAR_HOST_MODE, default isolated].")
+    var hostMode: String?
+    @Option(help: "Worker processes or threads [LUNAR_WORKERS, default: cores].") var workers: Int?
+    @Option(help: "Auth requests per minute per client address [LUNAR_AUTH_RATE_LIMIT, default 30].") var authRateLimit: Int?
+    @Option(help: "API requests per minute per user [LUNAR_API_RATE_LIMIT, default 600].") var apiRateLimit: Int?
+    @Option(help: "Deployments per user [LUNAR_MAX_DEPLOYMENTS, default 10].") var maxDeployments: Int?
+    @Option(help: "Comma-separated proxy addresses whose X-Forwarded-For is trusted [LUNAR_TRUSTED_PROXIES].")
+    var trustedProxies: String?
+    @Option(help: "HMAC secret of the payment webhook [LUNAR_WEBHOOK_SECRET; unset: webhook disabled].") var webhookSecret: String?
+    @Flag(help: "Send token cookies without Secure (plain-HTTP development) [LUNAR_INSECURE_COOKIES=1].")
+    var insecureCookies = false
+    @Option(help: "Templates folder [default templates].") var templates: String = "templates"
+    @Option(help: "Strategy scripts folder [default strategies].") var strategies: String = "strategies"
+    @Option(help: "Sample bars for upload validation [default data/sample-btcusd-1h.csv].")
+    var sampleData: String = "data/sample-btcusd-1h.csv"
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var logger = Logger(label: "lunar")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        var configuration = GatewayConfiguration()
+        configuration.host = host ?? environment["LUNAR_HOST"] ?? "127.0.0.1"
+        configuration.port = try port ?? environment.integer("LUNAR_PORT") ?? 8080
+        configuration.authRateLimit = try authRateLimit ?? environment.integer("LUNAR_AUTH_RATE_LIMIT") ?? 30
+        configuration.apiRateLimit = try apiRateLimit ?? environment.integer("LUNAR_API_RATE_LIMIT") ?? 600
+        configuration.maximumDeploymentsPerUser = try maxDeployments ?? environment.integer("LUNAR_MAX_DEPLOYMENTS") ?? 10
+        configuration.trustedProxies = Set((trustedProxies ?? environment["LUNAR_TRUSTED_PROXIES"] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        configuration.paymentWebhookSecret = webhookSecret ?? environment["LUNAR_WEBHOOK_SECRET"]
+        configuration.secureCookies = !(insecureCookies || environment["LUNAR_INSECURE_COOKIES"] == "1")
+
+        let databasePath = database ?? environment["LUNAR_DATABASE"] ?? "var/lunar.sqlite"
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        let secret = try environment["LUNAR_JWT_SECRET"]
+            ?? ServerSecrets.jwtSecret(file: jwtSecretFile ?? environment["LUNAR_JWT_SECRET_FILE"] ?? "var/jwt-secret", logger: logger)
+
+        let workerCount = try workers ?? environment.integer("LUNAR_WORKERS") ?? ProcessInfo.processInfo.activeProcessorCount
+        let modeName = hostMode ?? environment["LUNAR_HOST_MODE"] ?? "isolated"
+        let mode: HostMode
+        switch modeName {
+        case "isolated":
+            let isolation = IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: workerCount)
+            mode = .isolated(isolation)
+            configuration.backtestIsolation = isolation
+        case "in-process": mode = .inProcess(.init(workers: workerCount))
+        default: throw ValidationError("--host-mode must be isolated or in-process")
+        }
+        configuration.hostModeName = modeName
+        configuration.sampleDataPath = sampleData
+
+        let relay = DeploymentEventRelay()
+        let deploymentHost = try makeDeploymentHost(mode) { id, notification in relay.receive(id, notification) }
+        let store = try MarketplaceStore(.init(path: databasePath, validator: try SandboxValidator(sampleCSV: URL(fileURLWithPath: sampleData))))
+        let loaded = try store.loadTemplates(from: URL(fileURLWithPath: templates), strategiesDirectory: URL(fileURLWithPath: strategies))
+        logger.info("database open", metadata: ["path": .string(databasePath), "templates": .stringConvertible(loaded.count)])
+
+        let (tape, startFeed) = try MarketSetup.make(feed: feed ?? environment["LUNAR_FEED"] ?? "synthetic",
+                                                     speed: try feedSpeed ?? environment.double("LUNAR_FEED_SPEED"))
+        let gateway = await Gateway(configuration: configuration, store: store, host: deploymentHost, jwtSecret: secret,
+                                    tape: tape, relay: relay)
+        try await ServerSecrets.bootstrapAdmin(gateway, environment: environment)
+        let feedRunner = MarketFeed(tape: tape)
+        startFeed(feedRunner, deploymentHost)
+        let resumed = try gateway.resumeDeployments()
+        if resumed > 0 { logger.info("resumed deployments", metadata: ["count": .stringConvertible(resumed)]) }
+
+        let listenHost = configuration.host
+        let app = gateway.application(logger: logger) { port in
+            Quickstart.print(host: listenHost, port: port, hostMode: modeName)
+        }
+        try await app.runService()
+        // SIGTERM/SIGINT: the server has finished in-flight requests; now stop
+        // the feed and the strategies (their final state is checkpointed), and
+        // let the store close (WAL synced on every commit).
+        logger.info("shutting down: stopping the feed and deployments")
+        feedRunner.stop()
+        gateway.shutDown()
+        logger.info("stopped")
+    }
+}
+
+extension [String: String] {
+    func integer(_ name: String) throws -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text) else { throw ValidationError("\(name) must be an integer, got '\(text)'") }
+        return value
+    }
+    func double(_ name: String) throws -> Double? {
+        guard let text = self[name] else { return nil }
+        guard let value = Double(text), value.isFinite, value >= 0 else { throw ValidationError("\(name) must be a number ≥ 0") }
+        return value
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Synchronization
+import Testing
+@testable import Gateway
+
+@Suite struct WebSocketTests {
+    @Test func subscribeToARunningDeploymentAndTheMarket() async throws {
+        let fixture = try await GatewayFixture()
+        try await fixture.run { api in
+            let alice = try await api.signUp("alice")
+            let bob = try await api.signUp("bob")
+            let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Eager"], token: alice.access).json["id"] as? Int)
+            let version = try #require(try await api.call(.post, "/api/strategies/\(strategy)/versions",
+                                                          json: ["source": DeploymentRouteTests.eager], token: alice.access).json["id"] as? Int)
+            let deployment = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": version], token: alice.access).json["id"] as? Int)
+            let bobs = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": version, "start": false], token: alice.access).json["id"] as? Int)
+            _ = bob
+            #expect(try await api.call(.get, "/ws").status == 401)
+
+            let seen = Mutex<[String]>([])
+            var logger = Logger(label: "ws-test")
+            logger.logLevel = .error
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=\(alice.access)", logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"logs","deploymentId":\#(deployment)}"#))
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"fills","deploymentId":\#(deployment)}"#))
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"ticks","symbol":"BTCUSD"}"#))
+                try await outbound.write(.text("not json"))
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"weather"}"#))
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"orders","deploymentId":999}"#))
+                var fed = false
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    let count = seen.withLock { $0.append(text); return $0.count }
+                    if !fed, count >= 7 {
+                        fed = true
+                        DeploymentRouteTests.feed(fixture, events: 600)
+                    }
+                    let types = seen.withLock { $0 }.map(Self.parse).compactMap { $0["type"] as? String }
+                    if types.contains("log") && types.contains("tick") && types.contains("fill") { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let events = seen.withLock { $0 }.map(Self.parse)
+            let types = events.compactMap { $0["type"] as? String }
+            #expect(types.first == "welcome")
+            #expect(types.filter { $0 == "subscribed" }.count == 3)
+            let errors = events.filter { $0["type"] as? String == "error" }.compactMap { ($0["data"] as? [String: Any])?["code"] as? String }
+            #expect(errors.sorted() == ["bad_message", "invalid_input", "not_found"])
+            #expect(events.contains { $0["type"] as? String == "log" && $0["channel"] as? String == "logs:\(deployment)" })
+            #expect(events.contains { $0["type"] as? String == "tick" && $0["channel"] as? String == "ticks:BTCUSD" })
+            #expect(!events.contains { ($0["channel"] as? String ?? "").hasSuffix(":\(bobs)") })
+        }
+    }
+
+    @Sendable static func parse(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func connectionsPerUserAreLimited() {
+        let hub = WebSocketHub(maximumConnectionsPerUser: 3)
+        let connections = (0..<4).map { _ in WebSocketConnection(userID: 1) }
+        #expect(connections.prefix(3).allSatisfy(hub.register))
+        #expect(!hub.register(connections[3]))
+        #expect(hub.register(WebSocketConnection(userID: 2)))
+        hub.unregister(connections[0])
+        #expect(hub.register(connections[3]))
+    }
+
+    @Test func aSlowClientsOutboxIsBoundedAndDropsAreCounted() {
+        let connection = WebSocketConnection(userID: 1)
+        let accepted = (0..<2_000).filter { connection.send("event \($0)") }.count
+        #expect(accepted == WebSocketConnection.outboxLimit)
+        #expect(connection.takeDropped() == 2_000 - WebSocketConnection.outboxLimit)
+        #expect(connection.takeDropped() == 0)
+    }
+
+    @Test func subscriptionsPerConnectionAreLimited() {
+        let connection = WebSocketConnection(userID: 1)
+        for index in 0..<50 { #expect(connection.subscribe(Subscription(channel: .logs, key: String(index)), limit: 50)) }
+        #expect(!connection.subscribe(Subscription(channel: .logs, key: "50"), limit: 50))
+        #expect(connection.subscribe(Subscription(channel: .logs, key: "0"), limit: 50))
+    }
+}

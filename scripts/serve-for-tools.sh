@@ -1,0 +1,15 @@
+# Sourced by fuzz-api.sh and bench-http.sh: starts `$LUNAR serve` on $PORT
+# (in-process host, temp database, rate limits out of the way), stops it on
+# exit, and signs up a user: sets B (base URL) and TOKEN (its access token).
+WORK=$(mktemp -d)
+LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LOG_LEVEL=warning \
+  "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
+  --jwt-secret-file "$WORK/jwt-secret" > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
+B=http://127.0.0.1:$PORT
+for _ in $(seq 1 50); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.2; done
+curl -sf -X POST "$B/api/auth/register" -H 'Content-Type: application/json' \
+  -d '{"username":"tool","email":"tool@example.com","password":"correct-horse-42"}' >/dev/null
+TOKEN=$(curl -sf -X POST "$B/api/auth/login" -H 'Content-Type: application/json' \
+  -d '{"login":"tool","password":"correct-horse-42"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
