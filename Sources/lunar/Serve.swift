@@ -55,6 +55,10 @@ struct Serve: AsyncParsableCommand {
                                                 withIntermediateDirectories: true)
         let secret = try environment["LUNAR_JWT_SECRET"]
             ?? ServerSecrets.jwtSecret(file: jwtSecretFile ?? environment["LUNAR_JWT_SECRET_FILE"] ?? "var/jwt-secret", logger: logger)
+        // HS256 keys shorter than the hash are weak, and jwt-kit traps on them.
+        guard secret.utf8.count >= 32 else {
+            throw ValidationError("the JWT secret (LUNAR_JWT_SECRET or its file) must be at least 32 bytes, got \(secret.utf8.count)")
+        }
 
         let workerCount = try workers ?? environment.integer("LUNAR_WORKERS") ?? ProcessInfo.processInfo.activeProcessorCount
         let modeName = hostMode ?? environment["LUNAR_HOST_MODE"] ?? "isolated"
