@@ -51,7 +51,7 @@ public struct RiskEngine: Sendable {
 
     private var denialHistory: BoundedHistory<RiskDenialRecord>
     /// How many denials `denials` keeps.
-    public let denialHistoryLimit: Int
+    public var denialHistoryLimit: Int { denialHistory.limit }
     /// Every denial since the engine was created, including those that fell
     /// out of `denials`.
     public private(set) var denialCount = 0
@@ -66,7 +66,6 @@ public struct RiskEngine: Sendable {
         self.limits = limits
         self.effective = EffectiveRiskLimits(limits)
         self.rateBuckets = LayeredTokenBuckets(limits)
-        self.denialHistoryLimit = max(0, denialHistoryLimit)
         denialHistory = BoundedHistory(limit: denialHistoryLimit)
     }
 
