@@ -7,6 +7,7 @@ extension Gateway {
         StrategyRoutes(gateway: self).add(to: group)
         BacktestRoutes(gateway: self).add(to: group)
         DeploymentRoutes(gateway: self).add(to: group)
+        ManualOrderRoutes(gateway: self).add(to: group)
         MarketRoutes(gateway: self).add(to: group)
         RiskRoutes(gateway: self).add(to: group)
         MarketplaceRoutes(gateway: self).add(to: group)

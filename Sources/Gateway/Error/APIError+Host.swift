@@ -17,3 +17,32 @@ extension APIError {
         }
     }
 }
+
+extension APIError {
+    /// A manual command the host could not carry out at all: the deployment
+    /// exists (the route checked) but does not trade in the host now.
+    init(_ error: ManualCommandError) {
+        switch error {
+        case .unknownDeployment:
+            self.init(status: 409, code: "deployment_not_running", message: "the deployment is not running: start it to trade")
+        case .notTrading(_, let status):
+            self.init(status: 409, code: "deployment_not_trading", message: "the deployment does not trade now (\(status))")
+        case .hostUnavailable(let reason):
+            self.init(status: 409, code: "deployment_unavailable", message: "\(reason); retry", retryAfter: 1)
+        }
+    }
+
+    /// A manual command the host refused: an order that does not exist (or
+    /// no position to close) is a 404; anything the grid or the risk gate
+    /// refused is a 422 naming the rule and the limit.
+    init(rejection: OrderReason, field: String?) {
+        switch rejection.code {
+        case "unknownOrder", "noPosition":
+            self.init(status: 404, code: "not_found", message: rejection.message)
+        default:
+            let limit = rejection.limit.map { " (limit \($0))" } ?? ""
+            self.init(status: 422, code: "order_rejected", message: rejection.message,
+                      details: [Detail(field: field, issue: "\(rejection.code): \(rejection.message)\(limit)")])
+        }
+    }
+}

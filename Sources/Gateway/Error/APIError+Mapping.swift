@@ -16,6 +16,7 @@ extension APIError {
         case let error as DecodingError: APIError(error)
         case let error as SchemaIssues: APIError(error)
         case let error as DeploymentError: APIError(error)
+        case let error as ManualCommandError: APIError(error)
         default: .internalError
         }
     }
@@ -30,7 +31,7 @@ extension APIError {
             self.init(status: 403, code: error.code, message: "may not \(action): \(reason)")
         case .accountRestricted(let status):
             self.init(status: 403, code: error.code, message: "the account is \(status)")
-        case .illegalTransition, .duplicate, .alreadyPurchased, .ownListing, .insufficientFunds:
+        case .illegalTransition, .duplicate, .alreadyPurchased, .ownListing, .insufficientFunds, .inUse:
             self.init(status: 409, code: error.code, message: String(error.description.drop(while: { $0 != ":" }).dropFirst(2)))
         case .schemaTooNew, .schemaMismatch, .database, .corrupt:
             self = .internalError

@@ -58,5 +58,12 @@ struct TemplateRoutes {
             let user = try context.requireIdentity().user
             return Created(body: TemplateView(try await offloadThrowing { try store.saveTemplate(body.manifest, source: body.source, by: user.id) }))
         }
+        // Builtin templates and templates with deployments are refused (403, 409).
+        admin.delete("templates/:id") { _, context in
+            let user = try context.requireIdentity().user
+            guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
+            try store.deleteTemplate(id, reason: "deleted by \(user.username)", by: user.id)
+            return Response(status: .noContent)
+        }
     }
 }

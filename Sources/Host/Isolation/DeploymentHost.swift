@@ -14,6 +14,9 @@ public protocol DeploymentHost: AnyObject, Sendable {
     /// passes it, not even a reduce-only exit.
     func engageKillSwitch(_ scope: KillSwitchScope, reason: String)
     func releaseKillSwitch(_ scope: KillSwitchScope)
+    /// Carries out an owner's manual command on a deployment's account,
+    /// between market events (`ManualCommand`).
+    func execute(_ command: ManualCommand, on id: String) throws(ManualCommandError) -> ManualCommandOutcome
 }
 
 extension LiveHost {

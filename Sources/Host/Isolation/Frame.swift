@@ -53,11 +53,14 @@ public enum FrameType: UInt8, Sendable {
     case killSwitch = 9
     /// Recent bars for the indicators of the deployments restored next.
     case warmUp = 10
+    /// An owner's manual command for one deployment.
+    case manual = 11
     // Worker → supervisor.
     case deployed = 64
     case batchDone = 65
     case stopped = 66
     case backtestDone = 67
+    case manualDone = 68
 
     public var isFromWorker: Bool { rawValue >= 64 }
 }

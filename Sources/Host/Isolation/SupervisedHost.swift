@@ -66,6 +66,12 @@ public final class SupervisedHost: DeploymentHost {
 
     public var deploymentCount: Int { core.lock.withLock { core.records.count } }
 
+    /// Runs a manual command in the deployment's worker, between the batches
+    /// it was sent between, and waits for the answer.
+    public func execute(_ command: ManualCommand, on id: String) throws(ManualCommandError) -> ManualCommandOutcome {
+        try core.execute(command, on: id)
+    }
+
     // MARK: - Kill switches
 
     /// Engages a kill switch in every worker (and in every worker started

@@ -42,6 +42,7 @@ extension SupervisorCore {
             }
             shard.slots = [:]
             shard.pending = []
+            shard.manualTickets = []
             shard.process = nil
             lock.broadcast()
             lock.unlock()
@@ -69,6 +70,9 @@ extension SupervisorCore {
     /// unreported batches, in order.
     private func resume(_ shard: Shard, reason: String, _ deliveries: inout [(String, DeploymentNotification)]) -> [[UInt8]] {
         shard.lifecycle = WorkerLifecycle()
+        // Unanswered manual commands died with the worker (their callers see
+        // the process change); the replacement never hears them.
+        shard.manualTickets = []
         let survivors = shard.slots.keys.sorted().compactMap { shard.slots[$0] }
         shard.slots = [:]
         shard.nextSlot = 0

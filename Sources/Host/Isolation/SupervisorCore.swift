@@ -24,6 +24,9 @@ final class SupervisorCore: @unchecked Sendable {
     /// Engaged kill switches and their reasons: forwarded to every worker,
     /// and to every replacement before its deployments are re-created.
     var killSwitches: [KillSwitchScope: String] = [:]
+    /// Answers to manual commands, by ticket, until their caller takes them.
+    var manualOutcomes: [UInt64: Result<ManualCommandOutcome, ManualCommandError>] = [:]
+    var nextManualTicket: UInt64 = 1
 
     init(configuration: IsolationConfiguration, observer: @escaping @Sendable (String, DeploymentNotification) -> Void) {
         self.configuration = configuration
@@ -129,6 +132,7 @@ final class SupervisorCore: @unchecked Sendable {
     private func accept(_ frame: Frame, _ shard: Shard, _ process: WorkerProcess) -> Bool {
         var report: BatchReport?
         var reply: SlotReply?
+        var manual: ManualReply?
         do throws(FrameError) {
             switch frame.type {
             case .batchDone:
@@ -138,6 +142,7 @@ final class SupervisorCore: @unchecked Sendable {
                     throw .malformedPayload(type: frame.type.rawValue, reason: error.reason)
                 }
             case .deployed, .stopped: reply = try WireJSON.decode(SlotReply.self, frame)
+            case .manualDone: manual = try WireJSON.decode(ManualReply.self, frame)
             default: break
             }
         } catch {
@@ -156,6 +161,8 @@ final class SupervisorCore: @unchecked Sendable {
             apply(report, shard, &deliveries)
         } else if let reply {
             apply(reply, type: frame.type, shard, &deliveries)
+        } else if let manual {
+            apply(manual, shard, &deliveries)
         } else {
             false
         }
@@ -213,6 +220,21 @@ final class SupervisorCore: @unchecked Sendable {
         }
         if record.phase != .running && record.phase != .deploying { shard.slots[reply.slot] = nil }
         records[id] = record
+        return true
+    }
+
+    /// A manual command's answer goes to the oldest ticket of the shard.
+    private func apply(_ reply: ManualReply, _ shard: Shard, _ deliveries: inout [(String, DeploymentNotification)]) -> Bool {
+        guard let id = shard.slots[reply.slot], records[id] != nil, !shard.manualTickets.isEmpty else { return false }
+        if let checkpoint = reply.checkpoint, checkpoint.id != id { return false }
+        guard resolve(reply.notifications, shard, &deliveries) else { return false }
+        if let checkpoint = reply.checkpoint { records[id]!.checkpoint = checkpoint }
+        let ticket = shard.manualTickets.removeFirst()
+        manualOutcomes[ticket] = if let outcome = reply.outcome {
+            .success(outcome)
+        } else {
+            .failure(reply.error ?? .hostUnavailable("the worker answered without an outcome"))
+        }
         return true
     }
 

@@ -22,6 +22,9 @@ final class Shard: @unchecked Sendable {
     var watchedSince: UInt64 = 0
     /// Processes that replaced a dead one.
     var replacements = 0
+    /// The tickets of manual commands sent to this process and not yet
+    /// answered, in order (the worker answers in order).
+    var manualTickets: [UInt64] = []
 
     init(index: Int) { self.index = index }
 }

@@ -66,6 +66,22 @@ struct TestGarbageRequest: Codable, Sendable {
     var exitAfter: Bool
 }
 
+/// Supervisor → worker: an owner's manual command for the deployment in `slot`.
+struct ManualRequest: Codable, Sendable {
+    var slot: Int
+    var command: ManualCommand
+}
+
+/// Worker → supervisor, answering `manual`: the outcome or why there is
+/// none, what the command made the deployment report, and its checkpoint.
+struct ManualReply: Codable, Sendable {
+    var slot: Int
+    var outcome: ManualCommandOutcome?
+    var error: ManualCommandError?
+    var notifications: [WireNotification]
+    var checkpoint: DeploymentCheckpoint?
+}
+
 /// One `DeploymentNotification` of the deployment in `slot`.
 struct WireNotification: Codable, Sendable, Equatable {
     var slot: Int

@@ -82,6 +82,7 @@ final class WorkerSession {
                 case .backtest: try backtest(WireJSON.decode(BacktestJob.self, frame))
                 case .shutdown: return 0
                 case .warmUp: warmUpEvents = try decodeEvents(frame).events
+                case .manual: try execute(WireJSON.decode(ManualRequest.self, frame))
                 case .killSwitch:
                     let request = try WireJSON.decode(KillSwitchRequest.self, frame)
                     if let reason = request.reason {
@@ -160,6 +161,31 @@ final class WorkerSession {
         }
         reply.notifications = takeOutbox()
         try channel.send(Frame(type: .stopped, payload: WireJSON.encode(reply)))
+    }
+
+    // MARK: - Manual commands
+
+    /// Runs an owner's command between batches and answers with its outcome
+    /// and the deployment's new checkpoint (the supervisor's copy must
+    /// include the command before the next batch is replayed on it).
+    private func execute(_ request: ManualRequest) throws(IsolationError) {
+        var reply = ManualReply(slot: request.slot, outcome: nil, error: nil, notifications: [], checkpoint: nil)
+        if let kernel = kernels[request.slot] {
+            if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
+            do {
+                reply.outcome = try kernel.execute(request.command)
+            } catch {
+                reply.error = error
+            }
+            page?.leave()
+            let checkpoint = kernel.checkpoint()
+            lastCheckpoints[request.slot] = BatchReport.checkpointBytes(checkpoint)
+            reply.checkpoint = checkpoint
+        } else {
+            reply.error = .unknownDeployment("slot \(request.slot)")
+        }
+        reply.notifications = takeOutbox()
+        try channel.send(Frame(type: .manualDone, payload: WireJSON.encode(reply)))
     }
 
     // MARK: - Events

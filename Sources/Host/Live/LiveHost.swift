@@ -95,6 +95,16 @@ public final class LiveHost: DeploymentHost {
 
     public var deploymentCount: Int { assignments.withLock { $0.count } }
 
+    /// Runs a manual command on the deployment's worker thread, between batches.
+    public func execute(_ command: ManualCommand, on id: String) throws(ManualCommandError) -> ManualCommandOutcome {
+        guard let index = assignments.withLock({ $0[id] }) else { throw .unknownDeployment(id) }
+        let result: Result<ManualCommandOutcome, ManualCommandError> = workers[index].perform { registry in
+            guard let kernel = registry[id] else { return .failure(.unknownDeployment(id)) }
+            return Result { () throws(ManualCommandError) in try kernel.execute(command) }
+        }
+        return try result.get()
+    }
+
     // MARK: - Market data
 
     /// Delivers one batch of events (in order) to every worker.

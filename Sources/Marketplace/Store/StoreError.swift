@@ -19,6 +19,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Authors cannot buy their own listings.
     case ownListing
     case insufficientFunds(balance: Int64, required: Int64)
+    /// The entity cannot be deleted while `count` `users` (other rows) refer to it.
+    case inUse(entity: String, id: String, count: Int, users: String)
     /// The database was written by a newer build (more migrations than this one knows).
     case schemaTooNew(found: Int, supported: Int)
     /// The database's migration history differs from this build's.
@@ -40,6 +42,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyPurchased: "already_purchased"
         case .ownListing: "own_listing"
         case .insufficientFunds: "insufficient_funds"
+        case .inUse: "in_use"
         case .schemaTooNew: "schema_too_new"
         case .schemaMismatch: "schema_mismatch"
         case .database: "database"
@@ -58,6 +61,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyPurchased(let listing): "\(code): listing \(listing) is already owned"
         case .ownListing: "\(code): authors cannot buy their own listing"
         case .insufficientFunds(let balance, let required): "\(code): balance \(balance) is below the price \(required)"
+        case .inUse(let entity, let id, let count, let users): "\(code): \(entity) \(id) is used by \(count) \(users)"
         case .schemaTooNew(let found, let supported):
             "\(code): the database has \(found) migrations applied but this build knows \(supported); use a newer build"
         case .schemaMismatch(let position, let found, let expected):

@@ -57,6 +57,27 @@ extension MarketplaceStore {
         }
     }
 
+    /// Deletes a non-builtin template (admins), audited, with its search
+    /// entry and favorites. Refused while any deployment was made from it:
+    /// a deployment runs its template's script, so deleting that would strand
+    /// it (delete those deployments first).
+    public func deleteTemplate(_ id: String, reason: String, by actorID: UserID) throws(StoreError) {
+        let now = self.now
+        try pool.write { (connection) throws(StoreError) in
+            try Actor.load(actorID, connection, now: now).requireModerator("delete a template")
+            guard let builtin = try connection.row("SELECT builtin FROM templates WHERE id = ?", [id], { $0.bool(0) }) else {
+                throw StoreError.notFound(entity: "template", id: id)
+            }
+            if builtin { throw StoreError.forbidden(action: "delete a template", reason: "builtin templates come from templates/") }
+            let users = try connection.integer("SELECT COUNT(*) FROM deployments WHERE template_id = ?", [id])
+            if users > 0 { throw StoreError.inUse(entity: "template", id: id, count: Int(users), users: "deployment(s)") }
+            try connection.run("DELETE FROM template_search WHERE template_id = ?", [id])
+            try connection.run("DELETE FROM favorites WHERE target_kind = 'template' AND target_id = ?", [id])
+            try connection.run("DELETE FROM templates WHERE id = ?", [id])
+            try Self.appendAudit(connection, actor: actorID, action: "template.delete", target: .template(id), reason: reason, now: now)
+        }
+    }
+
     /// Validates a manifest and its script; returns the script's schema.
     private func checkTemplate(_ manifest: TemplateManifest, source: String, context: String) throws(StoreError) -> StrategySchema {
         guard (2...64).contains(manifest.id.count),

@@ -55,4 +55,29 @@ import Testing
         #expect(!template.builtin && template.parameters["slow"] == .integer(100))
         #expect(try fixture.store.auditLog(for: .template("slow_sma"), by: fixture.admin.id).count == 1)
     }
+
+    @Test func adminsDeleteUnusedNonBuiltinTemplatesOnly() throws {
+        let fixture = try StoreFixture()
+        _ = try fixture.store.loadTemplates(from: Self.templates, strategiesDirectory: Self.strategies)
+        let user = try fixture.user("user")
+        let manifest = TemplateManifest(id: "slow_sma", title: "Slow SMA", description: "A slower crossover for daily bars.",
+                                        category: "trend", parameters: ["fast": .integer(20), "slow": .integer(100)])
+        _ = try fixture.store.saveTemplate(manifest, source: StoreFixture.smaSource, by: fixture.admin.id)
+        try fixture.store.addFavorite(.template("slow_sma"), by: user.id)
+
+        #expect(storeError { try fixture.store.deleteTemplate("slow_sma", reason: "mine", by: user.id) }?.code == "forbidden")
+        #expect(storeError { try fixture.store.deleteTemplate("dca", reason: "builtin", by: fixture.admin.id) }?.code == "forbidden")
+        #expect(storeError { try fixture.store.deleteTemplate("nope", reason: "missing", by: fixture.admin.id) }?.code == "not_found")
+        let deployment = try fixture.store.deploy(.template("slow_sma"), parameters: [:], by: user.id)
+        #expect(storeError { try fixture.store.deleteTemplate("slow_sma", reason: "in use", by: fixture.admin.id) }
+                == .inUse(entity: "template", id: "slow_sma", count: 1, users: "deployment(s)"))
+        #expect(try fixture.store.template("slow_sma").id == "slow_sma", "a refused delete changes nothing")
+
+        try fixture.store.deleteDeployment(deployment.id, by: user.id)
+        try fixture.store.deleteTemplate("slow_sma", reason: "retired", by: fixture.admin.id)
+        #expect(storeError { _ = try fixture.store.template("slow_sma") }?.code == "not_found")
+        #expect(try fixture.store.templates(matching: "slower").isEmpty, "its search entry is gone")
+        #expect(try fixture.store.auditLog(for: .template("slow_sma"), by: fixture.admin.id).map(\.action).contains("template.delete"))
+        #expect(try fixture.store.templates().count == 6, "the builtin templates stay")
+    }
 }
