@@ -120,6 +120,7 @@ enum RouteCatalog {
         op("put", "/api/admin/users/{id}/role", "admin", "Change role (superadmin only)", .admin, body: AdminRoutes.RoleBody.self),
         op("post", "/api/admin/deployments/{id}/force-stop", "admin", "Force-stop any deployment", .admin, body: ReasonBody.self),
         op("post", "/api/admin/templates", "admin", "Create or replace a template", .admin, body: TemplateRoutes.TemplateBody.self, success: 201),
+        op("put", "/api/admin/templates/{id}", "admin", "Update a template (not builtin)", .admin, body: TemplateRoutes.TemplateBody.self),
         op("delete", "/api/admin/templates/{id}", "admin", "Delete a template (not builtin; 409 while deployments use it)", .admin, success: 204),
         op("get", "/api/admin/audit", "admin", "Audit log", .admin),
         op("get", "/api/admin/stats", "admin", "Platform figures", .admin),

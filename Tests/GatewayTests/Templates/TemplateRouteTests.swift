@@ -17,6 +17,13 @@ import TestSupport
                                            "category": "trend", "parameters": ["fast": 20, "slow": 100], "risk": [:]]
             let created = try await api.call(.post, "/api/admin/templates", json: ["manifest": manifest, "source": source], token: root)
             #expect(created.status == 201, "\(created.text)")
+            var renamed = manifest
+            renamed["title"] = "Slower SMA"
+            let updated = try await api.call(.put, "/api/admin/templates/slow_sma", json: ["manifest": renamed, "source": source], token: root)
+            #expect(updated.status == 200 && updated.json["title"] as? String == "Slower SMA", "\(updated.text)")
+            #expect(try await api.call(.put, "/api/admin/templates/other", json: ["manifest": renamed, "source": source], token: root).status == 404)
+            #expect(try await api.call(.put, "/api/admin/templates/dca", json: ["manifest": renamed, "source": source], token: root).status == 422,
+                    "the body's id must be the path's")
 
             #expect(try await api.call(.delete, "/api/admin/templates/slow_sma", token: alice).status == 403)
             #expect(try await api.call(.delete, "/api/admin/templates/dca", token: root).status == 403, "builtin")
