@@ -96,8 +96,10 @@ struct Serve: AsyncParsableCommand {
         }
         try await app.runService()
         // SIGTERM/SIGINT: the server has finished in-flight requests; now stop
-        // the feed and the strategies (their final state is checkpointed), and
-        // let the store close (WAL synced on every commit).
+        // the feed, save every deployment's checkpoint, then stop the
+        // strategies (that stop is neither saved nor journaled: the next start
+        // resumes them as they were), and let the store close (WAL synced on
+        // every commit).
         logger.info("shutting down: stopping the feed and deployments")
         feedRunner.stop()
         gateway.shutDown()

@@ -108,9 +108,7 @@ extension Gateway {
     /// Redeploys the deployments that were running at the last shutdown; returns how many started.
     public func resumeDeployments() throws -> Int { try runtime.resume() }
 
-    /// Stops every running strategy (graceful shutdown).
-    public func shutDown() {
-        for snapshot in host.snapshots() { host.stop(snapshot.id) }
-        host.drain()
-    }
+    /// Graceful shutdown: saves every deployment's checkpoint (what the next
+    /// start resumes), then stops every running strategy.
+    public func shutDown() { runtime.shutDown() }
 }

@@ -41,7 +41,10 @@ struct DeploymentRoutes {
         }
         group.delete("deployments/:id") { _, context in
             let user = try context.requireIdentity().user
-            try store.deleteDeployment(try gateway.ownDeployment(context).id, by: user.id)
+            let deployment = try gateway.ownDeployment(context)
+            try store.deleteDeployment(deployment.id, by: user.id)
+            // A faulted run stays in the host until stopped: let it go with its record.
+            runtime.discard(deployment.id)
             return Response(status: .noContent)
         }
         group.post("deployments/:id/start") { _, context in

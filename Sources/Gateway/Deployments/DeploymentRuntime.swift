@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Host
+import Logging
 import Marketplace
 import Synchronization
 
@@ -8,12 +9,21 @@ import Synchronization
 /// deploys its run spec (script from the store's trusted `runSpec`, never a
 /// user route) into the host; the host's notifications are journaled in the
 /// store (orders, fills) and kept as a bounded recent log per deployment;
-/// a fault is recorded on the deployment's state machine.
+/// a fault is recorded on the deployment's state machine. The
+/// `CheckpointKeeper` saves each deployment's account so a restart (of the
+/// server, or of the deployment by its owner) continues it.
 final class DeploymentRuntime: Sendable {
     static let logLimit = 200
+    /// Seconds between checkpoint saves: what a hard kill can lose at most.
+    static let checkpointInterval = 1.0
     let store: MarketplaceStore
     let host: any DeploymentHost
     let tape: MarketTape
+    let checkpoints: CheckpointKeeper
+    private let logger = Logger(label: "lunar.deployments")
+    /// Set at shutdown after the last checkpoint save: the stops that follow
+    /// are not journaled (see `shutDown()`).
+    private let muted = Atomic<Bool>(false)
     private let logs = Mutex<[Int64: [DeploymentLogEntry]]>([:])
     private let listeners = Mutex<[UUID: @Sendable (Int64, DeploymentNotification) -> Void]>([:])
 
@@ -21,25 +31,44 @@ final class DeploymentRuntime: Sendable {
         self.store = store
         self.host = host
         self.tape = tape
+        checkpoints = CheckpointKeeper(store: store, host: host)
+        checkpoints.start(every: Self.checkpointInterval)
         relay.attach { [weak self] hostID, notification in self?.receive(hostID, notification) }
     }
 
     static func hostID(_ id: DeploymentID) -> String { "deployment-\(id.rawValue)" }
     static func deploymentID(_ hostID: String) -> Int64? { Int64(hostID.dropFirst("deployment-".count)) }
 
-    /// Deploys a stored deployment (already marked running) into the host.
+    /// Deploys a stored deployment (already marked running) into the host,
+    /// from its saved checkpoint when it has one (`CheckpointKeeper.resumePoint`).
+    /// A checkpoint that cannot be decoded or restored faults the deployment
+    /// with `restore failed: ...`: never a fresh account in silence.
     func launch(_ id: DeploymentID) throws {
         let spec = try store.runSpec(of: id)
         let configuration = DeploymentConfiguration(
             id: Self.hostID(id), ownerID: spec.deployment.ownerID.description, source: spec.source,
             chunkName: "deployment-\(id.rawValue).lua", parameters: spec.deployment.parameters, instruments: tape.instruments,
             risk: LayeredRiskLimits(deployment: spec.deployment.risk, owner: try store.ownerRiskLimits(of: spec.deployment.ownerID)))
+        // A faulted run may still sit in the host: take it out, keeping its account.
+        checkpoints.stop(id)
+        let checkpoint: HostCheckpoint?
         do {
-            try host.deploy(configuration, startAt: tape.latestTime ?? Int64(Date().timeIntervalSince1970))
+            checkpoint = try checkpoints.resumePoint(of: id)
         } catch {
-            _ = try? store.recordDeploymentEvent(id, .fault(reason: "start failed: \(error)"))
+            fault(id, reason: "restore failed: \(error)")
             throw error
         }
+        do {
+            try host.deploy(configuration, startAt: tape.latestTime ?? Int64(Date().timeIntervalSince1970), restoring: checkpoint)
+        } catch {
+            fault(id, reason: "\(checkpoint == nil ? "start" : "restore") failed: \(error)")
+            throw error
+        }
+    }
+
+    private func fault(_ id: DeploymentID, reason: String) {
+        logger.error("deployment \(id.rawValue) faulted: \(reason)")
+        _ = try? store.recordDeploymentEvent(id, .fault(reason: reason))
     }
 
     /// Redeploys what was running when the server last stopped.
@@ -49,7 +78,24 @@ final class DeploymentRuntime: Sendable {
         return resumed
     }
 
-    func stop(_ id: DeploymentID) { host.stop(Self.hostID(id)) }
+    /// Stops a deployment, saving the account its stop left for a later start.
+    func stop(_ id: DeploymentID) { checkpoints.stop(id) }
+
+    /// Removes a deleted deployment's run from the host, saving nothing.
+    func discard(_ id: DeploymentID) { host.stop(Self.hostID(id)) }
+
+    /// Graceful shutdown (the feed has stopped): lets the host finish what
+    /// was published, saves every deployment's checkpoint while it still
+    /// runs, then stops them all. What those stops do (`on_stop`, working
+    /// orders canceled) is neither saved nor journaled: the next start
+    /// resumes the orders as working, and the journal must agree.
+    func shutDown() {
+        host.drain()
+        checkpoints.finish()
+        muted.store(true, ordering: .releasing)
+        for snapshot in host.snapshots() { host.stop(snapshot.id) }
+        host.drain()
+    }
 
     func snapshot(_ id: DeploymentID) -> DeploymentSnapshot? { host.snapshot(Self.hostID(id)) }
 
@@ -74,7 +120,7 @@ final class DeploymentRuntime: Sendable {
     func removeListener(_ key: UUID) { _ = listeners.withLock { $0.removeValue(forKey: key) } }
 
     private func receive(_ hostID: String, _ notification: DeploymentNotification) {
-        guard let raw = Self.deploymentID(hostID) else { return }
+        guard !muted.load(ordering: .acquiring), let raw = Self.deploymentID(hostID) else { return }
         let id = DeploymentID(raw)
         let encoder = JSONEncoder()
         switch notification {

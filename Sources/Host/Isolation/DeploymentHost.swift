@@ -2,7 +2,7 @@ import Foundation
 
 /// What an embedder needs from a live host, whichever `HostMode` runs it:
 /// `LiveHost` (threads, in process) and `SupervisedHost` (worker processes).
-public protocol DeploymentHost: AnyObject, Sendable {
+public protocol DeploymentHost: CheckpointingHost {
     func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws
     @discardableResult func stop(_ id: String) -> DeploymentSnapshot?
     func snapshot(_ id: String) -> DeploymentSnapshot?

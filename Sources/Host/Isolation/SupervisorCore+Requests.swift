@@ -5,7 +5,8 @@ import Glibc
 /// shutdown. Each sends its frame, then waits on the lock's condition for
 /// the reader thread to record the answer.
 extension SupervisorCore {
-    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(IsolationError) {
+    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64,
+                restoring checkpoint: DeploymentCheckpoint? = nil) throws(IsolationError) {
         let id = configuration.id
         lock.lock()
         guard !closed else { lock.unlock(); throw .shutDown }
@@ -26,7 +27,7 @@ extension SupervisorCore {
             records[id]!.slot = slot
             records[id]!.firstSequence = shard.lastSequence + 1
             shard.lifecycle.sent(.reply(.deployed))
-            let request = DeployRequest(slot: slot, deployment: records[id]!.wire, startAt: time, checkpoint: nil,
+            let request = DeployRequest(slot: slot, deployment: records[id]!.wire, startAt: time, checkpoint: checkpoint,
                                         firstSequence: shard.lastSequence + 1)
             return Frame(type: .deploy, payload: WireJSON.encode(request)).encoded()
         }
@@ -47,7 +48,9 @@ extension SupervisorCore {
         }
     }
 
-    func stop(_ id: String) -> DeploymentSnapshot? {
+    /// Stops a deployment and removes it; its final record (with the
+    /// checkpoint the stop left), nil if unknown.
+    func stopRecord(_ id: String) -> DeploymentRecord? {
         lock.lock()
         while records[id]?.phase == .deploying && !closed { lock.wait() }
         guard let record = records[id] else { lock.unlock(); return nil }
@@ -65,8 +68,7 @@ extension SupervisorCore {
         lock.lock()
         defer { lock.unlock() }
         while records[id]?.phase == .stopping && !closed { lock.wait() }
-        guard let final = records.removeValue(forKey: id) else { return nil }
-        return DeploymentSnapshot(id: id, checkpoint: final.checkpoint, configuration: final.configuration, log: final.recentLog)
+        return records.removeValue(forKey: id)
     }
 
     func setKillSwitch(_ scope: KillSwitchScope, reason: String?) {

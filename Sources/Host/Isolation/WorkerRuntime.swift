@@ -124,7 +124,8 @@ final class WorkerSession {
             }
             attach(kernel, slot: request.slot)
             firstSequences[request.slot] = request.firstSequence
-            if request.checkpoint == nil { kernel.start(at: request.startAt) }
+            // Fresh, or restarted from a checkpoint (status ready): on_start runs.
+            if request.checkpoint == nil || kernel.status == .ready { kernel.start(at: request.startAt) }
             page?.leave()
             reply.checkpoint = kernel.checkpoint()
         } catch let error as WireError {

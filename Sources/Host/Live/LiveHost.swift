@@ -25,10 +25,10 @@ public final class LiveHost: DeploymentHost {
     /// The emergency stop and owner/deployment kill switches, shared by every
     /// deployment's risk gate.
     public let killSwitches: KillSwitchBoard
-    private let workers: [LiveWorker]
-    private let assignments = Mutex<[String: Int]>([:])
-    private let nextWorker = Atomic<Int>(0)
-    private let observer: @Sendable (String, DeploymentNotification) -> Void
+    let workers: [LiveWorker]
+    let assignments = Mutex<[String: Int]>([:])
+    let nextWorker = Atomic<Int>(0)
+    let observer: @Sendable (String, DeploymentNotification) -> Void
 
     /// `observer` receives every deployment's notifications (on the worker's
     /// thread: keep it quick).

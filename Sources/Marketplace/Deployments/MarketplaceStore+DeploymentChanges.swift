@@ -33,7 +33,9 @@ extension MarketplaceStore {
             case .stopped, .faulted: break
             default: throw StoreError.illegalTransition(entity: "deployment", from: deployment.status.name, event: "delete")
             }
-            for table in ["deployment_orders", "deployment_fills", "deployment_positions", "deployment_state"] {
+            for table in [
+                "deployment_orders", "deployment_fills", "deployment_positions", "deployment_state", "deployment_host_checkpoints",
+            ] {
                 try connection.run("DELETE FROM \(table) WHERE deployment_id = ?", [id])
             }
             try connection.run("DELETE FROM deployments WHERE id = ?", [id])

@@ -1,7 +1,8 @@
 /// The schema, as ordered migrations. Released migrations are never edited;
 /// add a new one at the end. docs/marketplace.md draws the tables.
 enum Schema {
-    static let migrations: [Migration] = [users, strategies, listings, wallet, reviews, deployments, rankings, sessions, twoFactor, ownerRisk]
+    static let migrations: [Migration] = [users, strategies, listings, wallet, reviews, deployments, rankings, sessions, twoFactor, ownerRisk,
+                                           hostCheckpoints]
 
     static let users = Migration(name: "001-users-and-audit", sql: """
         CREATE TABLE users (

@@ -19,16 +19,21 @@ final class ManualClock: WallClock, @unchecked Sendable {
 
 /// A Gateway on a temp SQLite file and an in-process host, started on a
 /// loopback port by HummingbirdTesting's `.live` framework (real HTTP).
+/// Given a `directory`, it opens the database a previous fixture left there
+/// (a server restart); the fixture that made the folder removes it unless
+/// its `ownsDirectory` is handed over.
 final class GatewayFixture: @unchecked Sendable {
     static let secret = "test-secret-0123456789abcdef0123456789"
     let directory: URL
+    var ownsDirectory = true
     let clock = ManualClock()
     let store: MarketplaceStore
     let host: any DeploymentHost
     let gateway: Gateway
 
-    init(configure: (inout GatewayConfiguration) -> Void = { _ in }, hostMode: HostMode = .inProcess(.init(workers: 1))) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
+    init(configure: (inout GatewayConfiguration) -> Void = { _ in }, hostMode: HostMode = .inProcess(.init(workers: 1)),
+         directory existing: URL? = nil) async throws {
+        directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration()
         configuration.port = 0
@@ -46,7 +51,7 @@ final class GatewayFixture: @unchecked Sendable {
 
     deinit {
         gateway.shutDown()
-        try? FileManager.default.removeItem(at: directory)
+        if ownsDirectory { try? FileManager.default.removeItem(at: directory) }
     }
 
     /// Runs `body` against the server on a loopback port.

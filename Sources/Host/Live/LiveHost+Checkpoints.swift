@@ -1,0 +1,45 @@
+/// Checkpoints of in-process deployments: each is taken on the kernel's
+/// worker thread through `perform`, so between two batches, never mid-event.
+extension LiveHost {
+    public func checkpoint(_ id: String) -> DeploymentCheckpoint? {
+        guard let index = assignments.withLock({ $0[id] }) else { return nil }
+        return workers[index].perform { registry in registry[id]?.checkpoint() }
+    }
+
+    /// `deploy(_:startAt:)` when `checkpoint` is nil; else the kernel is
+    /// re-created from it on the least recently used worker (see
+    /// `CheckpointingHost.deploy(_:startAt:restoring:)`). Throws what the
+    /// script got wrong, or `.script(.conversion)` when the checkpoint's
+    /// instruments are not the configuration's.
+    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64,
+                       restoring checkpoint: DeploymentCheckpoint?) throws(DeploymentError) {
+        guard let checkpoint else { return try deploy(configuration, startAt: time) }
+        let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
+        let board = killSwitches
+        let observer = self.observer
+        let id = configuration.id
+        let result: Result<Void, DeploymentError> = workers[index].perform { registry in
+            do throws(DeploymentError) {
+                let kernel = try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: board)
+                kernel.observer = { observer(id, $0) }
+                // A restarted (ready) checkpoint starts like a fresh deployment.
+                kernel.start(at: time)
+                registry[id] = kernel
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+        assignments.withLock { $0[id] = index }
+    }
+
+    public func stopTakingCheckpoint(_ id: String) -> DeploymentCheckpoint? {
+        guard let index = assignments.withLock({ $0.removeValue(forKey: id) }) else { return nil }
+        return workers[index].perform { registry in
+            guard let kernel = registry.removeValue(forKey: id) else { return nil }
+            kernel.stop()
+            return kernel.checkpoint()
+        }
+    }
+}
