@@ -2,7 +2,7 @@
 # (in-process host, temp database, rate limits out of the way), stops it on
 # exit, and signs up a user: sets B (base URL) and TOKEN (its access token).
 WORK=$(mktemp -d)
-LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LOG_LEVEL=warning \
+LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LOG_LEVEL=warning \
   "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
   --jwt-secret-file "$WORK/jwt-secret" > "$WORK/server.log" 2>&1 &
 SERVER=$!

@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Worker processes or threads [LUNAR_WORKERS, default: cores].") var workers: Int?
     @Option(help: "Auth requests per minute per client address [LUNAR_AUTH_RATE_LIMIT, default 30].") var authRateLimit: Int?
     @Option(help: "API requests per minute per user [LUNAR_API_RATE_LIMIT, default 600].") var apiRateLimit: Int?
+    @Option(help: "Requests per minute per client address without a signed-in user, outside /api/auth [LUNAR_ANONYMOUS_RATE_LIMIT, default 300].")
+    var anonymousRateLimit: Int?
     @Option(help: "Deployments per user [LUNAR_MAX_DEPLOYMENTS, default 10].") var maxDeployments: Int?
     @Option(help: "Comma-separated proxy addresses whose X-Forwarded-For is trusted [LUNAR_TRUSTED_PROXIES].")
     var trustedProxies: String?
@@ -44,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = try port ?? environment.integer("LUNAR_PORT") ?? 8080
         configuration.authRateLimit = try authRateLimit ?? environment.integer("LUNAR_AUTH_RATE_LIMIT") ?? 30
         configuration.apiRateLimit = try apiRateLimit ?? environment.integer("LUNAR_API_RATE_LIMIT") ?? 600
+        configuration.anonymousRateLimit = try anonymousRateLimit ?? environment.integer("LUNAR_ANONYMOUS_RATE_LIMIT") ?? 300
         configuration.maximumDeploymentsPerUser = try maxDeployments ?? environment.integer("LUNAR_MAX_DEPLOYMENTS") ?? 10
         configuration.trustedProxies = Set((trustedProxies ?? environment["LUNAR_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

@@ -16,6 +16,7 @@ public final class Gateway: Sendable {
     let passwords: PasswordHasher
     let authLimiter: RateLimiter
     let apiLimiter: RateLimiter
+    let anonymousLimiter: RateLimiter
     let clock: any WallClock
     /// The market the feed publishes (market-data routes read it).
     public let tape: MarketTape
@@ -47,6 +48,7 @@ public final class Gateway: Sendable {
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
         apiLimiter = RateLimiter(limit: configuration.apiRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
+        anonymousLimiter = RateLimiter(limit: configuration.anonymousRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
     }
 
     var now: Int64 { clock.now }
@@ -56,14 +58,19 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies)))
         let api = router.group("api")
-        HealthRoutes(gateway: self).add(to: api)
         let clock = self.clock
+        HealthRoutes(gateway: self).add(to: api.group()
+            .add(middleware: RateLimitMiddleware(limiter: anonymousLimiter, key: .clientAddress, clock: { clock.now })))
         let auth = api.group("auth")
             .add(middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now }))
         AuthRoutes(gateway: self).add(to: auth)
+        // Authentication only resolves who is calling, so that a request
+        // without a valid token is still counted (in the anonymous tier)
+        // before `RequireIdentity` refuses it.
         let user = api.group()
             .add(middleware: AuthenticationMiddleware(gateway: self))
-            .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user, clock: { clock.now }))
+            .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user(anonymous: anonymousLimiter), clock: { clock.now }))
+            .add(middleware: RequireIdentity())
         addProtectedRoutes(to: user)
         let version = configuration.version
         router.get("docs") { _, _ in

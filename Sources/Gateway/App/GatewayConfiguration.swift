@@ -11,6 +11,11 @@ public struct GatewayConfiguration: Sendable {
     public var authRateLimit = 30
     /// Requests per window per user on the rest of the API.
     public var apiRateLimit = 600
+    /// Requests per window per client address that carry no valid token,
+    /// outside `/api/auth/*`: health, version, the OpenAPI document, and API
+    /// calls refused for want of a signed-in user. Its own tier, so neither
+    /// an anonymous flood nor a user's traffic spends the other's budget.
+    public var anonymousRateLimit = 300
     public var rateLimitWindowSeconds: Int64 = 60
     /// Peers whose `X-Forwarded-For` is believed.
     public var trustedProxies: Set<String> = []

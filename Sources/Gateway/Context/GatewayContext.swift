@@ -13,6 +13,9 @@ public struct GatewayContext: RequestContext {
     public var clientAddress: String = "unknown"
     /// Set by `AuthenticationMiddleware` on protected routes.
     public var identity: Identity?
+    /// Why `AuthenticationMiddleware` found no identity (missing, invalid or
+    /// revoked token, suspended account); `requireIdentity()` throws it.
+    var authenticationFailure: APIError?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -21,9 +24,9 @@ public struct GatewayContext: RequestContext {
 
     public var maxUploadSize: Int { RequestLimits.maximumBodyBytes }
 
-    /// The signed-in user, or 401.
+    /// The signed-in user, or the 401/403 that explains why there is none.
     func requireIdentity() throws -> Identity {
-        guard let identity else { throw APIError.unauthenticated }
+        guard let identity else { throw authenticationFailure ?? APIError.unauthenticated }
         return identity
     }
 }

@@ -6,9 +6,16 @@ import Hummingbird
 /// type does not declare is refused with 422 naming it. This is what stops
 /// mass assignment: `role`, `status`, `price` or `owner` in a body that does
 /// not declare them is an error, never silently applied or ignored.
-protocol RequestBody: Decodable, Sendable {
+protocol RequestBody: Decodable, Sendable, SchemaDescribed {
     /// Every JSON key the body may carry.
     static var fields: Set<String> { get }
+}
+
+extension RequestBody {
+    /// Until a body describes itself: its field names, each of any type.
+    static var schema: JSONSchema {
+        .body([:], optional: Dictionary(uniqueKeysWithValues: fields.map { ($0, JSONSchema.any) }))
+    }
 }
 
 extension Request {

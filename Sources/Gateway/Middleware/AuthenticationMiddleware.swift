@@ -5,13 +5,21 @@ import Marketplace
 /// `access_token` cookie), checks that its session is still live (logout and
 /// refresh-token reuse revoke it), loads the user with the status in effect
 /// now, and refuses suspended or banned accounts with 403 and the reason.
+///
+/// The refusal is not thrown here but kept in the context, so the rate
+/// limiter after this middleware counts the request (as anonymous) before
+/// `RequireIdentity` answers with it.
 struct AuthenticationMiddleware: RouterMiddleware {
     let gateway: Gateway
 
     func handle(_ request: Request, context: GatewayContext,
                 next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.identity = try await gateway.authenticate(token: Self.token(in: request))
+        do {
+            context.identity = try await gateway.authenticate(token: Self.token(in: request))
+        } catch let refusal as APIError {
+            context.authenticationFailure = refusal
+        }
         return try await next(request, context)
     }
 
@@ -49,6 +57,16 @@ extension Gateway {
             throw APIError(status: 403, code: "account_banned", message: "the account is banned: \(reason)",
                            details: [.init(field: nil, issue: reason)])
         }
+    }
+}
+
+/// Refuses a request without a signed-in user, with the reason
+/// `AuthenticationMiddleware` found (401 or 403).
+struct RequireIdentity: RouterMiddleware {
+    func handle(_ request: Request, context: GatewayContext,
+                next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+        _ = try context.requireIdentity()
+        return try await next(request, context)
     }
 }
 

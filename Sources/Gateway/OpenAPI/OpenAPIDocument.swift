@@ -9,14 +9,18 @@ enum OpenAPIDocument {
     ]
 
     static func json(version: String) -> Data {
+        var components: [String: Any] = [:]
+        let error = JSONSchema.ref(ErrorResponse.self).rendered(components: &components)
         var paths: [String: [String: Any]] = [:]
         for operation in RouteCatalog.operations {
             var success: [String: Any] = ["description": "Success"]
-            if operation.success != 204 { success["content"] = ["application/json": ["schema": [:] as [String: Any]]] }
+            if operation.success != 204 {
+                let schema = operation.response?.rendered(components: &components) ?? [:]
+                success["content"] = ["application/json": ["schema": schema]]
+            }
             var responses: [String: Any] = ["\(operation.success)": success]
             for (status, description) in errorStatuses {
-                responses["\(status)"] = ["description": description,
-                                          "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
+                responses["\(status)"] = ["description": description, "content": ["application/json": ["schema": error]]]
             }
             var entry: [String: Any] = ["summary": operation.summary, "tags": [operation.tag],
                                         "operationId": "\(operation.method)\(operation.path.replacingOccurrences(of: "/", with: "_"))",
@@ -29,10 +33,8 @@ enum OpenAPIDocument {
                 ["name": String(segment.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string"]]
             }
             if !parameters.isEmpty { entry["parameters"] = parameters }
-            if let fields = operation.body {
-                let properties = Dictionary(uniqueKeysWithValues: fields.map { ($0, [:] as [String: Any]) })
-                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": [
-                    "type": "object", "properties": properties, "additionalProperties": false] as [String: Any]]]]
+            if let body = operation.bodySchema {
+                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": body.rendered(components: &components)]]]
             }
             paths[operation.path, default: [:]][operation.method] = entry
         }
@@ -44,11 +46,7 @@ enum OpenAPIDocument {
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"],
                                     "cookie": ["type": "apiKey", "in": "cookie", "name": "access_token"]],
-                "schemas": ["Error": ["type": "object", "required": ["error"], "properties": ["error": [
-                    "type": "object", "required": ["code", "message", "details", "requestId"],
-                    "properties": ["code": ["type": "string"], "message": ["type": "string"], "requestId": ["type": "string"],
-                                   "details": ["type": "array", "items": ["type": "object", "properties": [
-                                       "field": ["type": ["string", "null"]], "issue": ["type": "string"]]]]]]]]],
+                "schemas": components,
             ],
         ]
         return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)

@@ -6,10 +6,13 @@ import Hummingbird
 /// tier, errors included; a refused request gets 429 with `Retry-After`.
 struct RateLimitMiddleware: RouterMiddleware {
     enum Key: Sendable {
-        /// Per client address: the auth endpoints (nobody is signed in yet).
+        /// Per client address: the auth endpoints (nobody is signed in yet),
+        /// and the public routes under the anonymous limiter.
         case clientAddress
-        /// Per signed-in user (client address when anonymous): the API.
-        case user
+        /// Per signed-in user: the API. A request without one counts per
+        /// client address in `anonymous`, a tier of its own, so anonymous
+        /// traffic from a shared address never spends a user's budget.
+        case user(anonymous: RateLimiter)
     }
 
     let limiter: RateLimiter
@@ -18,18 +21,18 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: GatewayContext,
                 next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
-        let subject = switch key {
-        case .clientAddress: "ip:\(context.clientAddress)"
-        case .user: context.identity.map { "user:\($0.user.id)" } ?? "ip:\(context.clientAddress)"
+        let (tier, subject): (RateLimiter, String) = switch key {
+        case .clientAddress: (limiter, "ip:\(context.clientAddress)")
+        case .user(let anonymous): context.identity.map { (limiter, "user:\($0.user.id)") } ?? (anonymous, "ip:\(context.clientAddress)")
         }
-        let decision = limiter.take(subject, now: clock())
+        let decision = tier.take(subject, now: clock())
         var response: Response
         if decision.allowed {
             do { response = try await next(request, context) } catch { response = ErrorResponse.make(for: error, context: context) }
         } else {
             response = ErrorResponse.make(APIError(
                 status: 429, code: "rate_limited",
-                message: "more than \(decision.limit) requests in \(limiter.windowSeconds) s; retry in \(decision.reset) s",
+                message: "more than \(decision.limit) requests in \(tier.windowSeconds) s; retry in \(decision.reset) s",
                 retryAfter: decision.reset), requestID: context.requestID)
         }
         response.headers[.rateLimitLimit] = String(decision.limit)

@@ -62,7 +62,7 @@ public struct SandboxValidator: VersionValidating {
             if outcome.status.isFaulted { issues.append("backtest: \(outcome.status)") }
             let metrics = outcome.result.metrics
             let curve = BacktestResult.downsample(outcome.result.equityCurve, maxPoints: 100).map {
-                PerformanceFigures.CurvePoint(time: $0.time, equity: "\($0.equity)")
+                PerformanceFigures.CurvePoint(time: $0.time, equity: $0.equity.description)
             }
             let figures = PerformanceFigures(totalReturn: metrics.totalReturn, maxDrawdown: metrics.maxDrawdown,
                                              sharpe: metrics.sharpe, tradeCount: metrics.tradeCount,

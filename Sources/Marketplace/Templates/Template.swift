@@ -58,6 +58,25 @@ enum RiskRules {
         if let open = risk.maxOpenOrders, !(0...10_000).contains(open) {
             throw StoreError.invalid(field: "\(field).maxOpenOrders", rule: "must be 0 to 10000")
         }
+        // Decoding skips the initializers' preconditions, so the ranges they
+        // promise the risk engine are checked here (a zero refill interval
+        // would divide by zero in the token bucket).
+        if let rate = risk.orderRate {
+            guard rate.capacity >= 0, rate.refillTokens >= 0 else {
+                throw StoreError.invalid(field: "\(field).orderRate", rule: "capacity and refillTokens must not be negative")
+            }
+            guard rate.refillIntervalSeconds > 0 else {
+                throw StoreError.invalid(field: "\(field).orderRate.refillIntervalSeconds", rule: "must be positive")
+            }
+        }
+        if let window = risk.tradingWindow {
+            guard (0..<1_440).contains(window.startMinute) else {
+                throw StoreError.invalid(field: "\(field).tradingWindow.startMinute", rule: "must be 0 to 1439")
+            }
+            guard (0...1_440).contains(window.endMinute) else {
+                throw StoreError.invalid(field: "\(field).tradingWindow.endMinute", rule: "must be 0 to 1440")
+            }
+        }
     }
 }
 

@@ -1,0 +1,35 @@
+import Marketplace
+
+extension AdminRoutes.SuspendBody {
+    static var schema: JSONSchema { .body(["until": .time, "reason": .reason]) }
+}
+
+extension AdminRoutes.RoleBody {
+    static var schema: JSONSchema { .body(["role": .oneOfStrings(Role.allCases.map(\.rawValue))]) }
+}
+
+extension AdminRoutes.ResolveBody {
+    static var schema: JSONSchema { .body(["resolution": .reason]) }
+}
+
+extension AdminRoutes.ReportView: SchemaDescribed {
+    static let schemaName = "Report"
+    static var schema: JSONSchema {
+        .record(["id": .id, "reporterId": .id, "targetKind": .oneOfStrings(["listing", "review"]), "targetId": .id,
+                 "reason": .text, "createdAt": .time])
+    }
+}
+
+extension AdminRoutes.StatsView: SchemaDescribed {
+    static let schemaName = "PlatformStats"
+    static var schema: JSONSchema {
+        .record(["runningDeployments": .integer(minimum: 0), "pendingListings": .integer(minimum: 0, maximum: 100),
+                 "openReports": .integer(minimum: 0, maximum: 100), "ledgerImbalance": .integer()])
+    }
+}
+
+extension AuditEntry: SchemaDescribed {
+    static var schema: JSONSchema {
+        .record(["id": .id, "actor": .id, "action": .text, "targetKind": .text, "targetID": .text, "reason": .text, "createdAt": .time])
+    }
+}

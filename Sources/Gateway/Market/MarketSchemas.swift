@@ -1,0 +1,28 @@
+extension MarketRoutes.InstrumentView: SchemaDescribed {
+    static let schemaName = "Instrument"
+    static var schema: JSONSchema {
+        .record(["symbol": .text, "priceDecimals": .integer(minimum: 0), "quantityDecimals": .integer(minimum: 0)])
+    }
+}
+
+extension MarketRoutes.PriceView: SchemaDescribed {
+    static let schemaName = "LastPrice"
+    static var schema: JSONSchema { .record(["symbol": .text, "time": .time], optional: ["price": .number()]) }
+}
+
+extension MarketRoutes.CandlesView: SchemaDescribed {
+    static let schemaName = "Candles"
+    static var schema: JSONSchema {
+        let candle = JSONSchema.record(["time": .time, "open": .number(), "high": .number(), "low": .number(), "close": .number(),
+                                        "volume": .number()])
+        return .record(["symbol": .text, "timeframe": .integer(minimum: 0), "candles": .array(of: candle)])
+    }
+}
+
+extension MarketRoutes.BookView: SchemaDescribed {
+    static let schemaName = "OrderBook"
+    static var schema: JSONSchema {
+        let level = JSONSchema.record(["price": .number(), "quantity": .number()])
+        return .record(["symbol": .text, "bids": .array(of: level), "asks": .array(of: level)], optional: ["time": .time])
+    }
+}

@@ -1,0 +1,57 @@
+import Host
+
+// `RiskLimits` is the Host's JSON (synthesized `Codable`), read by deployment,
+// template and owner-limit bodies; the ranges are the store's `RiskRules`.
+
+extension RiskLimits: SchemaDescribed {
+    static var schema: JSONSchema {
+        .record([:], optional: [
+            "maxOrderQuantity": .ref(QuantityLimit.self), "maxOrderNotional": .ref(Money.self),
+            "priceCollarBasisPoints": .integer(minimum: 1, maximum: 10_000), "maxPositionQuantity": .ref(QuantityLimit.self),
+            "maxGrossExposure": .ref(Money.self), "maxOpenOrders": .integer(minimum: 0, maximum: 10_000),
+            "orderRate": .ref(OrderRateLimit.self), "dailyLossLimit": .ref(Money.self), "tradingWindow": .ref(TradingWindow.self),
+        ])
+    }
+}
+
+extension QuantityLimit: SchemaDescribed {
+    static var schema: JSONSchema {
+        let decimal = JSONSchema.string(pattern: "^[0-9]+(\\.[0-9]+)?$")
+        return .record(["bySymbol": .dictionary(of: decimal)], optional: ["allSymbols": decimal])
+    }
+}
+
+extension OrderRateLimit: SchemaDescribed {
+    static var schema: JSONSchema {
+        .record(["capacity": .integer(minimum: 0), "refillTokens": .integer(minimum: 0), "refillIntervalSeconds": .integer(minimum: 1)])
+    }
+}
+
+extension TradingWindow: SchemaDescribed {
+    static var schema: JSONSchema {
+        .record(["weekdays": .array(of: .oneOfStrings(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])),
+                 "startMinute": .integer(minimum: 0, maximum: 1_439), "endMinute": .integer(minimum: 0, maximum: 1_440)])
+    }
+}
+
+extension RiskRoutes.EmergencyStopBody {
+    static var schema: JSONSchema {
+        .body([:], optional: ["scope": .oneOfStrings(["own", "global"]), "reason": .string(minLength: 1, maxLength: 500)])
+    }
+}
+
+extension RiskRoutes.LimitsBody {
+    static var schema: JSONSchema { .body(["limits": .ref(RiskLimits.self)]) }
+}
+
+extension RiskRoutes.StatusView: SchemaDescribed {
+    static let schemaName = "RiskStatus"
+    static var schema: JSONSchema {
+        .record(["ownEmergencyStop": .boolean, "globalEmergencyStop": .boolean, "runningDeployments": .integer(minimum: 0)])
+    }
+}
+
+extension RiskRoutes.LimitsView: SchemaDescribed {
+    static let schemaName = "OwnerRiskLimits"
+    static var schema: JSONSchema { .record(["limits": .ref(RiskLimits.self)]) }
+}
