@@ -27,6 +27,7 @@ bench: deps
 	$(SWIFT) build -c release --product lunar
 	$(RELEASE_BIN)/lunar-bench
 	scripts/bench-http.sh
+	scripts/bench-ws.sh
 
 sample-data:
 	python3 scripts/generate_sample_data.py

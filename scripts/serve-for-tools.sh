@@ -1,10 +1,11 @@
-# Sourced by fuzz-api.sh and bench-http.sh: starts `$LUNAR serve` on $PORT
+# Sourced by fuzz-api.sh, bench-http.sh and bench-ws.sh: starts `$LUNAR serve` on $PORT
 # (in-process host, temp database, rate limits out of the way), stops it on
-# exit, and signs up a user: sets B (base URL) and TOKEN (its access token).
+# exit, and signs up a user: sets B (base URL), TOKEN (its access token) and
+# SERVER (the server's pid). TOOL_SERVE_FLAGS adds flags (bench-ws.sh: the feed speed).
 WORK=$(mktemp -d)
 LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LOG_LEVEL=warning \
   "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
-  --jwt-secret-file "$WORK/jwt-secret" > "$WORK/server.log" 2>&1 &
+  --jwt-secret-file "$WORK/jwt-secret" ${TOOL_SERVE_FLAGS:-} > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 B=http://127.0.0.1:$PORT
