@@ -234,7 +234,7 @@ async def main():
           + (f", {len(symbols) * FEED_SPEED:g} ticks/s per client, {CLIENTS * len(symbols) * FEED_SPEED:,.0f} "
              f"tick messages/s for {CLIENTS} reading clients" if CLIENTS else ""))
     print(f"users: {users} registered and signed in ({PER_USER} connections each at most) "
-          f"in {signed_up:.1f} s (bcrypt cost 12, two hashes each)")
+          f"in {signed_up:.1f} s (bcrypt cost {os.environ.get('LUNAR_BCRYPT_COST', '12')}, two hashes each)")
     rss_users = rss_mib()
 
     # The slow clients first: they stall for the whole run.

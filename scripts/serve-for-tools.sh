@@ -4,8 +4,9 @@
 # SERVER (the server's pid). TOOL_SERVE_FLAGS adds flags (bench-ws.sh: the feed speed).
 WORK=$(mktemp -d)
 # bcrypt cost 4: the tools sign up many users (bench-ws.sh: one per 3 clients);
-# the cost of a hash is not what they measure.
-LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LUNAR_BCRYPT_COST=4 LOG_LEVEL=warning \
+# the cost of a hash is not what they measure. Exported: the tools report it.
+export LUNAR_BCRYPT_COST=${LUNAR_BCRYPT_COST:-4}
+LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LOG_LEVEL=warning \
   "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
   --jwt-secret-file "$WORK/jwt-secret" ${TOOL_SERVE_FLAGS:-} > "$WORK/server.log" 2>&1 &
 SERVER=$!
