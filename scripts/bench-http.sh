@@ -10,9 +10,16 @@ if ! command -v wrk >/dev/null; then
 fi
 PORT=${BENCH_PORT:-18280}
 LUNAR=.build/release/lunar
+# The deployment read runs against the default host mode of `lunar serve`
+# (worker processes), not the in-process host the fuzzer uses.
+TOOL_SERVE_FLAGS="--host-mode isolated --workers 1"
 . scripts/serve-for-tools.sh
 DURATION=${BENCH_SECONDS:-10}
-for route in /api/health /api/auth/me /api/market/BTCUSD/price; do
+# The three rows (health, a marketplace search page, an authenticated
+# deployment read) plus a token check alone and a market-data read.
+DEPLOYMENT=$(B=$B TOKEN=$TOKEN python3 scripts/bench-http-setup.py)
+for route in /api/health "/api/marketplace/listings?q=crossover&limit=20" "/api/deployments/$DEPLOYMENT" \
+             /api/auth/me /api/market/BTCUSD/price; do
   echo "== GET $route (wrk -t2 -c32 -d${DURATION}s)"
   wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "$B$route" | grep -E "Requests/sec|Latency|99%|Non-2xx"
 done

@@ -6,6 +6,8 @@ WORK=$(mktemp -d)
 # bcrypt cost 4: the tools sign up many users (bench-ws.sh: one per 3 clients);
 # the cost of a hash is not what they measure. Exported: the tools report it.
 export LUNAR_BCRYPT_COST=${LUNAR_BCRYPT_COST:-4}
+# A known superadmin (bench-http-setup.py approves listings with it).
+export LUNAR_ADMIN_EMAIL=admin@example.com LUNAR_ADMIN_PASSWORD=tool-admin-password-1
 LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LOG_LEVEL=warning \
   "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
   --jwt-secret-file "$WORK/jwt-secret" ${TOOL_SERVE_FLAGS:-} > "$WORK/server.log" 2>&1 &

@@ -26,6 +26,8 @@ public final class Gateway: Sendable {
     let webSockets: WebSocketHub
     /// The kill switches engaged through the API (the host enforces them).
     let killSwitches = Mutex<Set<KillSwitchScope>>([])
+    /// Encoded listings for search pages (`ListingJSONCache`).
+    let listingJSON = ListingJSONCache()
 
     public init(configuration: GatewayConfiguration, store: MarketplaceStore, host: any DeploymentHost,
                 jwtSecret: String, tape: MarketTape = MarketTape(instruments: SyntheticMarket().instruments),

@@ -37,7 +37,9 @@ struct ReasonBody: RequestBody {
     var reason: String
 }
 
-struct SearchPageView: Codable, ResponseEncodableBody {
+/// A search page's shape, for the OpenAPI document; `SearchPageResponse`
+/// writes it from cached listing bytes.
+struct SearchPageView: Codable {
     var listings: [Listing]
     var nextCursor: String?
 }

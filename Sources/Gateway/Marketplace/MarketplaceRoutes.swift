@@ -19,7 +19,7 @@ struct MarketplaceRoutes {
                 minimumRating: try request.query("minRating") { Double($0).flatMap { $0.isFinite ? $0 : nil } },
                 authorID: try request.query("author") { Int64($0).map(UserID.init) }, sort: sort, limit: limit,
                 cursor: try request.query("cursor") { $0 }))
-            return SearchPageView(listings: page.listings, nextCursor: page.nextCursor)
+            return SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
         }
         market.get("listings/:id") { _, context in
             try store.listing(ListingID(context.id("id", "listing")), by: context.requireIdentity().user.id)

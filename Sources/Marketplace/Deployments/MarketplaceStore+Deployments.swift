@@ -7,6 +7,10 @@ extension MarketplaceStore {
         created_at, updated_at
         """
 
+    /// Parameters and risk limits are decoded once per distinct document.
+    private static let storedParameters = DecodedJSONMemo<[String: LuaValue]>()
+    private static let storedRisk = DecodedJSONMemo<RiskLimits>()
+
     static func deployment(_ row: Row) throws(StoreError) -> Deployment {
         let source: Deployment.Source = switch row.text(2) {
         case "listing": .listing(row.id(4))
@@ -14,8 +18,8 @@ extension MarketplaceStore {
         default: .strategyVersion(row.id(3))
         }
         return Deployment(id: row.id(0), ownerID: row.id(1), source: source,
-                          parameters: try JSONCoding.decode([String: LuaValue].self, row.text(6)),
-                          risk: try JSONCoding.decode(RiskLimits.self, row.text(7)), mode: row.text(8),
+                          parameters: try storedParameters.decode(row.text(6)),
+                          risk: try storedRisk.decode(row.text(7)), mode: row.text(8),
                           status: Deployment.Status(name: row.text(9), reason: row.text(10)),
                           createdAt: row.int64(11), updatedAt: row.int64(12))
     }
