@@ -14,24 +14,10 @@ extension LiveHost {
     public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64,
                        restoring checkpoint: DeploymentCheckpoint?) throws(DeploymentError) {
         guard let checkpoint else { return try deploy(configuration, startAt: time) }
-        let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
-        let board = killSwitches
-        let observer = self.observer
-        let id = configuration.id
-        let result: Result<Void, DeploymentError> = workers[index].perform { registry in
-            do throws(DeploymentError) {
-                let kernel = try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: board)
-                kernel.observer = { observer(id, $0) }
-                // A restarted (ready) checkpoint starts like a fresh deployment.
-                kernel.start(at: time)
-                registry[id] = kernel
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
+        // A restarted (ready) checkpoint starts like a fresh deployment.
+        try install(configuration.id, startAt: time) { board throws(DeploymentError) in
+            try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: board)
         }
-        try result.get()
-        assignments.withLock { $0[id] = index }
     }
 
     public func stopTakingCheckpoint(_ id: String) -> DeploymentCheckpoint? {

@@ -49,13 +49,22 @@ public final class LiveHost: DeploymentHost {
     /// Creates a deployment on the least recently used worker and starts it
     /// at `time`. Throws what the script or its parameters got wrong.
     public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentError) {
+        try install(configuration.id, startAt: time) { board throws(DeploymentError) in
+            try DeploymentKernel(configuration: configuration, killSwitches: board)
+        }
+    }
+
+    /// Builds a kernel on the next worker (`makeKernel` runs there: the
+    /// sandbox is confined to that thread), starts it at `time` (a restored
+    /// kernel that was running ignores this) and registers it.
+    func install(_ id: String, startAt time: Int64,
+                 _ makeKernel: @escaping (KillSwitchBoard) throws(DeploymentError) -> DeploymentKernel) throws(DeploymentError) {
         let index = nextWorker.add(1, ordering: .relaxed).oldValue % workers.count
         let board = killSwitches
         let observer = self.observer
-        let id = configuration.id
         let result: Result<Void, DeploymentError> = workers[index].perform { registry in
             do throws(DeploymentError) {
-                let kernel = try DeploymentKernel(configuration: configuration, killSwitches: board)
+                let kernel = try makeKernel(board)
                 kernel.observer = { observer(id, $0) }
                 kernel.start(at: time)
                 registry[id] = kernel
