@@ -36,7 +36,8 @@ public func makeDeploymentHost(
 
 extension DeploymentHost {
     /// Reads `source` until it ends, `shouldContinue` says stop, or `limit`
-    /// events, pacing by event time at `speed` × real time. Paced, it
+    /// events, pacing by event time at `speed` × real time (`FeedPacer`: a
+    /// schedule, so publishing takes nothing off the speed). Paced, it
     /// publishes one batch per timestamp; at speed 0 (as fast as possible) it
     /// publishes batches of at least `batchLimit` events, cut between
     /// timestamps: a batch costs a wake-up per thread and, in worker mode, a
@@ -50,13 +51,13 @@ extension DeploymentHost {
         var batch: [MarketEvent] = []
         var published = 0
         var lastTime: Int64?
+        var pacer = FeedPacer(speed: speed)
         while published < limit, shouldContinue(), let event = source.next() {
+            if lastTime == nil, speed > 0 { pacer.wait(until: event.time) }
             if let lastTime, event.time > lastTime, speed > 0 || batch.count >= batchLimit {
                 publish(batch)
                 batch.removeAll(keepingCapacity: true)
-                if speed > 0 {
-                    Thread.sleep(forTimeInterval: Double(event.time - lastTime) / speed)
-                }
+                if speed > 0 { pacer.wait(until: event.time) }
             }
             lastTime = event.time
             batch.append(event)
