@@ -42,8 +42,8 @@ final class CheckpointKeeper: Sendable {
     /// since its last save. A failed save is retried at the next tick.
     func saveChanged() {
         saved.withLock { saved in
-            for snapshot in host.snapshots() {
-                guard let id = DeploymentRuntime.deploymentID(snapshot.id), let checkpoint = host.checkpoint(snapshot.id) else { continue }
+            for checkpoint in host.checkpoints() {
+                guard let id = DeploymentRuntime.deploymentID(checkpoint.id) else { continue }
                 save(checkpoint, id, &saved)
             }
         }

@@ -7,6 +7,10 @@ public protocol CheckpointingHost: AnyObject, Sendable {
     /// between batches, never mid-event); nil if the host does not run it.
     func checkpoint(_ id: String) -> DeploymentCheckpoint?
 
+    /// The checkpoints of every deployment the host runs, taken the same way
+    /// (one pass: no snapshot and no round trip per deployment).
+    func checkpoints() -> [DeploymentCheckpoint]
+
     /// Deploys `configuration`: fresh (on_start runs at `time`) when
     /// `checkpoint` is nil, else re-created from the checkpoint
     /// (`DeploymentKernel(configuration:restoring:)`): a running or halted

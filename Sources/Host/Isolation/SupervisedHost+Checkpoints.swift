@@ -9,5 +9,9 @@ extension SupervisedHost {
         try core.deploy(configuration, startAt: time, restoring: checkpoint)
     }
 
+    public func checkpoints() -> [DeploymentCheckpoint] {
+        core.lock.withLock { core.records.keys.sorted().compactMap { core.records[$0]?.checkpoint } }
+    }
+
     public func stopTakingCheckpoint(_ id: String) -> DeploymentCheckpoint? { core.stopRecord(id)?.checkpoint }
 }

@@ -6,6 +6,10 @@ extension LiveHost {
         return workers[index].perform { registry in registry[id]?.checkpoint() }
     }
 
+    public func checkpoints() -> [DeploymentCheckpoint] {
+        workers.flatMap { worker in worker.perform { registry in registry.keys.sorted().map { registry[$0]!.checkpoint() } } }
+    }
+
     /// `deploy(_:startAt:)` when `checkpoint` is nil; else the kernel is
     /// re-created from it on the least recently used worker (see
     /// `CheckpointingHost.deploy(_:startAt:restoring:)`). Throws what the

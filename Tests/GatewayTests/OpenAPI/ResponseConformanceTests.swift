@@ -80,17 +80,6 @@ import TestSupport
         }
     }
 
-    static let trader = """
-        strategy = { name = "eager", params = {} }
-        function on_bar(ctx, bar)
-          ctx.log("bar " .. bar.close)
-          if not ctx.state.bought then
-            ctx.buy { quantity = 0.01 }
-            ctx.state.bought = true
-          end
-        end
-        """
-
     @Test func successBodiesMatchThePublishedSchemas() async throws {
         let fixture = try await GatewayFixture { $0.paymentWebhookSecret = MarketplaceRouteTests.webhookSecret }
         _ = try fixture.store.loadTemplates(from: TestPaths.root.appendingPathComponent("templates"),
@@ -117,7 +106,7 @@ import TestSupport
             let strategy = try await check.call(.post, "/api/strategies", json: ["name": "Eager"], token: alice, expect: 201).json["id"] as? Int ?? 0
             try await check.call(.get, "/api/strategies", token: alice, expect: 200)
             try await check.call(.get, "/api/strategies/\(strategy)", token: alice, expect: 200)
-            let version = try await check.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": Self.trader, "changelog": "first"],
+            let version = try await check.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": DeploymentRouteTests.eager, "changelog": "first"],
                                                token: alice, expect: 201).json["id"] as? Int ?? 0
             try await check.call(.get, "/api/strategies/\(strategy)/versions", token: alice, expect: 200)
             try await check.call(.get, "/api/strategies/\(strategy)/versions/\(version)/source", token: alice, expect: 200)
@@ -213,7 +202,7 @@ import TestSupport
             try await check.call(.post, "/api/admin/templates", json: [
                 "manifest": ["id": "conformance", "title": "Conformance", "description": "A template made by the test.", "category": "other",
                              "parameters": [:], "risk": [:]],
-                "source": Self.trader,
+                "source": DeploymentRouteTests.eager,
             ], token: root, expect: 201)
             try await check.call(.get, "/api/admin/audit", token: root, expect: 200)
             try await check.call(.get, "/api/admin/stats", token: root, expect: 200)

@@ -59,6 +59,7 @@ import TestSupport
         Self.run(first, batches[..<150])
         let before = try #require(first.snapshot("a"))
         let checkpoint = try #require(first.checkpoint("a"))
+        #expect(first.checkpoints() == [checkpoint], "every checkpoint in one pass, the same as one by one")
         Self.shutDown(first)
         #expect(!before.positions.isEmpty, "the first bar's buy filled")
         #expect(before.openOrders.map(\.tag) == ["resting"], "the resting limit is still working")
