@@ -22,16 +22,19 @@ struct ManualOrderBody: RequestBody {
     var takeProfit: Double?
     var stopLoss: Double?
 
+    /// A price, quantity or amount as typed: nil, or above 0 and at most 1e12.
+    static func amount(_ value: Double?, _ field: String) throws -> Double? {
+        guard let value else { return nil }
+        guard value.isFinite, value > 0, value <= maximumAmount else {
+            throw APIError.invalid(field, "must be a number above 0 and at most 1e12")
+        }
+        return value
+    }
+
     /// The validated order; `field` prefixes every field name (`legs[2].`).
     func order(field prefix: String = "") throws -> ManualOrder {
         func name(_ field: String) -> String { prefix + field }
-        func positive(_ value: Double?, _ field: String) throws -> Double? {
-            guard let value else { return nil }
-            guard value.isFinite, value > 0, value <= Self.maximumAmount else {
-                throw APIError.invalid(name(field), "must be a number above 0 and at most 1e12")
-            }
-            return value
-        }
+        func positive(_ value: Double?, _ field: String) throws -> Double? { try Self.amount(value, name(field)) }
         let symbol = try Check.text(symbol, name("symbol"), length: 1...32)
         guard let side = Side(rawValue: side) else { throw APIError.invalid(name("side"), "must be \"buy\" or \"sell\"") }
         guard let kind = OrderRequest.Kind(rawValue: type ?? "market") else {
@@ -120,9 +123,7 @@ struct ModifyOrderBody: RequestBody {
 
     func command(_ id: OrderID) throws -> ManualCommand {
         for (field, value) in [("quantity", quantity), ("price", price), ("trigger", trigger)] {
-            if let value, !(value.isFinite && value > 0 && value <= ManualOrderBody.maximumAmount) {
-                throw APIError.invalid(field, "must be a number above 0 and at most 1e12")
-            }
+            _ = try ManualOrderBody.amount(value, field)
         }
         guard quantity != nil || price != nil || trigger != nil else {
             throw APIError.invalid("quantity", "at least one of quantity, price and trigger is required")
