@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Differential test: Lunar's backtests against backtesting.py and backtrader.
+
+Runs the SMA-cross strategies of scripts/differential/ on the data sets of
+data/differential/ in three engines and compares them trade by trade:
+
+1. backtesting.py against backtrader (the references must agree first);
+2. `lunar backtest --json` against backtesting.py.
+
+Conventions every engine is held to (docs/fills.md, "Reference engines"):
+
+- A signal is taken on a bar's close and a market order fills at the next
+  bar's open. The signal is `fast SMA > slow SMA` of closes; a cross is a
+  change of that from one bar to the next, starting on the bar after the
+  first bar with a slow mean. The reference engines get the crosses computed
+  here with exact integer arithmetic (the data sets have no near-ties, see
+  make_data.py); Lunar computes them itself with `ta.sma`.
+- An equity-fraction entry of fraction f at fill price p buys the most whole
+  lots q with q*p*(1+c) <= f*E, where E is the equity at the fill after the
+  earlier fills of the bar (after the close of a reversal: the cash left).
+- Trades still open after the last bar are compared as open positions (side,
+  size, entry), and final equity is marked at the last close with no exit
+  commission in every engine.
+
+Tolerances: sizes on the lot grid and prices on the tick grid must be equal;
+times equal; money (fees, gross P&L) within 1e-9 of the trade's entry
+notional; final equity within 1e-9 relative. Lunar rounds each fee up to
+1e-8 and notionals half-even at 1e-8; the references compute in binary
+floating point. Both differences are far below those tolerances.
+
+Exit status 1 when any case fails; the table names the first mismatch.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import warnings
+from decimal import Decimal
+from fractions import Fraction
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FAST, SLOW = 10, 20
+FRACTION = 0.99  # backtesting.py takes a fraction only in (0, 1)
+CASH = 100_000
+MONEY_TOLERANCE = 1e-9
+EQUITY_TOLERANCE = 1e-9
+
+DATASETS = {
+    "stock": dict(path="data/differential/stock-daily.csv", symbol="STOCK", price_decimals=2, fractional=4),
+    "eurusd": dict(path="data/differential/eurusd-1h.csv", symbol="EURUSD", price_decimals=5, fractional=8),
+}
+STRATEGIES = {
+    "long-short": "scripts/differential/sma_cross_long_short.lua",
+    "long-only": "scripts/differential/sma_cross_long_only.lua",
+}
+COMMISSIONS_BPS = [0, 20]
+
+
+# MARK: - Data and signals
+
+class Series:
+    """Bars of one CSV as exact integer ticks plus the epoch time of each bar."""
+
+    def __init__(self, path, price_decimals):
+        import datetime
+        self.path, self.decimals = path, price_decimals
+        self.times, self.rows = [], []
+        with open(os.path.join(ROOT, path)) as handle:
+            header = handle.readline().strip().split(",")
+            assert header == ["time", "open", "high", "low", "close", "volume"], header
+            for line in handle:
+                fields = line.strip().split(",")
+                text = fields[0]
+                if text.isdigit():
+                    time = int(text)
+                else:
+                    date = datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.timezone.utc)
+                    time = int(date.timestamp())
+                self.times.append(time)
+                self.rows.append([self.ticks(field) for field in fields[1:5]] + [int(fields[5])])
+        self.index_of_time = {time: index for index, time in enumerate(self.times)}
+
+    def ticks(self, text):
+        value = Decimal(text) * (10 ** self.decimals)
+        assert value == value.to_integral_value(), text
+        return int(value)
+
+    def price(self, ticks):
+        return ticks / 10 ** self.decimals
+
+    def opens(self):
+        return [row[0] for row in self.rows]
+
+    def crosses(self, fast=FAST, slow=SLOW):
+        """+1 on a bar where fast > slow starts to hold, -1 where it stops, else 0 (exact)."""
+        closes = [row[3] for row in self.rows]
+        signals, previous = [0] * len(closes), None
+        for end in range(slow, len(closes) + 1):
+            above = sum(closes[end - fast:end]) * slow > sum(closes[end - slow:end]) * fast
+            if previous is not None and above != previous:
+                signals[end - 1] = 1 if above else -1
+            previous = above
+        return signals
+
+    def frame(self):
+        import pandas as pd
+        index = pd.to_datetime(self.times, unit="s")
+        scale = 10 ** self.decimals
+        return pd.DataFrame({
+            "Open": [row[0] / scale for row in self.rows], "High": [row[1] / scale for row in self.rows],
+            "Low": [row[2] / scale for row in self.rows], "Close": [row[3] / scale for row in self.rows],
+            "Volume": [float(row[4]) for row in self.rows]}, index=index)
+
+
+# MARK: - A normalized result
+
+def trade(side, lots, entry_index, exit_index, entry_ticks, exit_ticks, fees, pnl):
+    return dict(side=side, lots=lots, entry=entry_index, exit=exit_index, entry_price=entry_ticks,
+                exit_price=exit_ticks, fees=fees, pnl=pnl)
+
+
+def to_lots(size, decimals):
+    """An engine's float size on the lot grid; refuses anything off the grid."""
+    lots = size * 10 ** decimals
+    rounded = round(lots)
+    assert abs(lots - rounded) <= 1e-6 * max(1, abs(lots)), f"size {size} is off the 1e-{decimals} grid"
+    return int(rounded)
+
+
+def to_ticks(price, series, index=None):
+    ticks = price * 10 ** series.decimals
+    rounded = round(ticks)
+    assert abs(ticks - rounded) < 1e-6 * max(1, abs(ticks)), f"price {price} is off the tick grid"
+    return int(rounded)
+
+
+# MARK: - backtesting.py
+
+def run_backtesting(series, strategy, quantity_decimals, commission_bps):
+    from backtesting import Backtest, Strategy
+    from backtesting.lib import FractionalBacktest
+    signals, fraction = series.crosses(), FRACTION
+
+    class Cross(Strategy):
+        def init(self):
+            pass
+
+        def next(self):
+            signal = signals[len(self.data) - 1]
+            if strategy == "long-short":
+                if signal > 0:
+                    self.buy(size=fraction)     # exclusive_orders closes the short first
+                elif signal < 0:
+                    self.sell(size=fraction)
+            else:
+                if signal > 0 and not self.position:
+                    self.buy(size=fraction)
+                elif signal < 0 and self.position.is_long:
+                    self.position.close()
+
+    arguments = dict(cash=CASH, commission=commission_bps / 10_000, exclusive_orders=True,
+                     trade_on_close=False, hedging=False, margin=1.0, spread=0.0, finalize_trades=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if quantity_decimals == 0:
+            backtest = Backtest(series.frame(), Cross, **arguments)
+        else:
+            backtest = FractionalBacktest(series.frame(), Cross, fractional_unit=10 ** -quantity_decimals, **arguments)
+        stats = backtest.run()
+    trades = []
+    for row in stats["_trades"].itertuples():
+        side = "long" if row.Size > 0 else "short"
+        lots = to_lots(abs(row.Size), quantity_decimals)
+        entry_price, exit_price = to_ticks(row.EntryPrice, series), to_ticks(row.ExitPrice, series)
+        gross = row.Size * (row.ExitPrice - row.EntryPrice)
+        trades.append(trade(side, lots, int(row.EntryBar), int(row.ExitBar), entry_price, exit_price,
+                            float(row.Commission), float(gross)))
+    open_positions = []
+    broker = stats["_strategy"]._broker
+    unit = 10 ** -quantity_decimals
+    for open_trade in broker.trades:
+        size = open_trade.size * unit
+        open_positions.append(dict(side="long" if size > 0 else "short", lots=to_lots(abs(size), quantity_decimals),
+                                   entry=int(open_trade.entry_bar),
+                                   entry_price=to_ticks(open_trade.entry_price / unit, series)))
+    equity = float(stats["_equity_curve"]["Equity"].iloc[-1])
+    return dict(trades=trades, open=open_positions, equity=equity)
+
+
+# MARK: - backtrader
+
+def run_backtrader(series, strategy, quantity_decimals, commission_bps):
+    import backtrader as bt
+    signals, opens, rate = series.crosses(), series.opens(), commission_bps / 10_000
+    scale = 10 ** quantity_decimals
+    fills = []
+
+    class Cross(bt.Strategy):
+        def next_open(self):
+            index = len(self.data) - 1     # the bar whose open the orders below fill at
+            assert abs(self.data.open[0] - series.price(opens[index])) < 1e-9, (index, self.data.open[0], opens[index])
+            signal = signals[index - 1] if index >= 1 else 0
+            self.index = index
+            position = self.getposition().size
+            open_price = self.data.open[0]
+            # Equity at the fill once any close has filled at this open.
+            equity = self.broker.getcash() + position * open_price - abs(position) * open_price * rate
+            size = math.floor(FRACTION * equity / (open_price * (1 + rate)) * scale) / scale
+            if strategy == "long-short":
+                if signal != 0:
+                    if position:
+                        self.close()
+                    (self.buy if signal > 0 else self.sell)(size=size)
+            else:
+                if signal > 0 and not position:
+                    self.buy(size=size)
+                elif signal < 0 and position > 0:
+                    self.close()
+
+        def notify_order(self, order):
+            if order.status == order.Completed:
+                fills.append((self.index, order.executed.size, order.executed.price, order.executed.comm))
+            elif order.status in (order.Canceled, order.Margin, order.Rejected):
+                raise RuntimeError(f"backtrader refused an order at bar {self.index}: {order.getstatusname()}")
+
+        def stop(self):
+            self.final_value = self.broker.getvalue()
+
+    cerebro = bt.Cerebro(stdstats=False, cheat_on_open=True)
+    cerebro.adddata(bt.feeds.PandasData(dataname=series.frame()))
+    cerebro.addstrategy(Cross)
+    cerebro.broker.setcash(CASH)
+    cerebro.broker.set_coo(True)
+    cerebro.broker.setcommission(commission=rate)
+    result = cerebro.run()[0]
+    trades, current = [], None
+    for index, size, price, fee in fills:
+        lots = to_lots(abs(size), quantity_decimals)
+        if current is None:
+            current = dict(side="long" if size > 0 else "short", lots=lots, entry=index,
+                           entry_price=to_ticks(price, series), fee=fee, price=price, size=size)
+            continue
+        assert lots == current["lots"] and (size > 0) != (current["size"] > 0), "partial close"
+        trades.append(trade(current["side"], current["lots"], current["entry"], index, current["entry_price"],
+                            to_ticks(price, series), current["fee"] + fee, current["size"] * (price - current["price"])))
+        current = None
+    open_positions = [] if current is None else [
+        {key: current[key] for key in ("side", "lots", "entry", "entry_price")}]
+    return dict(trades=trades, open=open_positions, equity=float(result.final_value))
+
+
+# MARK: - Lunar
+
+def run_lunar(lunar, series, dataset, strategy, quantity_decimals, commission_bps):
+    command = [lunar, "backtest", os.path.join(ROOT, STRATEGIES[strategy]),
+               "--data", os.path.join(ROOT, dataset["path"]), "--symbol", dataset["symbol"],
+               "--price-decimals", str(series.decimals), "--quantity-decimals", str(quantity_decimals),
+               "--commission-bps", str(commission_bps), "--cash", str(CASH),
+               "--param", f"fast={FAST}", "--param", f"slow={SLOW}", "--param", f"fraction={FRACTION}", "--json"]
+    first = subprocess.run(command, capture_output=True, check=False)
+    if first.returncode != 0:
+        raise RuntimeError(f"lunar exited {first.returncode}: {first.stderr.decode()[-400:]}")
+    second = subprocess.run(command, capture_output=True, check=False)
+    deterministic = first.stdout == second.stdout
+    report = json.loads(first.stdout)
+    scale = 10 ** quantity_decimals
+
+    def lots(text):
+        return int(Decimal(text) * scale)
+
+    def index(time):
+        return series.index_of_time[time]
+
+    trades = [trade(record["side"], lots(record["quantity"]), index(record["entryTime"]), index(record["exitTime"]),
+                    series.ticks(record["entryPrice"]), series.ticks(record["exitPrice"]),
+                    float(Decimal(record["fees"])), float(Decimal(record["pnl"])))
+              for record in report["trades"]]
+    open_positions = []
+    for position in report["finalPositions"]:
+        quantity = Decimal(position["quantity"])
+        # The JSON has no entry time for an open position; the entry is the
+        # fill after the last closed trade's exit (these strategies hold one
+        # position at a time), so it is checked through its price and size.
+        open_positions.append(dict(side="long" if quantity > 0 else "short", lots=lots(str(abs(quantity))),
+                                   entry=None, entry_price=series.ticks(position["averagePrice"])))
+    return dict(trades=trades, open=open_positions, equity=float(Decimal(report["metrics"]["endEquity"])),
+                deterministic=deterministic, raw=report)
+
+
+# MARK: - Comparison
+
+def describe(record, series):
+    text = (f"{record['side']} {record['lots']} lots, entry bar {record['entry']} "
+            f"@{series.price(record['entry_price'])}")
+    if "exit" in record:
+        text += (f", exit bar {record['exit']} @{series.price(record['exit_price'])}, "
+                 f"fees {record['fees']:.8f}, pnl {record['pnl']:.8f}")
+    return text
+
+
+def compare(expected, actual, series):
+    """None when `actual` matches `expected`, else the first difference in words."""
+    for number, (want, got) in enumerate(zip(expected["trades"], actual["trades"]), start=1):
+        notional = want["lots"] * want["entry_price"] * 10 ** -series.decimals
+        problems = [key for key in ("side", "lots", "entry", "exit", "entry_price", "exit_price") if want[key] != got[key]]
+        problems += [key for key in ("fees", "pnl")
+                     if abs(want[key] - got[key]) > MONEY_TOLERANCE * max(1.0, notional)]
+        if problems:
+            return (f"trade {number} ({', '.join(problems)}): expected {describe(want, series)}; "
+                    f"got {describe(got, series)}")
+    if len(expected["trades"]) != len(actual["trades"]):
+        return f"{len(expected['trades'])} closed trades expected, {len(actual['trades'])} found"
+    for want, got in zip(expected["open"], actual["open"]):
+        keys = ("side", "lots", "entry_price") + (("entry",) if got["entry"] is not None else ())
+        if any(want[key] != got[key] for key in keys):
+            return f"open position: expected {describe(want, series)}; got {describe(got, series)}"
+    if len(expected["open"]) != len(actual["open"]):
+        return f"{len(expected['open'])} open positions expected, {len(actual['open'])} found"
+    if abs(expected["equity"] - actual["equity"]) > EQUITY_TOLERANCE * abs(expected["equity"]):
+        return f"final equity: expected {expected['equity']:.8f}, got {actual['equity']:.8f}"
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lunar", default=os.path.join(ROOT, ".build/debug/lunar"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "var/differential"),
+                        help="where each case's expected and actual trade lists are written")
+    parser.add_argument("--only", default="", help="run only cases whose name contains this text")
+    options = parser.parse_args()
+    os.makedirs(options.out, exist_ok=True)
+
+    rows, failures = [], 0
+    for dataset_name, dataset in DATASETS.items():
+        series = Series(dataset["path"], dataset["price_decimals"])
+        for strategy in STRATEGIES:
+            for quantity_decimals in (0, dataset["fractional"]):
+                for commission_bps in COMMISSIONS_BPS:
+                    name = f"{dataset_name}/{strategy}/q{quantity_decimals}/c{commission_bps}"
+                    if options.only not in name:
+                        continue
+                    reference = run_backtesting(series, strategy, quantity_decimals, commission_bps)
+                    other = run_backtrader(series, strategy, quantity_decimals, commission_bps)
+                    lunar = run_lunar(options.lunar, series, dataset, strategy, quantity_decimals, commission_bps)
+                    references_agree = compare(reference, other, series)
+                    lunar_agrees = compare(reference, lunar, series)
+                    if not lunar["deterministic"]:
+                        lunar_agrees = "two runs of lunar backtest --json gave different bytes"
+                    with open(os.path.join(options.out, name.replace("/", "_") + ".json"), "w") as handle:
+                        json.dump({"backtesting.py": reference, "backtrader": other,
+                                   "lunar": {key: lunar[key] for key in ("trades", "open", "equity")}},
+                                  handle, indent=1)
+                    failed = references_agree is not None or lunar_agrees is not None
+                    failures += failed
+                    details = [f"backtrader vs backtesting.py: {references_agree}"] if references_agree else []
+                    details += [f"lunar vs backtesting.py: {lunar_agrees}"] if lunar_agrees else []
+                    rows.append((name, len(reference["trades"]), reference["equity"], lunar["equity"],
+                                 "agree" if references_agree is None else "DIFFER",
+                                 "FAIL" if failed else "PASS", details))
+
+    print(f"{'case':<34} {'trades':>6} {'reference equity':>18} {'lunar equity':>18} {'refs':>6}  result")
+    for name, count, reference_equity, lunar_equity, references, result, details in rows:
+        print(f"{name:<34} {count:>6} {reference_equity:>18.8f} {lunar_equity:>18.8f} {references:>6}  {result}")
+        for detail in details:
+            print(f"    first mismatch, {detail}")
+    passed = len(rows) - failures
+    print(f"differential: {passed} passed, {failures} failed")
+    return 1 if failures or not rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
