@@ -49,7 +49,7 @@ EQUITY_TOLERANCE = 1e-9
 
 DATASETS = {
     "stock": dict(path="data/differential/stock-daily.csv", symbol="STOCK", price_decimals=2, fractional=4),
-    "eurusd": dict(path="data/differential/eurusd-1h.csv", symbol="EURUSD", price_decimals=5, fractional=8),
+    "eurusd": dict(path="data/differential/eurusd-1h.csv", symbol="EURUSD", price_decimals=5, fractional=2),
 }
 STRATEGIES = {
     "long-short": "scripts/differential/sma_cross_long_short.lua",
@@ -251,6 +251,76 @@ def run_backtrader(series, strategy, quantity_decimals, commission_bps):
     return dict(trades=trades, open=open_positions, equity=float(result.final_value))
 
 
+# MARK: - Lunar's documented rules, in exact integer arithmetic
+
+def run_exact_model(series, strategy, quantity_decimals, commission_bps):
+    """The fill rules of docs/fills.md for these strategies, in integers.
+
+    Money in 10^-8 units; a notional rounds half to even at 10^-8 when price
+    and quantity decimals add up to more than 8; each fee is rounded up. Not
+    a reference (it is Lunar's own rule written again), but it tells a
+    float-versus-fixed-point difference from a bug: where it agrees with the
+    reference engines and Lunar does not, Lunar departs from its own rule.
+    """
+    signals, rows = series.crosses(), series.rows
+    shift = series.decimals + quantity_decimals - 8
+    rate = commission_bps * 100  # hundredths of a basis point
+    billionths = round(FRACTION * 1e9)
+
+    def notional(ticks, lots):
+        raw = ticks * lots
+        if shift <= 0:
+            return raw * 10 ** -shift
+        quotient, remainder = divmod(raw, 10 ** shift)
+        twice = 2 * remainder
+        if twice > 10 ** shift or (twice == 10 ** shift and quotient % 2):
+            quotient += 1
+        return quotient
+
+    def fee(amount):
+        return -(-amount * rate // 1_000_000)
+
+    def size(budget, ticks):
+        scale = 10 ** -shift if shift <= 0 else 1
+        ceiling = budget * 10 ** shift // ticks if shift >= 0 else budget // (ticks * scale)
+        low, high = 0, ceiling + 1
+        while high - low > 1:
+            middle = (low + high) // 2
+            cost = notional(ticks, middle)
+            if cost + fee(cost) <= budget:
+                low = middle
+            else:
+                high = middle
+        return low
+
+    cash, position, trades = CASH * 10 ** 8, None, []
+    for index in range(1, len(rows)):
+        signal, ticks = signals[index - 1], rows[index][0]
+        if signal == 0:
+            continue
+        if position and (strategy == "long-short" or (signal < 0 and position["side"] == "long")):
+            amount = notional(ticks, position["lots"])
+            cost = fee(amount)
+            cash += (amount if position["side"] == "long" else -amount) - cost
+            gross = (amount - position["amount"]) * (1 if position["side"] == "long" else -1)
+            trades.append(trade(position["side"], position["lots"], position["entry"], index, position["entry_price"],
+                                ticks, (position["fee"] + cost) / 1e8, gross / 1e8))
+            position = None
+        if position is None and (strategy == "long-short" or signal > 0):
+            lots = size(cash * billionths // 1_000_000_000, ticks)
+            amount = notional(ticks, lots)
+            cost = fee(amount)
+            side = "long" if signal > 0 else "short"
+            cash += (-amount if side == "long" else amount) - cost
+            position = dict(side=side, lots=lots, entry=index, entry_price=ticks, amount=amount, fee=cost)
+    open_positions, equity = [], cash
+    if position:
+        mark = notional(rows[-1][3], position["lots"])
+        equity += mark if position["side"] == "long" else -mark
+        open_positions.append({key: position[key] for key in ("side", "lots", "entry", "entry_price")})
+    return dict(trades=trades, open=open_positions, equity=equity / 1e8)
+
+
 # MARK: - Lunar
 
 def run_lunar(lunar, series, dataset, strategy, quantity_decimals, commission_bps):
@@ -323,16 +393,32 @@ def compare(expected, actual, series):
     return None
 
 
+def known_failures(path):
+    """case name -> the start of its expected lunar-vs-backtesting.py mismatch."""
+    known = {}
+    if os.path.exists(path):
+        with open(path) as handle:
+            for line in handle:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    case, signature = (part.strip() for part in line.split("|", 1))
+                    known[case] = signature
+    return known
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lunar", default=os.path.join(ROOT, ".build/debug/lunar"))
     parser.add_argument("--out", default=os.path.join(ROOT, "var/differential"),
                         help="where each case's expected and actual trade lists are written")
     parser.add_argument("--only", default="", help="run only cases whose name contains this text")
+    parser.add_argument("--known-failures", default=os.path.join(os.path.dirname(__file__), "known-failures.txt"),
+                        help="cases expected to fail, each with the start of its expected first mismatch")
     options = parser.parse_args()
     os.makedirs(options.out, exist_ok=True)
+    known = known_failures(options.known_failures)
 
-    rows, failures = [], 0
+    rows, failures, expected_failures = [], 0, 0
     for dataset_name, dataset in DATASETS.items():
         series = Series(dataset["path"], dataset["price_decimals"])
         for strategy in STRATEGIES:
@@ -344,29 +430,52 @@ def main():
                     reference = run_backtesting(series, strategy, quantity_decimals, commission_bps)
                     other = run_backtrader(series, strategy, quantity_decimals, commission_bps)
                     lunar = run_lunar(options.lunar, series, dataset, strategy, quantity_decimals, commission_bps)
+                    model = run_exact_model(series, strategy, quantity_decimals, commission_bps)
                     references_agree = compare(reference, other, series)
+                    model_agrees = compare(reference, model, series)
                     lunar_agrees = compare(reference, lunar, series)
                     if not lunar["deterministic"]:
                         lunar_agrees = "two runs of lunar backtest --json gave different bytes"
                     with open(os.path.join(options.out, name.replace("/", "_") + ".json"), "w") as handle:
-                        json.dump({"backtesting.py": reference, "backtrader": other,
+                        json.dump({"backtesting.py": reference, "backtrader": other, "exact model": model,
                                    "lunar": {key: lunar[key] for key in ("trades", "open", "equity")}},
                                   handle, indent=1)
-                    failed = references_agree is not None or lunar_agrees is not None
-                    failures += failed
+                    failed = any(text is not None for text in (references_agree, model_agrees, lunar_agrees))
+                    # A known failure is one whose only problem is the recorded
+                    # Lunar mismatch; anything else, or a pass, fails the run
+                    # (a fixed case must leave known-failures.txt).
+                    signature = known.get(name)
+                    if signature is not None:
+                        expected = (references_agree is None and model_agrees is None and lunar["deterministic"]
+                                    and lunar_agrees is not None and lunar_agrees.startswith(signature))
+                        result = "XFAIL" if expected else ("XPASS" if not failed else "FAIL")
+                    else:
+                        result = "FAIL" if failed else "PASS"
+                    expected_failures += result == "XFAIL"
+                    failures += result in ("FAIL", "XPASS")
                     details = [f"backtrader vs backtesting.py: {references_agree}"] if references_agree else []
+                    details += [f"exact model vs backtesting.py: {model_agrees}"] if model_agrees else []
                     details += [f"lunar vs backtesting.py: {lunar_agrees}"] if lunar_agrees else []
+                    if lunar_agrees and lunar["deterministic"]:
+                        versus_model = compare(model, lunar, series)
+                        details += [f"lunar vs exact model: {versus_model or 'agree'}"]
                     rows.append((name, len(reference["trades"]), reference["equity"], lunar["equity"],
                                  "agree" if references_agree is None else "DIFFER",
-                                 "FAIL" if failed else "PASS", details))
+                                 "agree" if model_agrees is None else "DIFFER",
+                                 result, details))
 
-    print(f"{'case':<34} {'trades':>6} {'reference equity':>18} {'lunar equity':>18} {'refs':>6}  result")
-    for name, count, reference_equity, lunar_equity, references, result, details in rows:
-        print(f"{name:<34} {count:>6} {reference_equity:>18.8f} {lunar_equity:>18.8f} {references:>6}  {result}")
+    print("refs: backtrader vs backtesting.py; model: Lunar's rules in exact integers vs backtesting.py;")
+    print("result: lunar backtest --json (run twice, byte-identical) vs backtesting.py, trade by trade")
+    print(f"{'case':<30} {'trades':>6} {'reference equity':>18} {'lunar equity':>18} {'refs':>6} {'model':>6}  result")
+    for name, count, reference_equity, lunar_equity, references, model, result, details in rows:
+        print(f"{name:<30} {count:>6} {reference_equity:>18.8f} {lunar_equity:>18.8f} {references:>6} {model:>6}  {result}")
         for detail in details:
             print(f"    first mismatch, {detail}")
-    passed = len(rows) - failures
-    print(f"differential: {passed} passed, {failures} failed")
+    passed = len(rows) - failures - expected_failures
+    if expected_failures:
+        print(f"{expected_failures} known failures (XFAIL, listed in {os.path.relpath(options.known_failures, ROOT)}) "
+              "are counted as skipped; XPASS means a listed case now passes and must leave the list")
+    print(f"differential: {passed} passed, {failures} failed, {expected_failures} skipped")
     return 1 if failures or not rows else 0
 
 
