@@ -20,6 +20,7 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("price-decimals"), help: "Digits after the point in a price.") var priceDecimals: Int = 2
     @Option(name: .customLong("quantity-decimals"), help: "Digits after the point in a quantity.") var quantityDecimals: Int = 8
     @Option(name: .customLong("volume-participation"), help: "Max fraction of a bar's volume one order may fill.") var participation: Double?
+    @Option(help: "Seconds per bar the strategy sees, a multiple of the data's bars (default: the data's).") var timeframe: Int64?
     @Flag(help: "Print the result as JSON (byte-identical for identical inputs).") var json = false
     @Flag(help: "Print the strategy's log lines as they happen.") var log = false
     @Option(help: "Write a self-contained HTML report to this path.") var report: String?
@@ -31,6 +32,7 @@ struct Backtest: ParsableCommand {
         guard commissionBasisPoints >= 0, commissionBasisPoints <= 10_000, slippageBasisPoints >= 0, slippageBasisPoints <= 10_000 else {
             throw ValidationError("--commission-bps and --slippage-bps must be between 0 and 10000")
         }
+        if let timeframe, !(1...86_400).contains(timeframe) { throw ValidationError("--timeframe must be 1...86400 seconds") }
         if let participation, !(participation > 0 && participation <= 1) {
             throw ValidationError("--volume-participation must be in (0, 1]")
         }
@@ -67,11 +69,13 @@ struct Backtest: ParsableCommand {
         let outcome: BacktestOutcome
         do {
             let parametersFromText = try parameterValues(source: source, texts: overrides)
-            outcome = try BacktestEngine.run(BacktestConfiguration(
+            var configuration = BacktestConfiguration(
                 source: source, chunkName: ScriptFile.chunkName(script), parameters: parametersFromText,
                 instruments: [instrument], bars: [symbol: bars], timeframe: BarCSV.timeframe(of: bars),
                 startingCash: startingCash, exchange: exchange, seed: seed,
-                dataHash: SHA256.hex(SHA256.hash(raw))), progress: progress.update,
+                dataHash: SHA256.hex(SHA256.hash(raw)))
+            configuration.strategyTimeframe = timeframe
+            outcome = try BacktestEngine.run(configuration, progress: progress.update,
                 log: log ? { entry in print("\(Self.timestamp(entry.time)) [\(entry.level)] \(entry.message)") } : nil)
         } catch {
             progress.finish()

@@ -9,8 +9,10 @@ public struct BacktestConfiguration: Sendable {
     public var instruments: [Instrument]
     /// Bars per symbol, in time order.
     public var bars: [String: [Bar]]
-    /// Seconds per bar.
+    /// Seconds per bar of the data.
     public var timeframe: Int64
+    /// Seconds per bar the strategy sees (a multiple of `timeframe`); nil: the data's.
+    public var strategyTimeframe: Int64?
     public var startingCash: Money
     public var exchange: ExchangeConfiguration
     public var risk: LayeredRiskLimits
@@ -65,7 +67,8 @@ public enum BacktestEngine {
         let kernel = try DeploymentKernel(configuration: DeploymentConfiguration(
             id: "backtest", ownerID: "backtest", source: configuration.source, chunkName: configuration.chunkName,
             parameters: configuration.parameters, instruments: configuration.instruments,
-            symbols: configuration.bars.keys.sorted(), startingCash: configuration.startingCash,
+            symbols: configuration.bars.keys.sorted(), timeframe: configuration.strategyTimeframe,
+            startingCash: configuration.startingCash,
             exchange: configuration.exchange, risk: configuration.risk, sandboxLimits: limits))
         if let log {
             kernel.observer = { notification in

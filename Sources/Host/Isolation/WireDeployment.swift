@@ -11,6 +11,7 @@ struct WireDeployment: Codable, Sendable, Equatable {
     var parameters: [String: LuaValue]
     var instruments: [Instrument]
     var symbols: [String]?
+    var timeframe: Int64?
     var startingCash: Money
     var commission: CommissionModel
     var slippage: SlippageModel
@@ -35,6 +36,7 @@ struct WireDeployment: Codable, Sendable, Equatable {
         parameters = configuration.parameters
         instruments = configuration.instruments
         symbols = configuration.symbols
+        timeframe = configuration.timeframe
         startingCash = configuration.startingCash
         commission = configuration.exchange.commission
         slippage = configuration.exchange.slippage
@@ -70,7 +72,7 @@ struct WireDeployment: Codable, Sendable, Equatable {
             maxConvertedValues: maxConvertedValues, maxConvertedDepth: maxConvertedDepth)
         return DeploymentConfiguration(
             id: id, ownerID: ownerID, source: source, chunkName: chunkName, parameters: parameters,
-            instruments: instruments, symbols: symbols, startingCash: startingCash,
+            instruments: instruments, symbols: symbols, timeframe: timeframe, startingCash: startingCash,
             exchange: ExchangeConfiguration(commission: commission, slippage: slippage,
                                             barVolumeParticipation: barVolumeParticipation),
             risk: risk, sandboxLimits: limits, restoredState: restoredState)

@@ -35,6 +35,8 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) var risk: RiskEngine
     @exclusivity(unchecked) var indicators: IndicatorSet
     let commission: CommissionModel
+    /// Sizes equity-fraction orders at their fill from this account.
+    let fillSizer: AccountFillSizer
     let instruments: [String: Instrument]
     @exclusivity(unchecked) var subscriptions: [String: Set<SubscriptionKind>] = [:] {
         didSet { cachedSymbol = nil }
@@ -66,6 +68,11 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) public internal(set) var fillCount = 0
     static let logLimit = 1_000
 
+    /// The symbols the deployment trades (`ctx.symbols`), as chosen at deploy time.
+    public let symbols: [String]
+    /// Builds the strategy's bars when its timeframe is longer than the feed's.
+    @exclusivity(unchecked) var barBuilder: BarBuilder
+
     let callbacks: Callbacks
     let eventArguments: EventArguments
     @exclusivity(unchecked) var arguments = CallArguments()
@@ -78,6 +85,7 @@ public final class DeploymentKernel {
         ownerID = configuration.ownerID
         instruments = Dictionary(configuration.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
         commission = configuration.exchange.commission
+        fillSizer = AccountFillSizer(commission: configuration.exchange.commission)
         exchange = PaperExchange(configuration: configuration.exchange, instruments: configuration.instruments)
         portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
         risk = RiskEngine(deploymentID: configuration.id, ownerID: configuration.ownerID,
@@ -113,11 +121,22 @@ public final class DeploymentKernel {
         } catch {
             throw .script(error)
         }
-        let symbols = configuration.symbols ?? (schema.symbols.isEmpty ? configuration.instruments.map(\.symbol) : schema.symbols)
+        let symbols = configuration.symbols
+            ?? (schema.symbols.isEmpty ? configuration.instruments.prefix(1).map(\.symbol) : schema.symbols)
         for symbol in symbols {
             guard instruments[symbol] != nil else { throw .unknownSymbol(symbol) }
             subscriptions[symbol] = [.bars]
             _ = indicators.addSymbol(symbol)
+        }
+        self.symbols = symbols
+        if let timeframe = configuration.timeframe, !(1...86_400).contains(timeframe) { throw .invalidTimeframe(timeframe) }
+        barBuilder = BarBuilder(timeframe: configuration.timeframe)
+        do {
+            // A plain table (a copy), not a read-only proxy: `#` and
+            // table.concat see its length; changing it changes nothing.
+            try sandbox.setModuleField(module: "ctx", field: "symbols", value: .array(symbols.map { .string($0) }), readOnly: false)
+        } catch {
+            throw .script(error)
         }
         bridge.kernelReference = Unmanaged.passUnretained(self)
         sandbox.logHandler = { [unowned self] line in
@@ -179,7 +198,14 @@ public final class DeploymentKernel {
         currentTimeValue = event.time
         currentSymbolValue = event.symbol
         sandbox.setClock(.manual(Double(event.time)))
-        let sizer = FixedEquitySizer(equity: portfolio.equity, commission: commission)
+        let sizer = fillSizer
+        if exchange.hasWorkingOrders {
+            let position = portfolio.position(at: cachedPortfolioIndex).quantity
+            let mark = portfolio.mark(at: cachedPortfolioIndex)
+            sizer.isCashAccount = risk.effective.accountType?.value == .cash
+            sizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
+                        positionValue: mark.map { cachedInstrument.notional($0, position) } ?? .zero)
+        }
         matchBuffer.removeAll(keepingCapacity: true)
         switch event.payload {
         case .bar(let bar, _):
@@ -221,7 +247,18 @@ public final class DeploymentKernel {
     private func dispatchCallback(for event: MarketEvent) {
         let instrument = cachedInstrument
         switch event.payload {
-        case .bar(let bar, let timeframe):
+        case .bar(let feedBar, let feedTimeframe):
+            var bar = feedBar
+            var timeframe = feedTimeframe
+            if barBuilder.isActive {
+                switch barBuilder.add(feedBar, timeframe: feedTimeframe, symbol: event.symbol) {
+                case .pending: return
+                case .invalid(let reason): fault(reason); return
+                case .complete(let built, let seconds):
+                    bar = built
+                    timeframe = seconds
+                }
+            }
             if cachedSeries == nil { cachedSeries = indicators.addSymbol(event.symbol) }
             indicators.append(to: cachedSeries!, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
