@@ -79,7 +79,7 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case .syntax(let error): "syntax error: \(error.message)"
         case .runtime(let error): "runtime error: \(error.message)"
         case .memoryQuotaExceeded(let limit, let peak):
-            "memory quota exceeded: limit \(limit) bytes, peak \(peak) bytes"
+            "memory quota exceeded: limit \(ByteCount.text(limit)), peak \(ByteCount.text(peak))"
         case .cpuQuotaExceeded(let kind, let limit):
             kind == .cpuTime
                 ? "cpu quota exceeded: more than \(limit) of CPU time in one call"
@@ -91,5 +91,18 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: "a call is already running on this sandbox or thread"
         case .creationFailed(let limit): "could not create a Lua state within \(limit) bytes"
         }
+    }
+}
+
+/// Byte counts as people read them: "512 bytes", "64 KiB", "16 MiB", "8.5 MiB".
+public enum ByteCount {
+    public static func text(_ bytes: Int) -> String {
+        func scaled(_ unit: Int, _ name: String) -> String {
+            let tenths = (bytes * 10 + unit / 2) / unit
+            return tenths % 10 == 0 ? "\(tenths / 10) \(name)" : "\(tenths / 10).\(tenths % 10) \(name)"
+        }
+        if bytes >= 1 << 20 { return scaled(1 << 20, "MiB") }
+        if bytes >= 1 << 10 { return scaled(1 << 10, "KiB") }
+        return "\(bytes) bytes"
     }
 }
