@@ -82,8 +82,8 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
             "memory quota exceeded: limit \(ByteCount.text(limit)), peak \(ByteCount.text(peak))"
         case .cpuQuotaExceeded(let kind, let limit):
             kind == .cpuTime
-                ? "cpu quota exceeded: more than \(limit) of CPU time in one call"
-                : "wall-clock deadline exceeded: one call took longer than \(limit)"
+                ? "cpu quota exceeded: more than \(Self.milliseconds(limit)) of CPU time in one call"
+                : "wall-clock deadline exceeded: one call took longer than \(Self.milliseconds(limit))"
         case .binaryChunkRefused: "precompiled (binary) chunks are refused; load source text"
         case .sourceTooLarge(let bytes, let limit): "source of \(bytes) bytes exceeds the limit of \(limit) bytes"
         case .functionNotFound(let name): "no global function named '\(name)'"
@@ -91,6 +91,14 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: "a call is already running on this sandbox or thread"
         case .creationFailed(let limit): "could not create a Lua state within \(limit) bytes"
         }
+    }
+}
+
+extension SandboxError {
+    /// "50 ms", "0.5 ms": quotas are milliseconds, not "0.05 seconds".
+    static func milliseconds(_ duration: Duration) -> String {
+        let value = duration / .milliseconds(1)
+        return value == value.rounded() ? "\(Int64(value)) ms" : "\(value) ms"
     }
 }
 
