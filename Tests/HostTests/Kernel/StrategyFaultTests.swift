@@ -60,6 +60,23 @@ import TestSupport
         #expect(fault.message.contains("50 ms") || fault.message.contains("200 ms"), "\(fault.message)")
     }
 
+    /// A stop that fires inside a C builtin (the pattern matcher polls the
+    /// quota) names the Lua line that called it.
+    @Test func aCPUQuotaStopInsideABuiltinNamesTheCallingLine() throws {
+        let outcome = try KernelFixtures.backtest("""
+            local haystack = string.rep("a", 3000)
+            function on_bar(ctx, bar)
+              for i = 1, 1e9 do
+                local found = string.find(haystack, "a-a-a-a-a-a-b")
+              end
+            end
+            """, bars: Self.bars)
+        let fault = try #require(outcome.fault, "\(outcome.status)")
+        #expect(fault.kind == .cpuQuota || fault.kind == .wallClock)
+        #expect(fault.line.map { (3...4).contains($0) } == true, "line \(String(describing: fault.line))")
+        #expect(fault.callback == "on_bar")
+    }
+
     @Test func aMemoryBombNamesTheLineAndCallbackAndPrintsMiB() throws {
         var limits = SandboxLimits.standard
         limits.memoryBytes = 4 << 20
