@@ -78,6 +78,18 @@ struct Backtest: ParsableCommand {
             outcome = try BacktestEngine.run(configuration, progress: progress.update,
                 log: log ? { entry in print("\(Self.timestamp(entry.time)) [\(entry.level)] \(entry.message)") } : nil)
         } catch {
+            // The script failed before its first bar (compiling, its main
+            // chunk, its declaration or parameters).
+            let scriptError: SandboxError? = switch error {
+            case DeploymentError.script(let sandboxError): sandboxError
+            case let sandboxError as SandboxError: sandboxError
+            default: nil
+            }
+            if json, let scriptError {
+                let fault = StrategyFault(scriptError, location: nil, callback: "main chunk", time: 0)
+                FileHandle.standardOutput.write(try FaultJSON.data(fault))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
             progress.finish()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(65)
@@ -97,7 +109,12 @@ struct Backtest: ParsableCommand {
             if !outcome.rejectedOrders.isEmpty { print("rejected orders: \(outcome.rejectedOrders.count)") }
             if let report { print("report written to \(report)") }
         }
-        if outcome.status.isFaulted {
+        if let fault = outcome.fault {
+            var text = "error: strategy faulted: \(fault.summary) at \(Self.timestamp(fault.time))\n"
+            if let traceback = fault.traceback { text += traceback + "\n" }
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(65)
+        } else if outcome.status.isFaulted {
             FileHandle.standardError.write(Data("error: strategy \(outcome.status)\n".utf8))
             throw ExitCode(65)
         }
@@ -116,6 +133,18 @@ struct Backtest: ParsableCommand {
         try sandbox.load(source, chunkName: ScriptFile.chunkName(script))
         let schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
         return try schema.resolve(texts: texts)
+    }
+}
+
+/// `{"error": {...}}`: the JSON of a backtest that failed before its first
+/// bar, in the same shape as the `error` object of a result.
+enum FaultJSON {
+    private struct Envelope: Encodable { let error: StrategyFault }
+
+    static func data(_ fault: StrategyFault) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Envelope(error: fault))
     }
 }
 

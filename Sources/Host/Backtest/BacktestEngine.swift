@@ -47,6 +47,8 @@ public struct BacktestOutcome: Sendable {
     /// `stopped` when the data ran out; `faulted` with the reason when the
     /// strategy failed (the result covers the bars up to then).
     public var status: DeploymentStatus
+    /// The structured fault when the strategy faulted (also in `result.error`).
+    public var fault: StrategyFault? { result.error }
     public var log: [DeploymentLogEntry]
     public var rejectedOrders: [Order]
     public var barsProcessed: Int
@@ -101,8 +103,9 @@ public enum BacktestEngine {
             initialCash: configuration.startingCash, commission: "\(configuration.exchange.commission)",
             slippage: "\(configuration.exchange.slippage)", engineVersion: engineVersion,
             symbols: configuration.bars.keys.sorted())
-        let result = BacktestResult(metadata: metadata, portfolio: kernel.portfolio, equityCurve: curve,
+        var result = BacktestResult(metadata: metadata, portfolio: kernel.portfolio, equityCurve: curve,
                                     barCount: processed, barsInMarket: barsInMarket)
+        result.error = kernel.strategyFault
         return BacktestOutcome(result: result, status: kernel.status, log: kernel.logEntries,
                                rejectedOrders: kernel.rejectedOrders, barsProcessed: processed)
     }

@@ -66,6 +66,9 @@ public final class DeploymentKernel {
     /// The latest log lines, oldest first (at most `logLimit`).
     public var logEntries: [DeploymentLogEntry] { logHistory.elements }
     @exclusivity(unchecked) public internal(set) var fillCount = 0
+    /// What faulted the strategy, with its line, callback, event time and
+    /// traceback; nil unless `status` is `.faulted` by a strategy failure.
+    @exclusivity(unchecked) public internal(set) var strategyFault: StrategyFault?
     static let logLimit = 1_000
 
     /// The symbols the deployment trades (`ctx.symbols`), as chosen at deploy time.
@@ -95,7 +98,7 @@ public final class DeploymentKernel {
         let bridge = RuntimeBridge()
         do {
             sandbox = try Sandbox(limits: configuration.sandboxLimits, modules: StrategyModules.make(runtime: bridge)) { line in
-                logBuffer.append(DeploymentLogEntry(time: 0, level: line.level == .print ? "info" : "warn", message: line.text))
+                logBuffer.append(DeploymentLogEntry(time: 0, level: line.level.name, message: line.text))
             }
             try sandbox.load(configuration.source, chunkName: configuration.chunkName)
         } catch {
@@ -140,7 +143,7 @@ public final class DeploymentKernel {
         }
         bridge.kernelReference = Unmanaged.passUnretained(self)
         sandbox.logHandler = { [unowned self] line in
-            self.appendLog(level: line.level == .print ? "info" : "warn", message: line.text)
+            self.appendLog(level: line.level.name, message: line.text)
         }
         for entry in logBuffer { appendLog(level: entry.level, message: entry.message) }
     }
@@ -165,6 +168,7 @@ public final class DeploymentKernel {
         if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
         cancelAllWorking(code: "deploymentStopped", message: reason)
         deliverPending()
+        sandbox.flushLog()
         if !status.isFaulted { status = .stopped }
         notify(.status(status))
     }
@@ -320,14 +324,23 @@ public final class DeploymentKernel {
         do {
             try sandbox.callIgnoringResults(function, local, reusingTables: true)
         } catch {
-            fault(error.description)
+            fault(StrategyFault(error, location: sandbox.faultLocation, callback: function.name, time: currentTimeValue))
         }
     }
 
-    func fault(_ reason: String) {
+    /// Faults the deployment for a strategy failure, keeping the structured
+    /// fault alongside the status's reason.
+    func fault(_ strategyFault: StrategyFault) {
+        guard !status.isFaulted else { return }
+        self.strategyFault = strategyFault
+        sandbox.flushLog()
+        fault(strategyFault.summary, subject: "strategy")
+    }
+
+    func fault(_ reason: String, subject: String = "deployment") {
         guard !status.isFaulted else { return }
         status = .faulted(reason: reason)
-        appendLog(level: "error", message: "deployment faulted: \(reason)")
+        appendLog(level: "error", message: "\(subject) faulted: \(reason)")
         cancelAllWorking(code: "deploymentFaulted", message: reason)
         deliveries.removeAll()
         notify(.status(status))
@@ -436,7 +449,6 @@ final class RuntimeBridge: StrategyRuntime {
         try withThrowing { kernel throws(HostCallError) in try kernel.setTimer(name: name, seconds: seconds, repeating: repeating) }
     }
     func cancelTimer(name: String) -> Bool { with { $0.cancelTimer(name: name) } }
-    func log(level: String, message: String) { with { $0.appendLog(level: level, message: message) } }
     func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
         try withThrowing { kernel throws(HostCallError) in try kernel.indicator(kind, symbol: symbol, parameters: parameters) }
     }
