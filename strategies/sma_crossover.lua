@@ -11,7 +11,8 @@ strategy = {
   },
 }
 
-local was_above = nil
+-- Per symbol: a deployment may trade several (ctx.symbols), each on its own.
+local was_above = {}
 
 function on_start(ctx)
   assert(ctx.params.fast < ctx.params.slow, "fast must be shorter than slow")
@@ -22,13 +23,14 @@ function on_bar(ctx, bar)
   local fast, slow = ta.sma(ctx.params.fast), ta.sma(ctx.params.slow)
   if not slow then return end                 -- not enough history yet
   local above = fast > slow
-  if above ~= was_above then
+  if above ~= was_above[bar.symbol] then
     local position = ctx.position().quantity
     if above and position <= 0 then
-      ctx.buy { equity = ctx.params.fraction, tag = "cross-up" }
+      -- The fraction is shared among the deployment's symbols.
+      ctx.buy { equity = ctx.params.fraction / #ctx.symbols, tag = "cross-up" }
     elseif not above and position > 0 then
       ctx.close()
     end
   end
-  was_above = above
+  was_above[bar.symbol] = above
 end

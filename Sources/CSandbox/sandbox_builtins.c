@@ -260,89 +260,34 @@ int lsb_rawset(lua_State *L) {
 
 /* ---- output -------------------------------------------------------------- */
 
-#define LOG_LINE_LIMIT 1024
-
-static void emit_line(lua_State *L, int level, const char *line, size_t length) {
-    lsb_sandbox *sandbox = lsb_from_state(L);
-    if (sandbox->log_total_bytes + length > sandbox->limits.log_bytes_total) {
-        if (!sandbox->log_total_noted && sandbox->log_sink != NULL) {
-            static const char note[] = "[output limit per sandbox reached; further output dropped]";
-            sandbox->log_sink(sandbox->owner, 1, note, sizeof note - 1);
-        }
-        sandbox->log_total_noted = 1;
-        return;
-    }
-    if (sandbox->log_call_bytes + length > sandbox->limits.log_bytes_per_call) {
-        if (!sandbox->log_call_noted && sandbox->log_sink != NULL) {
-            static const char note[] = "[output limit per call reached; further output dropped]";
-            sandbox->log_sink(sandbox->owner, 1, note, sizeof note - 1);
-        }
-        sandbox->log_call_noted = 1;
-        return;
-    }
-    sandbox->log_call_bytes += length;
-    sandbox->log_total_bytes += length;
-    if (sandbox->log_sink != NULL) sandbox->log_sink(sandbox->owner, level, line, length);
-}
-
-/* The code point of a UTF-8 sequence at `text` that a terminal or log viewer
-   treats as control (C1 controls, line/paragraph separators, bidi overrides
-   and isolates), or 0. */
-static uint32_t invisible_code_point(const char *text, size_t available) {
-    const unsigned char *bytes = (const unsigned char *)text;
-    if (available >= 2 && bytes[0] == 0xC2 && bytes[1] >= 0x80 && bytes[1] <= 0x9F) return bytes[1];
-    if (available >= 3 && bytes[0] == 0xE2 && bytes[1] == 0x80 && bytes[2] >= 0xA8 && bytes[2] <= 0xAE)
-        return 0x2000 + (bytes[2] - 0x80);
-    if (available >= 3 && bytes[0] == 0xE2 && bytes[1] == 0x81 && bytes[2] >= 0xA6 && bytes[2] <= 0xA9)
-        return 0x2040 + (bytes[2] - 0x80);
-    return 0;
-}
-
-/* Joins the arguments with tabs, escaping control characters so a script
-   cannot forge log lines or terminal sequences, and caps the line length. */
+/* Joins the arguments with tabs (the one control character left as is: it
+   separates arguments) and sends the line down the shared log path
+   (sandbox_log.c), which escapes nothing twice: each argument is escaped
+   here as it is appended, into a stack buffer capped at the line limit. */
 static int write_line(lua_State *L, int level) {
     int count = lua_gettop(L);
-    luaL_Buffer buffer;
-    luaL_buffinit(L, &buffer);
+    char line[LSB_LOG_LINE_BUFFER];
     size_t written = 0;
     int truncated = 0;
     for (int i = 1; i <= count && !truncated; i++) {
         size_t length;
         const char *text = luaL_tolstring(L, i, &length);
-        if (i > 1) { luaL_addchar(&buffer, '\t'); written++; }
-        for (size_t j = 0; j < length; j++) {
-            unsigned char c = (unsigned char)text[j];
-            if (written >= LOG_LINE_LIMIT) { truncated = 1; break; }
-            uint32_t invisible = invisible_code_point(text + j, length - j);
-            if (invisible != 0) {
-                char escaped[16];
-                snprintf(escaped, sizeof escaped, "\\u{%04X}", (unsigned)invisible);
-                luaL_addstring(&buffer, escaped);
-                written += strlen(escaped);
-                j += invisible < 0x800 ? 1 : 2;
-            } else if (c == '\n') { luaL_addstring(&buffer, "\\n"); written += 2; }
-            else if (c == '\t') { luaL_addstring(&buffer, "\\t"); written += 2; }
-            else if (c < 0x20 || c == 0x7f) {
-                char escaped[8];
-                snprintf(escaped, sizeof escaped, "\\x%02X", c);
-                luaL_addstring(&buffer, escaped);
-                written += 4;
-            } else { luaL_addchar(&buffer, (char)c); written++; }
+        if (i > 1) {
+            if (written >= LSB_LOG_LINE_LIMIT) { truncated = 1; lua_pop(L, 1); break; }
+            line[written++] = '\t';
         }
+        written = lsb_escape_append(line, written, text, length, &truncated);
         lua_pop(L, 1);
     }
-    if (truncated) luaL_addstring(&buffer, "...[truncated]");
-    luaL_pushresult(&buffer);
-    size_t length;
-    const char *line = lua_tolstring(L, -1, &length);
-    emit_line(L, level, line, length);
+    written = lsb_finish_line(line, written, truncated);
+    lsb_emit_log(lsb_from_state(L), level, line, written);
     return 0;
 }
 
-int lsb_print(lua_State *L) { return write_line(L, 0); }
+int lsb_print(lua_State *L) { return write_line(L, LSB_LOG_PRINT); }
 int lsb_warn(lua_State *L) {
     luaL_checkstring(L, 1);
-    return write_line(L, 1);
+    return write_line(L, LSB_LOG_WARN);
 }
 
 /* ---- load ---------------------------------------------------------------- */

@@ -83,8 +83,6 @@ static int32_t begin(lsb_sandbox *sandbox) {
     if (status != LSB_OK) return status;
     sandbox->active = 1;
     sandbox->converting = 0;
-    sandbox->log_call_bytes = 0;
-    sandbox->log_call_noted = 0;
     clear_error(sandbox);
     lsb_tape_reset(&sandbox->results);
     /* The stack is empty here: every call leaves it empty (results are

@@ -92,10 +92,12 @@ struct lsb_sandbox {
     double clock_manual_origin;   /* the first manual time set */
     int clock_manual_seen;
 
-    size_t log_call_bytes;
-    size_t log_total_bytes;
-    int log_call_noted;
-    int log_total_noted;
+    int64_t log_window;           /* the log budget's current window (clock / window length) */
+    size_t log_window_bytes;      /* bytes emitted in it */
+    size_t log_suppressed;        /* bytes dropped in it, not yet reported */
+
+    int fault_line;               /* where the quota stop fired (0: unknown) */
+    char fault_chunk[128];
 
     lsb_tape results;             /* C -> Swift: results of lsb_call */
     lsb_tape arguments;           /* C -> Swift: arguments of a host function */
@@ -121,6 +123,26 @@ struct lsb_sandbox {
     int ref_reused_tables;        /* argument tables kept between calls */
     uint64_t generation;          /* bumped by every (re)creation of the state */
 };
+
+/* Script output (sandbox_log.c). A line holds at most LSB_LOG_LINE_LIMIT
+   bytes of escaped text plus the truncation marker; buffers are
+   LSB_LOG_LINE_BUFFER bytes (room for one escape past the limit and the marker). */
+#define LSB_LOG_LINE_LIMIT 1024
+#define LSB_LOG_LINE_BUFFER (LSB_LOG_LINE_LIMIT + 32)
+/* Appends `text` escaped to out[written...], stopping at the limit (then
+   *truncated = 1); returns the new length. */
+size_t lsb_escape_append(char *out, size_t written, const char *text, size_t length, int *truncated);
+/* Adds the truncation marker when needed; returns the final length. */
+size_t lsb_finish_line(char *out, size_t written, int truncated);
+/* Charges an escaped line to the window budget and sends it to the sink. */
+void lsb_emit_log(lsb_sandbox *sandbox, int level, const char *line, size_t length);
+/* Moves the budget to the clock's current window (reporting the last one). */
+void lsb_log_advance(lsb_sandbox *sandbox);
+
+/* Records where the running script is (the innermost Lua function with a
+   line) as the quota stop's location, unless one is recorded already.
+   Allocates nothing. */
+void lsb_note_fault_location(lsb_sandbox *sandbox, lua_State *L);
 
 /* Keys whose addresses mark our own tables (light userdata keys). */
 extern const char lsb_proxy_marker;

@@ -37,8 +37,10 @@ static void *counting_allocator(void *user_data, void *block, size_t old_size, s
            running thread, which is the thread calling us (lua_sethook is
            safe from inside the VM: it is how signal handlers stop a script). */
         sandbox->memory_exceeded = 1;
-        if (sandbox->running != NULL && sandbox->active)
+        if (sandbox->running != NULL && sandbox->active) {
+            lsb_note_fault_location(sandbox, sandbox->running);
             lua_sethook(sandbox->running, lsb_count_hook, LUA_MASKCOUNT, 1);
+        }
         return NULL;
     }
     void *resized = realloc(block, new_size);
@@ -69,8 +71,29 @@ size_t lsb_memory_remaining(lua_State *L) {
     return sandbox->limits.memory_limit - sandbox->memory_used;
 }
 
+void lsb_note_fault_location(lsb_sandbox *sandbox, lua_State *L) {
+    if (sandbox->fault_line > 0) return;
+    /* Level 0 is the running function: in the count hook, the Lua function
+       the stop interrupted; in a polling builtin, the builtin (no line), so
+       the walk goes on to its Lua caller. getstack/getinfo "Sl" only read
+       the call chain: safe inside the allocator and at the memory limit. */
+    lua_Debug frame;
+    for (int level = 0; level < 64 && lua_getstack(L, level, &frame); level++) {
+        if (lua_getinfo(L, "Sl", &frame) && frame.currentline > 0) {
+            sandbox->fault_line = frame.currentline;
+            strncpy(sandbox->fault_chunk, frame.short_src, sizeof sandbox->fault_chunk - 1);
+            sandbox->fault_chunk[sizeof sandbox->fault_chunk - 1] = '\0';
+            return;
+        }
+    }
+}
+
+const char *lsb_fault_chunk(const lsb_sandbox *sandbox) { return sandbox->fault_chunk; }
+int32_t lsb_fault_line(const lsb_sandbox *sandbox) { return sandbox->fault_line; }
+
 int lsb_raise_fault(lua_State *L) {
     lsb_sandbox *sandbox = lsb_from_state(L);
+    if (sandbox->active) lsb_note_fault_location(sandbox, L);
     int kind = lsb_call_tripped(sandbox);
     if (kind == 0) kind = sandbox->fault;
     int reference = sandbox->ref_memory_message;
@@ -111,8 +134,11 @@ static int create_state(lsb_sandbox *sandbox) {
     sandbox->memory_peak = 0;
     sandbox->memory_exceeded = 0;
     sandbox->fault = 0;
-    sandbox->log_total_bytes = 0;
-    sandbox->log_total_noted = 0;
+    sandbox->log_window = INT64_MIN;
+    sandbox->log_window_bytes = 0;
+    sandbox->log_suppressed = 0;
+    sandbox->fault_line = 0;
+    sandbox->fault_chunk[0] = '\0';
     sandbox->results_on_stack = 0;
     sandbox->clock_manual_seen = 0;
     struct timespec ts;
@@ -187,6 +213,9 @@ void lsb_set_clock(lsb_sandbox *sandbox, int manual, double now_seconds) {
     }
     sandbox->clock_manual = manual;
     sandbox->clock_now = now_seconds;
+    /* A window that suppressed lines is reported as soon as the clock
+       leaves it, not only when the next line arrives. */
+    if (sandbox->log_suppressed != 0) lsb_log_advance(sandbox);
 }
 
 int32_t lsb_run_protected(lsb_sandbox *sandbox, lua_CFunction function, void *job) {

@@ -119,6 +119,19 @@ public struct HostCall: ~Copyable {
         }
     }
 
+    /// Writes string argument `position` to the script's log through the
+    /// same path as `print` and `warn`: escaped, capped at
+    /// `SandboxLimits.logLineBytes`, charged to the log budget, then handed
+    /// to the sandbox's log handler. Any length is accepted (the text is
+    /// already in the Lua heap, under the memory quota) and NUL bytes are
+    /// escaped like every other control character.
+    public func log(_ level: SandboxLogLine.Level, argument position: Int) throws(HostCallError) {
+        guard let entry = entry(position), entry.kind == Int32(LSB_STRING.rawValue) else {
+            throw .badArgument(position: position, reason: "string expected, got \(kindName(entry(position)))")
+        }
+        _ = lsb_log_text(sandbox, level.rawValue, entry.string, entry.length)
+    }
+
     /// A string without NUL bytes (names and identifiers never need one, and
     /// refusing them closes truncation tricks at C boundaries further on).
     public func string(_ position: Int, maxLength: Int = 4096) throws(HostCallError) -> String {

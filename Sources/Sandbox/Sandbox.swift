@@ -41,8 +41,8 @@ public final class Sandbox {
         cLimits.cpu_limit_ns = limits.cpuTimePerCall.nanoseconds
         cLimits.wall_limit_ns = limits.wallTimePerCall.nanoseconds
         cLimits.random_seed = limits.randomSeed
-        cLimits.log_bytes_per_call = limits.logBytesPerCall
-        cLimits.log_bytes_total = limits.logBytesTotal
+        cLimits.log_bytes_per_window = limits.logBytesPerWindow
+        cLimits.log_window_seconds = max(1, limits.logWindow.components.seconds)
         cLimits.max_source_bytes = limits.maxSourceBytes
         cLimits.max_convert_values = Int32(clamping: limits.maxConvertedValues)
         cLimits.max_convert_depth = Int32(clamping: limits.maxConvertedDepth)
@@ -169,6 +169,21 @@ public final class Sandbox {
         var current = 0, peak = 0
         lsb_memory(handle, &current, &peak)
         return peak
+    }
+
+    /// Reports what the current log window has suppressed so far (one
+    /// notice line to the log handler), e.g. when a run ends before the
+    /// window does.
+    public func flushLog() {
+        lsb_log_flush(handle)
+    }
+
+    /// Where the script was when the quota stop in `fault` fired (the line
+    /// executing then), if known.
+    public var faultLocation: ScriptLocation? {
+        let line = Int(lsb_fault_line(handle))
+        guard fault != nil, line > 0 else { return nil }
+        return ScriptLocation(chunk: String(cString: lsb_fault_chunk(handle)), line: line)
     }
 
     /// The time scripts see through `os.time`, `os.date` and `os.clock`.
@@ -412,6 +427,17 @@ public struct LuaFunction: Sendable, Hashable {
     let generation: UInt64
 }
 
+/// A line in a loaded chunk.
+public struct ScriptLocation: Sendable, Equatable {
+    public var chunk: String
+    public var line: Int
+
+    public init(chunk: String, line: Int) {
+        self.chunk = chunk
+        self.line = line
+    }
+}
+
 /// The clock a script sees.
 public enum SandboxClock: Sendable, Equatable {
     /// The machine's real time (live runs).
@@ -420,11 +446,31 @@ public enum SandboxClock: Sendable, Equatable {
     case manual(Double)
 }
 
-/// One line of script output.
+/// One line of script output: escaped (no control characters), at most
+/// `SandboxLimits.logLineBytes` bytes plus a truncation marker, and within
+/// the sandbox's log budget. `print`, `warn` and host functions that log
+/// (`HostCall.log`) all arrive this way.
 public struct SandboxLogLine: Sendable, Equatable {
-    public enum Level: Sendable, Equatable { case print, warning }
+    public enum Level: Int32, Sendable, Equatable {
+        case print = 0, warning = 1, debug = 2, info = 3, error = 4
+
+        /// The level's name in deployment logs (`print` is `info`).
+        public var name: String {
+            switch self {
+            case .print, .info: "info"
+            case .warning: "warn"
+            case .debug: "debug"
+            case .error: "error"
+            }
+        }
+    }
     public let level: Level
     public let text: String
+
+    public init(level: Level, text: String) {
+        self.level = level
+        self.text = text
+    }
 }
 
 /// Reads a call's results without copying them into `LuaValue`s.
@@ -466,5 +512,5 @@ private let dispatchHostFunction: lsb_host_dispatch = { owner, index, values, va
 private let receiveLogLine: lsb_log_sink = { owner, level, line, length in
     let sandbox = Unmanaged<Sandbox>.fromOpaque(owner!).takeUnretainedValue()
     let text = line.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: length), as: UTF8.self) } ?? ""
-    sandbox.logHandler(SandboxLogLine(level: level == 0 ? .print : .warning, text: text))
+    sandbox.logHandler(SandboxLogLine(level: SandboxLogLine.Level(rawValue: level) ?? .warning, text: text))
 }

@@ -79,11 +79,11 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case .syntax(let error): "syntax error: \(error.message)"
         case .runtime(let error): "runtime error: \(error.message)"
         case .memoryQuotaExceeded(let limit, let peak):
-            "memory quota exceeded: limit \(limit) bytes, peak \(peak) bytes"
+            "memory quota exceeded: limit \(ByteCount.text(limit)), peak \(ByteCount.text(peak))"
         case .cpuQuotaExceeded(let kind, let limit):
             kind == .cpuTime
-                ? "cpu quota exceeded: more than \(limit) of CPU time in one call"
-                : "wall-clock deadline exceeded: one call took longer than \(limit)"
+                ? "cpu quota exceeded: more than \(Self.milliseconds(limit)) of CPU time in one call"
+                : "wall-clock deadline exceeded: one call took longer than \(Self.milliseconds(limit))"
         case .binaryChunkRefused: "precompiled (binary) chunks are refused; load source text"
         case .sourceTooLarge(let bytes, let limit): "source of \(bytes) bytes exceeds the limit of \(limit) bytes"
         case .functionNotFound(let name): "no global function named '\(name)'"
@@ -91,5 +91,26 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy: "a call is already running on this sandbox or thread"
         case .creationFailed(let limit): "could not create a Lua state within \(limit) bytes"
         }
+    }
+}
+
+extension SandboxError {
+    /// "50 ms", "0.5 ms": quotas are milliseconds, not "0.05 seconds".
+    static func milliseconds(_ duration: Duration) -> String {
+        let value = duration / .milliseconds(1)
+        return value == value.rounded() ? "\(Int64(value)) ms" : "\(value) ms"
+    }
+}
+
+/// Byte counts as people read them: "512 bytes", "64 KiB", "16 MiB", "8.5 MiB".
+public enum ByteCount {
+    public static func text(_ bytes: Int) -> String {
+        func scaled(_ unit: Int, _ name: String) -> String {
+            let tenths = (bytes * 10 + unit / 2) / unit
+            return tenths % 10 == 0 ? "\(tenths / 10) \(name)" : "\(tenths / 10).\(tenths % 10) \(name)"
+        }
+        if bytes >= 1 << 20 { return scaled(1 << 20, "MiB") }
+        if bytes >= 1 << 10 { return scaled(1 << 10, "KiB") }
+        return "\(bytes) bytes"
     }
 }

@@ -11,9 +11,14 @@ public struct SandboxLimits: Sendable, Equatable {
     public var wallTimePerCall: Duration
     /// Seed of `math.random`, so runs are reproducible.
     public var randomSeed: UInt64
-    /// Bytes of `print`/`warn` output kept per call and over the sandbox's life.
-    public var logBytesPerCall: Int
-    public var logBytesTotal: Int
+    /// Bytes of script output (`print`, `warn`, `ctx.log`, after escaping)
+    /// kept per `logWindow` of the sandbox clock: event time when the host
+    /// sets the clock (every deployment, backtest and live alike), wall time
+    /// otherwise. Lines past it are dropped; one notice per window reports
+    /// how many bytes were suppressed (docs/sandbox.md, "Script output").
+    public var logBytesPerWindow: Int
+    /// The length of a log budget window (whole seconds).
+    public var logWindow: Duration
     /// The largest chunk `load` or the host loader accepts.
     public var maxSourceBytes: Int
     /// Bounds on one table tree crossing between Lua and Swift.
@@ -25,8 +30,8 @@ public struct SandboxLimits: Sendable, Equatable {
         cpuTimePerCall: Duration = .milliseconds(50),
         wallTimePerCall: Duration = .milliseconds(200),
         randomSeed: UInt64 = 1,
-        logBytesPerCall: Int = 16 << 10,
-        logBytesTotal: Int = 1 << 20,
+        logBytesPerWindow: Int = 64 << 10,
+        logWindow: Duration = .seconds(60),
         maxSourceBytes: Int = 1 << 20,
         maxConvertedValues: Int = 100_000,
         maxConvertedDepth: Int = 32
@@ -35,14 +40,19 @@ public struct SandboxLimits: Sendable, Equatable {
         self.cpuTimePerCall = cpuTimePerCall
         self.wallTimePerCall = wallTimePerCall
         self.randomSeed = randomSeed
-        self.logBytesPerCall = logBytesPerCall
-        self.logBytesTotal = logBytesTotal
+        self.logBytesPerWindow = logBytesPerWindow
+        self.logWindow = logWindow
         self.maxSourceBytes = maxSourceBytes
         self.maxConvertedValues = maxConvertedValues
         self.maxConvertedDepth = maxConvertedDepth
     }
 
-    /// The defaults: 16 MiB, 50 ms CPU and 200 ms wall time per call.
+    /// The most bytes one output line holds after escaping (longer lines
+    /// end in `...[truncated]`).
+    public static let logLineBytes = 1024
+
+    /// The defaults: 16 MiB, 50 ms CPU and 200 ms wall time per call, 64 KiB
+    /// of output per minute of event time.
     public static let standard = SandboxLimits()
 }
 

@@ -20,6 +20,7 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("price-decimals"), help: "Digits after the point in a price.") var priceDecimals: Int = 2
     @Option(name: .customLong("quantity-decimals"), help: "Digits after the point in a quantity.") var quantityDecimals: Int = 8
     @Option(name: .customLong("volume-participation"), help: "Max fraction of a bar's volume one order may fill.") var participation: Double?
+    @Option(help: "Seconds per bar the strategy sees, a multiple of the data's bars (default: the data's).") var timeframe: Int64?
     @Flag(help: "Print the result as JSON (byte-identical for identical inputs).") var json = false
     @Flag(help: "Print the strategy's log lines as they happen.") var log = false
     @Option(help: "Write a self-contained HTML report to this path.") var report: String?
@@ -31,6 +32,7 @@ struct Backtest: ParsableCommand {
         guard commissionBasisPoints >= 0, commissionBasisPoints <= 10_000, slippageBasisPoints >= 0, slippageBasisPoints <= 10_000 else {
             throw ValidationError("--commission-bps and --slippage-bps must be between 0 and 10000")
         }
+        if let timeframe, !(1...86_400).contains(timeframe) { throw ValidationError("--timeframe must be 1...86400 seconds") }
         if let participation, !(participation > 0 && participation <= 1) {
             throw ValidationError("--volume-participation must be in (0, 1]")
         }
@@ -67,13 +69,27 @@ struct Backtest: ParsableCommand {
         let outcome: BacktestOutcome
         do {
             let parametersFromText = try parameterValues(source: source, texts: overrides)
-            outcome = try BacktestEngine.run(BacktestConfiguration(
+            var configuration = BacktestConfiguration(
                 source: source, chunkName: ScriptFile.chunkName(script), parameters: parametersFromText,
                 instruments: [instrument], bars: [symbol: bars], timeframe: BarCSV.timeframe(of: bars),
                 startingCash: startingCash, exchange: exchange, seed: seed,
-                dataHash: SHA256.hex(SHA256.hash(raw))), progress: progress.update,
+                dataHash: SHA256.hex(SHA256.hash(raw)))
+            configuration.strategyTimeframe = timeframe
+            outcome = try BacktestEngine.run(configuration, progress: progress.update,
                 log: log ? { entry in print("\(Self.timestamp(entry.time)) [\(entry.level)] \(entry.message)") } : nil)
         } catch {
+            // The script failed before its first bar (compiling, its main
+            // chunk, its declaration or parameters).
+            let scriptError: SandboxError? = switch error {
+            case DeploymentError.script(let sandboxError): sandboxError
+            case let sandboxError as SandboxError: sandboxError
+            default: nil
+            }
+            if json, let scriptError {
+                let fault = StrategyFault(scriptError, location: nil, callback: "main chunk", time: 0)
+                FileHandle.standardOutput.write(try FaultJSON.data(fault))
+                FileHandle.standardOutput.write(Data("\n".utf8))
+            }
             progress.finish()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(65)
@@ -93,7 +109,12 @@ struct Backtest: ParsableCommand {
             if !outcome.rejectedOrders.isEmpty { print("rejected orders: \(outcome.rejectedOrders.count)") }
             if let report { print("report written to \(report)") }
         }
-        if outcome.status.isFaulted {
+        if let fault = outcome.fault {
+            var text = "error: strategy faulted: \(fault.summary) at \(Self.timestamp(fault.time))\n"
+            if let traceback = fault.traceback { text += traceback + "\n" }
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(65)
+        } else if outcome.status.isFaulted {
             FileHandle.standardError.write(Data("error: strategy \(outcome.status)\n".utf8))
             throw ExitCode(65)
         }
@@ -112,6 +133,18 @@ struct Backtest: ParsableCommand {
         try sandbox.load(source, chunkName: ScriptFile.chunkName(script))
         let schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
         return try schema.resolve(texts: texts)
+    }
+}
+
+/// `{"error": {...}}`: the JSON of a backtest that failed before its first
+/// bar, in the same shape as the `error` object of a result.
+enum FaultJSON {
+    private struct Envelope: Encodable { let error: StrategyFault }
+
+    static func data(_ fault: StrategyFault) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Envelope(error: fault))
     }
 }
 

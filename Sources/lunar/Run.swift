@@ -18,8 +18,17 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("param"), help: "Parameter override name=value (repeatable).") var parameters: [String] = []
     @Option(help: "Starting cash.") var cash: String = "100000"
     @Option(help: "Seed of the synthetic market and of math.random.") var seed: UInt64 = 42
+    @Option(help: "Comma-separated symbols to trade (default: the script's strategy.symbols, else the feed's first symbol).")
+    var symbols: String?
+    @Option(help: "Seconds per bar the strategy sees, a multiple of the feed's bars (default: the feed's).")
+    var timeframe: Int64?
     @Flag(help: "Run the strategy in a supervised worker process (docs/isolation.md) instead of a thread.")
     var isolated = false
+
+    func validate() throws {
+        if let timeframe, !(1...86_400).contains(timeframe) { throw ValidationError("--timeframe must be 1...86400 seconds") }
+        if let symbols, symbols.split(separator: ",").isEmpty { throw ValidationError("--symbols needs at least one symbol") }
+    }
 
     func run() throws {
         let source = try ScriptFile.read(script)
@@ -94,9 +103,16 @@ struct Run: ParsableCommand {
         var limits = SandboxLimits.standard
         limits.randomSeed = seed
         do {
+            let chosen = symbols.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            for symbol in chosen ?? [] where !instruments.contains(where: { $0.symbol == symbol }) {
+                throw ValidationError("--symbols: '\(symbol)' is not on this feed (it has \(instruments.map(\.symbol).joined(separator: ", ")))")
+            }
             try host.deploy(DeploymentConfiguration(
                 id: "terminal", source: source, chunkName: ScriptFile.chunkName(script), parameters: values,
-                instruments: instruments, startingCash: cash, sandboxLimits: limits), startAt: start)
+                instruments: instruments, symbols: chosen, timeframe: timeframe, startingCash: cash,
+                sandboxLimits: limits), startAt: start)
+        } catch let error as ValidationError {
+            throw error
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(65)

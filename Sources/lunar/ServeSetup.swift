@@ -11,14 +11,14 @@ enum MarketSetup {
         if feed == "synthetic" {
             let start = Int64(Date().timeIntervalSince1970)
             let instruments = SyntheticMarket().instruments
-            return (MarketTape(instruments: instruments), { runner, host in
+            return (MarketTape(instruments: instruments, barSeconds: SyntheticMarket.Configuration().barSeconds), { runner, host in
                 runner.start(into: host, speed: speed ?? 60) { SyntheticMarket(configuration: .init(seed: 42, startTime: start)) }
             })
         }
         let instrument = Instrument(symbol: "BTCUSD")
         let bars: [Bar]
         do { bars = try BarCSV.load(path: feed, instrument: instrument) } catch { throw ValidationError("\(feed): \(error)") }
-        return (MarketTape(instruments: [instrument]), { runner, host in
+        return (MarketTape(instruments: [instrument], barSeconds: BarCSV.timeframe(of: bars)), { runner, host in
             runner.start(into: host, speed: speed ?? 3_600) {
                 BarReplaySource(bars: ["BTCUSD": bars], instruments: [instrument], timeframe: BarCSV.timeframe(of: bars))
             }

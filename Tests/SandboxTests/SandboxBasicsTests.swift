@@ -108,6 +108,32 @@ import Testing
         #expect(lines == [SandboxLogLine(level: .print, text: "a\t1\tnil\tline\\nbreak\\x1B[31m")])
     }
 
+    /// The output budget is per window of the sandbox clock (event time in
+    /// a deployment): lines past it are dropped, and one notice per window
+    /// reports the count when the clock leaves the window or on flushLog().
+    @Test func logBudgetFollowsTheClockWithOneNoticePerWindow() throws {
+        var lines: [SandboxLogLine] = []
+        var limits = SandboxLimits.standard
+        limits.logBytesPerWindow = 100
+        let sandbox = try Sandbox(limits: limits, logHandler: { lines.append($0) })
+        sandbox.setClock(.manual(600))
+        try sandbox.load("function spam() for i = 1, 5 do print(string.rep('a', 40)) end end")
+        try sandbox.call("spam")                     // 2 lines pass (80 bytes), 3 are dropped
+        #expect(lines.count == 2)
+        sandbox.setClock(.manual(659))               // the same 60 s window: no notice yet
+        #expect(lines.count == 2)
+        sandbox.setClock(.manual(660))               // the next window: the notice
+        #expect(lines.count == 3)
+        #expect(lines.last?.level == .warning)
+        #expect(lines.last?.text.hasPrefix("log suppressed: 120 bytes") == true, "\(lines.last?.text ?? "")")
+        try sandbox.call("spam")
+        sandbox.flushLog()
+        #expect(lines.count == 6)
+        #expect(lines.last?.text.hasPrefix("log suppressed: 120 bytes") == true)
+        sandbox.flushLog()                           // nothing more to report
+        #expect(lines.count == 6)
+    }
+
     @Test func clockIsHostControlled() throws {
         let sandbox = try Sandbox()
         sandbox.setClock(.manual(1_700_000_000))

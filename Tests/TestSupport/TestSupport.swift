@@ -28,3 +28,11 @@ extension TestPaths {
         return root.appendingPathComponent(".build/debug/lunar").path
     }
 }
+
+extension TestPaths {
+    /// A hostile script fixture of the sandbox suite (one attack per file),
+    /// for suites that run the same attack through the kernel.
+    public static func hostileFixture(_ name: String) -> URL {
+        root.appendingPathComponent("Tests/SandboxTests/Fixtures/hostile/\(name)")
+    }
+}

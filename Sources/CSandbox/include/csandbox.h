@@ -53,8 +53,8 @@ typedef struct {
     int64_t cpu_limit_ns;         /* thread CPU time per call */
     int64_t wall_limit_ns;        /* wall-clock time per call */
     uint64_t random_seed;         /* math.random seed */
-    size_t log_bytes_per_call;    /* print/warn output per call */
-    size_t log_bytes_total;       /* print/warn output per sandbox */
+    size_t log_bytes_per_window;  /* script output (escaped bytes) per log window */
+    int64_t log_window_seconds;   /* length of a log window, in sandbox-clock seconds */
     size_t max_source_bytes;      /* largest chunk load() accepts */
     int32_t max_convert_values;   /* values in one converted table tree */
     int32_t max_convert_depth;    /* nesting of converted tables */
@@ -87,7 +87,10 @@ typedef int32_t (*lsb_host_dispatch)(void *owner, int32_t function_index,
                                      const lsb_value *args, int32_t value_count,
                                      int32_t argc, lsb_sandbox *sandbox);
 
-/* Receives one escaped, bounded line of print/warn output (level 0 print, 1 warn). */
+/* Levels of script output lines. */
+enum { LSB_LOG_PRINT = 0, LSB_LOG_WARN = 1, LSB_LOG_DEBUG = 2, LSB_LOG_INFO = 3, LSB_LOG_ERROR = 4 };
+
+/* Receives one escaped, bounded line of script output (an LSB_LOG_* level). */
 typedef void (*lsb_log_sink)(void *owner, int32_t level, const char *line, size_t length);
 
 /* ---- lifecycle ---------------------------------------------------------- */
@@ -180,12 +183,30 @@ int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
 const lsb_value *lsb_results(const lsb_sandbox *sandbox, int32_t *count);
 void lsb_finish_call(lsb_sandbox *sandbox);
 
+/* ---- script output ------------------------------------------------------ */
+
+/* Sends `text` to the log sink through the same path as print/warn: escaped,
+   capped per line, charged to the window budget. For host functions (such as
+   ctx.log) and between calls. LSB_ERR_CONVERT for an unknown level. */
+int32_t lsb_log_text(lsb_sandbox *sandbox, int32_t level, const char *text, size_t length);
+
+/* Reports the bytes the current log window has suppressed so far, if any, as
+   one notice line (the host calls it when a run ends). */
+void lsb_log_flush(lsb_sandbox *sandbox);
+
 /* ---- errors ------------------------------------------------------------- */
 
 const char *lsb_error_message(const lsb_sandbox *sandbox, size_t *length);
 const char *lsb_error_traceback(const lsb_sandbox *sandbox, size_t *length);
 const char *lsb_error_chunk(const lsb_sandbox *sandbox);
 int32_t lsb_error_line(const lsb_sandbox *sandbox);
+
+/* Where the script was when its quota stop (CPU, wall clock, memory) fired:
+   the innermost Lua function with a line, recorded in C by the hook, the
+   allocator or the polling builtin that raised the stop. Line 0 and an empty
+   chunk when unknown. Cleared by lsb_reset. */
+const char *lsb_fault_chunk(const lsb_sandbox *sandbox);
+int32_t lsb_fault_line(const lsb_sandbox *sandbox);
 
 /* ---- writing host-function results (only inside lsb_host_dispatch) ------ */
 

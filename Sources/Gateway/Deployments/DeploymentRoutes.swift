@@ -26,11 +26,15 @@ struct DeploymentRoutes {
         }
         group.get("deployments") { _, context in
             let user = try context.requireIdentity().user
-            return try store.deployments(of: user.id, by: user.id).map { DeploymentView($0, snapshot: runtime.snapshot($0.id)) }
+            let ownerRisk = try store.ownerRiskLimits(of: user.id)
+            return try store.deployments(of: user.id, by: user.id).map {
+                DeploymentView($0, snapshot: runtime.snapshot($0.id), ownerRisk: ownerRisk, feedTimeframe: gateway.tape.barSeconds)
+            }
         }
         group.get("deployments/:id") { _, context in
             let deployment = try gateway.ownDeployment(context)
-            return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id))
+            return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id),
+                                  ownerRisk: try store.ownerRiskLimits(of: deployment.ownerID), feedTimeframe: gateway.tape.barSeconds)
         }
         group.put("deployments/:id") { request, context in
             let user = try context.requireIdentity().user
@@ -91,12 +95,14 @@ struct DeploymentRoutes {
         guard try store.deployments(of: user.id, by: user.id).count < limit else {
             throw APIError(status: 429, code: "quota_exceeded", message: "at most \(limit) deployments per user")
         }
-        var deployment = try store.deploy(try body.source(), parameters: body.parameters ?? [:], risk: body.risk, by: user.id)
+        var deployment = try store.deploy(try body.source(), parameters: body.parameters ?? [:], risk: body.risk,
+                                          symbols: body.symbols, timeframe: body.timeframe, feed: gateway.tape.offer, by: user.id)
         if body.start ?? true {
             deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
             try gateway.runtime.launch(deployment.id)
         }
-        return Created(body: DeploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id)))
+        return Created(body: DeploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id),
+                                            ownerRisk: try store.ownerRiskLimits(of: user.id), feedTimeframe: gateway.tape.barSeconds))
     }
 }
 

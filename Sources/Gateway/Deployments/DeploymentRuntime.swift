@@ -48,6 +48,7 @@ final class DeploymentRuntime: Sendable {
         let configuration = DeploymentConfiguration(
             id: Self.hostID(id), ownerID: spec.deployment.ownerID.description, source: spec.source,
             chunkName: "deployment-\(id.rawValue).lua", parameters: spec.deployment.parameters, instruments: tape.instruments,
+            symbols: spec.deployment.market?.symbols, timeframe: spec.deployment.market?.timeframe,
             risk: LayeredRiskLimits(deployment: spec.deployment.risk, owner: try store.ownerRiskLimits(of: spec.deployment.ownerID)))
         // A faulted run may still sit in the host: take it out, keeping its account.
         checkpoints.stop(id)

@@ -8,7 +8,9 @@ extension JSONSchema {
 extension CreateDeploymentBody {
     static var schema: JSONSchema {
         .body([:], optional: ["versionId": .id, "listingId": .id, "templateId": .string(minLength: 1, maxLength: 100),
-                              "parameters": .parameters, "risk": .ref(RiskLimits.self), "start": .boolean])
+                              "parameters": .parameters, "risk": .ref(RiskLimits.self), "start": .boolean,
+                              "symbols": .array(of: .string(minLength: 1, maxLength: 32)),
+                              "timeframe": .integer(minimum: 1, maximum: 86_400)])
     }
 }
 
@@ -24,10 +26,11 @@ extension DeploymentView: SchemaDescribed {
             "openOrders": .integer(minimum: 0), "positions": .integer(minimum: 0), "fills": .integer(minimum: 0),
         ])
         return .record(["id": .id, "sourceKind": .oneOfStrings(["strategyVersion", "listing", "template"]), "sourceId": .text,
-                        "parameters": .parameters, "risk": .ref(RiskLimits.self), "mode": .text,
+                        "parameters": .parameters, "risk": .ref(RiskLimits.self), "effectiveRisk": .ref(RiskLimits.self),
+                        "mode": .text,
                         "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
                         "createdAt": .time, "updatedAt": .time],
-                       optional: ["live": live])
+                       optional: ["live": live, "symbols": .array(of: .text), "timeframe": .integer(minimum: 1)])
     }
 }
 

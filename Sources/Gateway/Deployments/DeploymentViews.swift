@@ -4,12 +4,16 @@ import Sandbox
 import Marketplace
 
 struct CreateDeploymentBody: RequestBody {
-    static let fields: Set<String> = ["versionId", "listingId", "templateId", "parameters", "risk", "start"]
+    static let fields: Set<String> = ["versionId", "listingId", "templateId", "parameters", "risk", "start", "symbols", "timeframe"]
     var versionId: Int64?
     var listingId: Int64?
     var templateId: String?
     var parameters: [String: LuaValue]?
     var risk: RiskLimits?
+    /// What to trade (default: the script's `strategy.symbols`, else the feed's first symbol).
+    var symbols: [String]?
+    /// Seconds per bar the strategy sees (default: the feed's).
+    var timeframe: Int64?
     /// Start at once (default true).
     var start: Bool?
 
@@ -45,6 +49,12 @@ struct DeploymentView: Codable, ResponseEncodableBody {
     var sourceId: String
     var parameters: [String: LuaValue]
     var risk: RiskLimits
+    /// The limits the risk gate applies: the deployment's and its owner's,
+    /// tightest first, with the defaults where neither sets one.
+    var effectiveRisk: RiskLimits
+    /// What the deployment trades (null for deployments made before symbols were chosen).
+    var symbols: [String]?
+    var timeframe: Int64?
     var mode: String
     var status: String
     var statusReason: String
@@ -52,7 +62,7 @@ struct DeploymentView: Codable, ResponseEncodableBody {
     var updatedAt: Int64
     var live: Live?
 
-    init(_ deployment: Deployment, snapshot: DeploymentSnapshot?) {
+    init(_ deployment: Deployment, snapshot: DeploymentSnapshot?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
         id = deployment.id.rawValue
         switch deployment.source {
         case .strategyVersion(let version): (sourceKind, sourceId) = ("strategyVersion", version.description)
@@ -61,6 +71,9 @@ struct DeploymentView: Codable, ResponseEncodableBody {
         }
         parameters = deployment.parameters
         risk = deployment.risk
+        effectiveRisk = LayeredRiskLimits(deployment: deployment.risk, owner: ownerRisk).effective
+        symbols = deployment.market?.symbols
+        timeframe = deployment.market.flatMap { $0.timeframe ?? feedTimeframe }
         mode = deployment.mode
         status = deployment.status.name
         statusReason = deployment.status.reason

@@ -13,7 +13,10 @@ extension APIError {
         case .schema(let issues): self.init(issues)
         case .unknownSymbol(let symbol):
             self.init(status: 422, code: "unknown_symbol", message: "the strategy wants '\(symbol)', which this market does not list",
-                      details: [Detail(field: "symbol", issue: "unknown symbol '\(symbol)'")])
+                      details: [Detail(field: "symbols", issue: "unknown symbol '\(symbol)'")])
+        case .invalidTimeframe(let seconds):
+            self.init(status: 422, code: "invalid_timeframe", message: "timeframe \(seconds) s is not between 1 s and 86400 s",
+                      details: [Detail(field: "timeframe", issue: "must be 1 to 86400 seconds")])
         }
     }
 }

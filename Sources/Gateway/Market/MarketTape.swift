@@ -1,3 +1,4 @@
+import Marketplace
 import Host
 import Synchronization
 
@@ -14,12 +15,15 @@ public final class MarketTape: Sendable {
     }
 
     public let instruments: [Instrument]
+    /// Seconds per bar of the feed (what a deployment's timeframe is a multiple of).
+    public let barSeconds: Int64
     let barLimit: Int
     private let state = Mutex<[String: SymbolState]>([:])
     private let observers = Mutex<[@Sendable ([MarketEvent]) -> Void]>([])
 
-    public init(instruments: [Instrument], barLimit: Int = 500) {
+    public init(instruments: [Instrument], barSeconds: Int64 = 60, barLimit: Int = 500) {
         self.instruments = instruments
+        self.barSeconds = barSeconds
         self.barLimit = barLimit
     }
 
@@ -59,4 +63,9 @@ extension MarketTape {
     public var latestTime: Int64? {
         instruments.compactMap { snapshot($0.symbol)?.lastTime }.max()
     }
+}
+
+extension MarketTape {
+    /// What a new deployment may choose from (`MarketplaceStore.deploy`).
+    public var offer: FeedOffer { FeedOffer(symbols: instruments.map(\.symbol), timeframe: barSeconds) }
 }

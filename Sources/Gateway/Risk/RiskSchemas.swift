@@ -10,6 +10,7 @@ extension RiskLimits: SchemaDescribed {
             "priceCollarBasisPoints": .integer(minimum: 1, maximum: 10_000), "maxPositionQuantity": .ref(QuantityLimit.self),
             "maxGrossExposure": .ref(Money.self), "maxOpenOrders": .integer(minimum: 0, maximum: 10_000),
             "orderRate": .ref(OrderRateLimit.self), "dailyLossLimit": .ref(Money.self), "tradingWindow": .ref(TradingWindow.self),
+            "accountType": .oneOfStrings(["cash", "margin"]), "maxLeverage": .number(minimum: 1, maximum: 100),
         ])
     }
 }

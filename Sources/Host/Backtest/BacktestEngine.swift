@@ -9,8 +9,10 @@ public struct BacktestConfiguration: Sendable {
     public var instruments: [Instrument]
     /// Bars per symbol, in time order.
     public var bars: [String: [Bar]]
-    /// Seconds per bar.
+    /// Seconds per bar of the data.
     public var timeframe: Int64
+    /// Seconds per bar the strategy sees (a multiple of `timeframe`); nil: the data's.
+    public var strategyTimeframe: Int64?
     public var startingCash: Money
     public var exchange: ExchangeConfiguration
     public var risk: LayeredRiskLimits
@@ -45,6 +47,8 @@ public struct BacktestOutcome: Sendable {
     /// `stopped` when the data ran out; `faulted` with the reason when the
     /// strategy failed (the result covers the bars up to then).
     public var status: DeploymentStatus
+    /// The structured fault when the strategy faulted (also in `result.error`).
+    public var fault: StrategyFault? { result.error }
     public var log: [DeploymentLogEntry]
     public var rejectedOrders: [Order]
     public var barsProcessed: Int
@@ -65,7 +69,8 @@ public enum BacktestEngine {
         let kernel = try DeploymentKernel(configuration: DeploymentConfiguration(
             id: "backtest", ownerID: "backtest", source: configuration.source, chunkName: configuration.chunkName,
             parameters: configuration.parameters, instruments: configuration.instruments,
-            symbols: configuration.bars.keys.sorted(), startingCash: configuration.startingCash,
+            symbols: configuration.bars.keys.sorted(), timeframe: configuration.strategyTimeframe,
+            startingCash: configuration.startingCash,
             exchange: configuration.exchange, risk: configuration.risk, sandboxLimits: limits))
         if let log {
             kernel.observer = { notification in
@@ -98,8 +103,9 @@ public enum BacktestEngine {
             initialCash: configuration.startingCash, commission: "\(configuration.exchange.commission)",
             slippage: "\(configuration.exchange.slippage)", engineVersion: engineVersion,
             symbols: configuration.bars.keys.sorted())
-        let result = BacktestResult(metadata: metadata, portfolio: kernel.portfolio, equityCurve: curve,
+        var result = BacktestResult(metadata: metadata, portfolio: kernel.portfolio, equityCurve: curve,
                                     barCount: processed, barsInMarket: barsInMarket)
+        result.error = kernel.strategyFault
         return BacktestOutcome(result: result, status: kernel.status, log: kernel.logEntries,
                                rejectedOrders: kernel.rejectedOrders, barsProcessed: processed)
     }

@@ -24,6 +24,9 @@ public struct BacktestResult: Sendable, Equatable, Codable {
     public var equityCurvePointCount: Int
     /// Positions still open at the end, in the portfolio's instrument order.
     public var finalPositions: [PositionRecord]
+    /// Why the strategy stopped early, when it faulted: the result then
+    /// covers the bars up to the fault. Absent from the JSON of a clean run.
+    public var error: StrategyFault?
 
     public init(metadata: BacktestMetadata, metrics: BacktestMetrics, trades: [TradeRecord],
                 equityCurve: [EquityPoint], equityCurvePointCount: Int? = nil, finalPositions: [PositionRecord]) {

@@ -10,6 +10,16 @@ public protocol FillSizer {
     /// the exchange then rejects the order (`insufficientEquity`).
     func quantity(forEquityFraction fraction: Double, side: Side, price: Price,
                   instrument: Instrument, order: Order) -> Quantity
+
+    /// Told of every fill of the event being matched, in order, so a sizer
+    /// that tracks the account can size a later order of the same event with
+    /// the cash and position the earlier fills left (a reversal: close, then
+    /// an all-in entry). The default does nothing.
+    func didFill(_ fill: Fill)
+}
+
+extension FillSizer {
+    public func didFill(_ fill: Fill) {}
 }
 
 /// A sizer against a fixed equity amount: `fraction` of `equity` (exact to

@@ -93,7 +93,7 @@ extension PaperExchange {
             }
             if quantity.lots > 0 {
                 applyFill(instrument, index, price: price, quantity: quantity, total: total,
-                          time: bar.time, into: &events)
+                          time: bar.time, sizer: sizer, into: &events)
                 filled = quantity
             }
         }
@@ -125,7 +125,7 @@ extension PaperExchange {
             if working[instrument][index].order.timeInForce == .fok && quantity < remaining { quantity = .zero }
             if quantity.lots > 0 {
                 applyFill(instrument, index, price: price, quantity: quantity, total: total,
-                          time: trade.time, into: &events)
+                          time: trade.time, sizer: sizer, into: &events)
                 available -= quantity
                 filled = quantity
             }

@@ -69,7 +69,7 @@ extension PaperExchange {
                 guard usable > 0 else { continue }
                 let quantity = Quantity(lots: min(usable, remaining.lots))
                 applyFill(instrument, index, price: level.price, quantity: quantity, total: total,
-                          time: time, into: &events)
+                          time: time, sizer: sizer, into: &events)
                 remaining -= quantity
                 filled += quantity
                 taken += quantity

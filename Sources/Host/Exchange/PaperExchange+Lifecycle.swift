@@ -127,7 +127,7 @@ extension PaperExchange {
     /// fixed fee goes on the order's first fill. `total` is the order's size
     /// (fixes a notional or equity-fraction size on its first fill).
     mutating func applyFill(_ instrument: Int, _ index: Int, price: Price, quantity: Quantity, total: Quantity,
-                            time: Int64, into events: inout [ExchangeEvent]) {
+                            time: Int64, sizer: some FillSizer, into events: inout [ExchangeEvent]) {
         let notional = instruments[instrument].notional(price, quantity)
         let fee = configuration.commission.fee(notional: notional,
                                                firstFill: working[instrument][index].order.filledQuantity == .zero)
@@ -141,6 +141,7 @@ extension PaperExchange {
         let order = working[instrument][index].order
         let fill = Fill(orderID: order.id, symbol: order.symbol, side: order.side, quantity: quantity, price: price,
                         fee: fee, notional: notional, time: time, tag: order.tag)
+        sizer.didFill(fill)
         events.append(.filled(fill, order))
     }
 

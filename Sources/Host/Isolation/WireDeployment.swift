@@ -11,6 +11,7 @@ struct WireDeployment: Codable, Sendable, Equatable {
     var parameters: [String: LuaValue]
     var instruments: [Instrument]
     var symbols: [String]?
+    var timeframe: Int64?
     var startingCash: Money
     var commission: CommissionModel
     var slippage: SlippageModel
@@ -20,8 +21,8 @@ struct WireDeployment: Codable, Sendable, Equatable {
     var cpuNanosecondsPerCall: Int64
     var wallNanosecondsPerCall: Int64
     var randomSeed: UInt64
-    var logBytesPerCall: Int
-    var logBytesTotal: Int
+    var logBytesPerWindow: Int
+    var logWindowSeconds: Int64
     var maxSourceBytes: Int
     var maxConvertedValues: Int
     var maxConvertedDepth: Int
@@ -35,6 +36,7 @@ struct WireDeployment: Codable, Sendable, Equatable {
         parameters = configuration.parameters
         instruments = configuration.instruments
         symbols = configuration.symbols
+        timeframe = configuration.timeframe
         startingCash = configuration.startingCash
         commission = configuration.exchange.commission
         slippage = configuration.exchange.slippage
@@ -45,8 +47,8 @@ struct WireDeployment: Codable, Sendable, Equatable {
         cpuNanosecondsPerCall = limits.cpuTimePerCall.wholeNanoseconds
         wallNanosecondsPerCall = limits.wallTimePerCall.wholeNanoseconds
         randomSeed = limits.randomSeed
-        logBytesPerCall = limits.logBytesPerCall
-        logBytesTotal = limits.logBytesTotal
+        logBytesPerWindow = limits.logBytesPerWindow
+        logWindowSeconds = limits.logWindow.components.seconds
         maxSourceBytes = limits.maxSourceBytes
         maxConvertedValues = limits.maxConvertedValues
         maxConvertedDepth = limits.maxConvertedDepth
@@ -66,11 +68,11 @@ struct WireDeployment: Codable, Sendable, Equatable {
         let limits = SandboxLimits(
             memoryBytes: memoryBytes, cpuTimePerCall: .nanoseconds(cpuNanosecondsPerCall),
             wallTimePerCall: .nanoseconds(wallNanosecondsPerCall), randomSeed: randomSeed,
-            logBytesPerCall: logBytesPerCall, logBytesTotal: logBytesTotal, maxSourceBytes: maxSourceBytes,
+            logBytesPerWindow: logBytesPerWindow, logWindow: .seconds(logWindowSeconds), maxSourceBytes: maxSourceBytes,
             maxConvertedValues: maxConvertedValues, maxConvertedDepth: maxConvertedDepth)
         return DeploymentConfiguration(
             id: id, ownerID: ownerID, source: source, chunkName: chunkName, parameters: parameters,
-            instruments: instruments, symbols: symbols, startingCash: startingCash,
+            instruments: instruments, symbols: symbols, timeframe: timeframe, startingCash: startingCash,
             exchange: ExchangeConfiguration(commission: commission, slippage: slippage,
                                             barVolumeParticipation: barVolumeParticipation),
             risk: risk, sandboxLimits: limits, restoredState: restoredState)

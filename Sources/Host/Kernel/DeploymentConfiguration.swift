@@ -9,11 +9,16 @@ public struct DeploymentConfiguration: Sendable {
     public var chunkName: String
     /// Parameter values overriding the declared defaults (validated at start).
     public var parameters: [String: LuaValue]
-    /// Instruments the deployment may trade.
+    /// Instruments the feed offers (the first is the default symbol).
     public var instruments: [Instrument]
     /// Symbols subscribed to bars at start; nil: the script's `strategy.symbols`,
-    /// or every instrument when it declares none.
+    /// or the first instrument when it declares none (never every instrument:
+    /// docs/strategy-api.md, "Symbols and timeframe").
     public var symbols: [String]?
+    /// Seconds per bar the strategy sees; nil: the feed's own bars. A
+    /// multiple of the feed's bar length: the kernel builds these bars from
+    /// the feed's (orders still fill against every feed bar).
+    public var timeframe: Int64?
     public var startingCash: Money
     public var exchange: ExchangeConfiguration
     public var risk: LayeredRiskLimits
@@ -24,7 +29,7 @@ public struct DeploymentConfiguration: Sendable {
     public init(
         id: String = "local", ownerID: String = "local", source: String, chunkName: String = "strategy.lua",
         parameters: [String: LuaValue] = [:], instruments: [Instrument], symbols: [String]? = nil,
-        startingCash: Money = Money(100_000), exchange: ExchangeConfiguration = ExchangeConfiguration(),
+        timeframe: Int64? = nil, startingCash: Money = Money(100_000), exchange: ExchangeConfiguration = ExchangeConfiguration(),
         risk: LayeredRiskLimits = LayeredRiskLimits(), sandboxLimits: SandboxLimits = .standard,
         restoredState: LuaValue? = nil
     ) {
@@ -35,6 +40,7 @@ public struct DeploymentConfiguration: Sendable {
         self.parameters = parameters
         self.instruments = instruments
         self.symbols = symbols
+        self.timeframe = timeframe
         self.startingCash = startingCash
         self.exchange = exchange
         self.risk = risk
@@ -51,12 +57,15 @@ public enum DeploymentError: Error, Sendable, Equatable, CustomStringConvertible
     case schema(SchemaIssues)
     /// A symbol the strategy wants is not one of the deployment's instruments.
     case unknownSymbol(String)
+    /// The timeframe is not a positive number of seconds up to a day.
+    case invalidTimeframe(Int64)
 
     public var description: String {
         switch self {
         case .script(let error): error.description
         case .schema(let issues): "invalid parameters: \(issues)"
         case .unknownSymbol(let symbol): "unknown symbol '\(symbol)'"
+        case .invalidTimeframe(let seconds): "timeframe \(seconds) s is not between 1 s and 86400 s"
         }
     }
 }

@@ -9,7 +9,12 @@ extension DeploymentKernel {
     func absorb(_ events: [ExchangeEvent]) {
         for event in events {
             if let fill = event.fill {
-                _ = portfolio.apply(fill)
+                guard let index = portfolio.index(of: fill.symbol), portfolio.canApply(fill, at: index) else {
+                    fault("numeric overflow: a fill of \(fill.quantity.lots) lots of \(fill.symbol) at \(fill.price.ticks) ticks "
+                          + "would take the account beyond the numeric model's range (docs/numeric-model.md)")
+                    return
+                }
+                portfolio.apply(fill, at: index)
                 fillCount += 1
             }
         }
@@ -135,6 +140,9 @@ extension DeploymentKernel {
     // MARK: - Subscriptions, timers, indicators
 
     func subscribe(symbol: String, kinds: [SubscriptionKind]) throws(HostCallError) {
+        guard symbols.contains(symbol) else {
+            throw .failed("'\(symbol.prefix(32))' is not one of this deployment's symbols (\(symbols.joined(separator: ", ")))")
+        }
         guard instruments[symbol] != nil else {
             throw .failed("'\(symbol)' is not traded by this deployment (known: \(instruments.keys.sorted().joined(separator: ", ")))")
         }

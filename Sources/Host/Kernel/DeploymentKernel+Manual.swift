@@ -127,4 +127,31 @@ private struct TrialRiskAccount: RiskAccount {
     }
     var realizedPnL: Money { base.realizedPnL }
     var unrealizedPnL: Money { base.unrealizedPnL }
+    var cash: Money? { base.cash }
+    var equity: Money? { base.equity }
+    func fee(on notional: Money) -> Money { base.fee(on: notional) }
+
+    /// The base account's projection plus the exposure of the legs before
+    /// this one that add to a position (each valued at its own price).
+    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
+                                instrument: Instrument) -> Int128 {
+        adding.reduce(base.projectedGrossExposure(symbol: symbol, side: side, quantity: quantity, price: price,
+                                                  instrument: instrument)) { total, order in
+            total + notional(of: order)
+        }
+    }
+
+    var openBuyCommitment: Int128 {
+        pending.reduce(base.openBuyCommitment) { total, order in
+            guard order.side == .buy else { return total }
+            let notional = notional(of: order)
+            return total + notional + Int128(fee(on: Money(units: Int64(clamping: notional))).units)
+        }
+    }
+
+    private func notional(of order: Order) -> Int128 {
+        guard let instrument = base.kernel.instruments[order.symbol],
+              let price = order.type.referencePrice ?? base.lastPrice(order.symbol) else { return 0 }
+        return RiskMath.value(lots: order.quantity.lots.magnitude, price: price, instrument)
+    }
 }

@@ -10,7 +10,7 @@ extension DeploymentKernel {
             return reject(request, id: id, reason: reason)
         case .success(let order):
             if let reason = check(order) { return reject(order, reason: reason) }
-            deliveries.append(contentsOf: exchange.submit(order, now: currentTimeValue))
+            deliveries.append(contentsOf: exchange.submit(unsized(order), now: currentTimeValue))
             return OrderSubmission(id: id, rejection: nil)
         }
     }
@@ -23,15 +23,23 @@ extension DeploymentKernel {
         case .success(let order): entry = order
         }
         guard let instrument = instruments[entry.symbol] else { return [] }
+        var legPrices: [Price?] = []
+        for (value, field) in [(request.takeProfit, "take_profit"), (request.stopLoss, "stop_loss")] {
+            guard let value else { legPrices.append(nil); continue }
+            switch checkedPrice(value, field: field, instrument) {
+            case .failure(let reason): return [reject(entry, reason: reason)]
+            case .success(let price): legPrices.append(price)
+            }
+        }
         func leg(_ type: OrderType) -> Order {
             Order(id: takeOrderID(), symbol: entry.symbol, side: entry.side.opposite, type: type,
                   timeInForce: .gtc, sizing: .quantity(entry.quantity), quantity: entry.quantity,
                   reduceOnly: true, tag: entry.tag, parentID: entry.id, createdAt: currentTimeValue)
         }
-        let takeProfit = request.takeProfit.map { leg(.limit(instrument.price($0))) }
-        let stopLoss = request.stopLoss.map { leg(.stop(trigger: instrument.price($0))) }
+        let takeProfit = legPrices[0].map { leg(.limit($0)) }
+        let stopLoss = legPrices[1].map { leg(.stop(trigger: $0)) }
         if let reason = check(entry) { return [reject(entry, reason: reason)] }
-        deliveries.append(contentsOf: exchange.submitBracket(entry: entry, takeProfit: takeProfit, stopLoss: stopLoss,
+        deliveries.append(contentsOf: exchange.submitBracket(entry: unsized(entry), takeProfit: takeProfit, stopLoss: stopLoss,
                                                              now: currentTimeValue))
         return [entry.id, takeProfit?.id, stopLoss?.id].compactMap { $0 }.map { OrderSubmission(id: $0, rejection: nil) }
     }
@@ -65,26 +73,38 @@ extension DeploymentKernel {
         guard let order = exchange.order(id), let instrument = instruments[order.symbol] else {
             return OrderReason(code: "unknownOrder", message: "order \(id) is not working")
         }
+        var newPrice: Price?
+        var newTrigger: Price?
+        var newQuantity: Quantity?
+        do {
+            newPrice = try price.map { value throws(OrderReason) in try checkedPrice(value, field: "price", instrument).get() }
+            newTrigger = try trigger.map { value throws(OrderReason) in try checkedPrice(value, field: "trigger", instrument).get() }
+            newQuantity = try quantity.map { value throws(OrderReason) in
+                try checkedQuantity(value, field: "quantity", instrument).get()
+            }
+        } catch {
+            return error
+        }
         var type = order.type
         switch order.type {
         case .market:
             if price != nil || trigger != nil { return OrderReason(code: "invalidReplace", message: "a market order has no price") }
         case .limit(let old):
             if trigger != nil { return OrderReason(code: "invalidReplace", message: "a limit order has no trigger") }
-            type = .limit(price.map(instrument.price) ?? old)
+            type = .limit(newPrice ?? old)
         case .stop(let old):
             if price != nil { return OrderReason(code: "invalidReplace", message: "a stop order has no limit price") }
-            type = .stop(trigger: trigger.map(instrument.price) ?? old)
+            type = .stop(trigger: newTrigger ?? old)
         case .stopLimit(let oldTrigger, let oldLimit):
-            type = .stopLimit(trigger: trigger.map(instrument.price) ?? oldTrigger, limit: price.map(instrument.price) ?? oldLimit)
+            type = .stopLimit(trigger: newTrigger ?? oldTrigger, limit: newPrice ?? oldLimit)
         }
-        let newQuantity = quantity.map(instrument.quantity)
         if let newQuantity, newQuantity.lots <= 0 {
             return OrderReason(code: "quantityTooSmall", message: "the new quantity rounds to zero lots")
         }
         var candidate = order
         candidate.type = type
         if let newQuantity { candidate.quantity = newQuantity }
+        if candidate.quantity == .zero { candidate.quantity = estimatedQuantity(of: candidate) }
         if let reason = check(candidate) { return reason }
         switch exchange.replace(id, quantity: newQuantity, type: type, now: currentTimeValue) {
         case .success(let events):
@@ -112,16 +132,21 @@ extension DeploymentKernel {
     }
 
     /// Puts a request on the instrument's grid; the reason when it cannot be.
+    ///
+    /// Every number from the script is range-checked against the instrument
+    /// (docs/numeric-model.md, "Ranges") before it is converted. A notional or
+    /// equity-fraction order carries an *estimate* of its size at the
+    /// reference price (limit or trigger, else the last mark) for the risk
+    /// gate; `submit` sends it to the exchange unsized, and the exchange sizes
+    /// it at its fill (docs/fills.md, "Sizing at the fill").
     func makeOrder(_ request: OrderRequest, id: OrderID) -> Result<Order, OrderReason> {
-        guard let instrument = instruments[request.symbol] else {
-            return .failure(OrderReason(code: "unknownSymbol", message: "'\(request.symbol)' is not traded by this deployment"))
+        guard let instrument = instruments[request.symbol], symbols.contains(request.symbol) else {
+            return .failure(OrderReason(code: "unknownSymbol",
+                                        message: "'\(request.symbol.prefix(32))' is not traded by this deployment "
+                                            + "(its symbols: \(symbols.joined(separator: ", ")))"))
         }
         func price(_ value: Double?, _ name: String) -> Result<Price, OrderReason> {
-            let ticks = instrument.price(value ?? 0)
-            guard ticks.ticks > 0 else {
-                return .failure(OrderReason(code: "invalidPrice", message: "\(name) rounds to zero ticks"))
-            }
-            return .success(ticks)
+            checkedPrice(value ?? 0, field: name, instrument)
         }
         let type: OrderType
         do {
@@ -140,21 +165,55 @@ extension DeploymentKernel {
         let sizing: OrderSizing
         switch request.size {
         case .quantity(let units):
-            quantity = instrument.quantity(units)
+            switch checkedQuantity(units, field: "quantity", instrument) {
+            case .failure(let reason): return .failure(reason)
+            case .success(let value): quantity = value
+            }
             sizing = .quantity(quantity)
         case .notional(let amount):
+            guard amount.isFinite, amount > 0, amount <= instrument.maximumNotional.doubleValue else {
+                return .failure(Self.outOfRange("notional", amount, limit: instrument.maximumNotional.description))
+            }
             let money = Money(approximately: amount)
             sizing = .notional(money)
-            quantity = reference.map { instrument.quantity(affordableWith: money, at: $0) } ?? .zero
+            guard let reference else { return .failure(Self.noPriceToSize(request.symbol)) }
+            quantity = instrument.quantity(affordableWith: money, at: reference)
+            if quantity.lots < max(instrument.minimumQuantity.lots, 1) {
+                return .failure(OrderReason(code: ExchangeReason.notionalTooSmall,
+                                            message: "notional \(money.description) buys less than the minimum quantity "
+                                                + "\(instrument.double(instrument.minimumQuantity)) at \(instrument.double(reference))"))
+            }
         case .equityFraction(let fraction):
             sizing = .equityFraction(fraction)
-            let budget = Money(approximately: portfolio.equity.doubleValue * fraction)
-            quantity = reference.map { instrument.quantity(affordableWith: budget, at: $0) } ?? .zero
+            guard let reference else { return .failure(Self.noPriceToSize(request.symbol)) }
+            // The same rule the fill uses, at the reference price: what the
+            // gate checks is what an unchanged price would fill.
+            let estimate = AccountFillSizer(commission: commission)
+            estimate.isCashAccount = risk.effective.accountType?.value == .cash
+            let position = portfolio.position(request.symbol)?.quantity ?? .zero
+            estimate.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
+                           positionValue: portfolio.mark(of: request.symbol).map { instrument.notional($0, position) } ?? .zero)
+            quantity = estimate.quantity(forEquityFraction: fraction, side: request.side, price: reference,
+                                         instrument: instrument, order: Order(id: id, symbol: request.symbol, side: request.side,
+                                                                              type: type, sizing: sizing, quantity: .zero,
+                                                                              createdAt: currentTimeValue))
+            if quantity.lots < max(instrument.minimumQuantity.lots, 1) {
+                return .failure(OrderReason(code: ExchangeReason.insufficientEquity,
+                                            message: "equity \(portfolio.equity.description) × \(fraction) buys less than the "
+                                                + "minimum quantity \(instrument.double(instrument.minimumQuantity)) at \(instrument.double(reference))"))
+            }
         }
         if case .quantity = sizing, quantity.lots < instrument.minimumQuantity.lots {
             return .failure(OrderReason(code: "quantityTooSmall",
                                         message: "quantity \(instrument.double(quantity)) is below the minimum \(instrument.double(instrument.minimumQuantity))",
                                         limit: "\(instrument.double(instrument.minimumQuantity))"))
+        }
+        if let reference, RiskMath.value(lots: quantity.lots.magnitude, price: reference, instrument)
+            > Int128(instrument.maximumNotional.units) {
+            return .failure(OrderReason(
+                code: "notionalOutOfRange",
+                message: "order notional \(instrument.double(quantity)) × \(instrument.double(reference)) exceeds the maximum "
+                    + "\(instrument.maximumNotional.description) per order", limit: instrument.maximumNotional.description))
         }
         if request.reduceOnly {
             let position = portfolio.position(request.symbol)?.quantity ?? .zero
@@ -172,6 +231,45 @@ extension DeploymentKernel {
                           reduceOnly: request.reduceOnly, tag: request.tag, createdAt: currentTimeValue)
         if case .quantity = sizing { order.sizing = .quantity(quantity) }
         return .success(order)
+    }
+
+    /// A price from a script or a request, on the grid and in range.
+    func checkedPrice(_ value: Double, field: String, _ instrument: Instrument) -> Result<Price, OrderReason> {
+        guard let price = instrument.checkedPrice(value) else {
+            return .failure(Self.outOfRange(field, value, limit: RiskDenials.text(instrument.maximumPrice, instrument)))
+        }
+        guard price.ticks > 0 else {
+            return .failure(OrderReason(code: "invalidPrice", message: "\(field) rounds to zero ticks"))
+        }
+        return .success(price)
+    }
+
+    /// A quantity from a script or a request, in range (it may round to zero lots).
+    func checkedQuantity(_ value: Double, field: String, _ instrument: Instrument) -> Result<Quantity, OrderReason> {
+        guard let quantity = instrument.checkedQuantity(value) else {
+            return .failure(Self.outOfRange(field, value, limit: RiskDenials.text(instrument.maximumQuantity, instrument)))
+        }
+        return .success(quantity)
+    }
+
+    static func outOfRange(_ field: String, _ value: Double, limit: String) -> OrderReason {
+        let code = field == "notional" ? "notionalOutOfRange" : (field == "quantity" ? "quantityOutOfRange" : "priceOutOfRange")
+        return OrderReason(code: code, message: "order field '\(field)' is \(value); it must be a positive finite number "
+                           + "of at most \(limit)", limit: limit)
+    }
+
+    static func noPriceToSize(_ symbol: String) -> OrderReason {
+        OrderReason(code: "noReferencePrice",
+                    message: "no price of \(symbol) yet to size a notional or equity order; give a quantity or wait for a bar")
+    }
+
+    /// The order as the exchange takes it: notional and equity-fraction
+    /// orders unsized (quantity zero), to be sized at their fill.
+    func unsized(_ order: Order) -> Order {
+        if case .quantity = order.sizing { return order }
+        var working = order
+        working.quantity = .zero
+        return working
     }
 
     /// The risk gate; a denial is recorded by the engine.
@@ -214,6 +312,7 @@ extension DeploymentKernel {
 /// The risk engine's view of a kernel's account, answered from the portfolio
 /// and the exchange in place (a reference to the kernel: copying those
 /// structs for every order and event would retain all their storage).
+/// Orders still to be sized at their fill count with their estimate.
 struct KernelRiskAccount: RiskAccount {
     unowned(unsafe) let kernel: DeploymentKernel
 
@@ -221,7 +320,7 @@ struct KernelRiskAccount: RiskAccount {
     func position(_ symbol: String) -> Quantity { kernel.portfolio.position(symbol)?.quantity ?? .zero }
     func openQuantity(_ symbol: String, side: Side) -> Quantity {
         kernel.exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
-            order.side == side ? total + order.remainingQuantity : total
+            order.side == side ? total + kernel.remainingQuantity(of: order) : total
         }
     }
     var openOrderCount: Int { kernel.exchange.openOrders(symbol: nil).count }
@@ -229,4 +328,66 @@ struct KernelRiskAccount: RiskAccount {
     var grossExposure: Money { kernel.portfolio.grossExposure }
     var realizedPnL: Money { kernel.portfolio.realizedPnL - kernel.portfolio.fees }
     var unrealizedPnL: Money { kernel.portfolio.unrealizedPnL }
+    var cash: Money? { kernel.portfolio.cash }
+    var equity: Money? { kernel.portfolio.equity }
+    func fee(on notional: Money) -> Money { kernel.commission.fee(notional: notional, firstFill: true) }
+
+    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
+                                instrument: Instrument) -> Int128 {
+        var total: Int128 = 0
+        for (index, tradable) in kernel.exchange.instruments.enumerated() {
+            let position = Int128(self.position(tradable.symbol).lots)
+            var buys: Int128 = 0
+            var sells: Int128 = 0
+            for working in kernel.exchange.working[index] where !working.order.status.isTerminal {
+                let remaining = Int128(kernel.remainingQuantity(of: working.order).lots)
+                if working.order.side == .buy { buys += remaining } else { sells += remaining }
+            }
+            let isOrderSymbol = tradable.symbol == symbol
+            if isOrderSymbol {
+                if side == .buy { buys += Int128(quantity.lots) } else { sells += Int128(quantity.lots) }
+            }
+            if position == 0 && buys == 0 && sells == 0 { continue }
+            guard let valuation = isOrderSymbol ? price : kernel.portfolio.mark(of: tradable.symbol) else { continue }
+            let worst = max((position + buys).magnitude, (position - sells).magnitude)
+            total += RiskMath.value(lots: worst, price: valuation, tradable)
+        }
+        return total
+    }
+
+    var openBuyCommitment: Int128 {
+        var total: Int128 = 0
+        for (index, tradable) in kernel.exchange.instruments.enumerated() {
+            for working in kernel.exchange.working[index] where working.order.side == .buy && !working.order.status.isTerminal {
+                guard let price = working.order.type.referencePrice ?? kernel.portfolio.mark(of: tradable.symbol) else { continue }
+                let notional = RiskMath.value(lots: kernel.remainingQuantity(of: working.order).lots.magnitude,
+                                              price: price, tradable)
+                total += notional + Int128(fee(on: Money(units: Int64(clamping: notional))).units)
+            }
+        }
+        return total
+    }
+}
+
+extension DeploymentKernel {
+    /// What is left of an order, or for one still to be sized at its fill,
+    /// its estimate at the reference price.
+    func remainingQuantity(of order: Order) -> Quantity {
+        order.quantity == .zero ? estimatedQuantity(of: order) : order.remainingQuantity
+    }
+
+    /// The size a notional or equity-fraction order would have at its limit
+    /// or trigger price (else the last mark), by the rule of its fill.
+    func estimatedQuantity(of order: Order) -> Quantity {
+        guard let instrument = instruments[order.symbol],
+              let price = order.type.referencePrice ?? portfolio.mark(of: order.symbol) else { return .zero }
+        switch order.sizing {
+        case .quantity(let quantity): return quantity
+        case .notional(let money): return instrument.quantity(affordableWith: money, at: price)
+        case .equityFraction(let fraction):
+            let sizer = FixedEquitySizer(equity: portfolio.equity, commission: commission)
+            return sizer.quantity(forEquityFraction: fraction, side: order.side, price: price,
+                                  instrument: instrument, order: order)
+        }
+    }
 }

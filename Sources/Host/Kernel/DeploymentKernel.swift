@@ -35,6 +35,8 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) var risk: RiskEngine
     @exclusivity(unchecked) var indicators: IndicatorSet
     let commission: CommissionModel
+    /// Sizes equity-fraction orders at their fill from this account.
+    let fillSizer: AccountFillSizer
     let instruments: [String: Instrument]
     @exclusivity(unchecked) var subscriptions: [String: Set<SubscriptionKind>] = [:] {
         didSet { cachedSymbol = nil }
@@ -64,7 +66,15 @@ public final class DeploymentKernel {
     /// The latest log lines, oldest first (at most `logLimit`).
     public var logEntries: [DeploymentLogEntry] { logHistory.elements }
     @exclusivity(unchecked) public internal(set) var fillCount = 0
+    /// What faulted the strategy, with its line, callback, event time and
+    /// traceback; nil unless `status` is `.faulted` by a strategy failure.
+    @exclusivity(unchecked) public internal(set) var strategyFault: StrategyFault?
     static let logLimit = 1_000
+
+    /// The symbols the deployment trades (`ctx.symbols`), as chosen at deploy time.
+    public let symbols: [String]
+    /// Builds the strategy's bars when its timeframe is longer than the feed's.
+    @exclusivity(unchecked) var barBuilder: BarBuilder
 
     let callbacks: Callbacks
     let eventArguments: EventArguments
@@ -78,6 +88,7 @@ public final class DeploymentKernel {
         ownerID = configuration.ownerID
         instruments = Dictionary(configuration.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
         commission = configuration.exchange.commission
+        fillSizer = AccountFillSizer(commission: configuration.exchange.commission)
         exchange = PaperExchange(configuration: configuration.exchange, instruments: configuration.instruments)
         portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
         risk = RiskEngine(deploymentID: configuration.id, ownerID: configuration.ownerID,
@@ -87,7 +98,7 @@ public final class DeploymentKernel {
         let bridge = RuntimeBridge()
         do {
             sandbox = try Sandbox(limits: configuration.sandboxLimits, modules: StrategyModules.make(runtime: bridge)) { line in
-                logBuffer.append(DeploymentLogEntry(time: 0, level: line.level == .print ? "info" : "warn", message: line.text))
+                logBuffer.append(DeploymentLogEntry(time: 0, level: line.level.name, message: line.text))
             }
             try sandbox.load(configuration.source, chunkName: configuration.chunkName)
         } catch {
@@ -113,15 +124,26 @@ public final class DeploymentKernel {
         } catch {
             throw .script(error)
         }
-        let symbols = configuration.symbols ?? (schema.symbols.isEmpty ? configuration.instruments.map(\.symbol) : schema.symbols)
+        let symbols = configuration.symbols
+            ?? (schema.symbols.isEmpty ? configuration.instruments.prefix(1).map(\.symbol) : schema.symbols)
         for symbol in symbols {
             guard instruments[symbol] != nil else { throw .unknownSymbol(symbol) }
             subscriptions[symbol] = [.bars]
             _ = indicators.addSymbol(symbol)
         }
+        self.symbols = symbols
+        if let timeframe = configuration.timeframe, !(1...86_400).contains(timeframe) { throw .invalidTimeframe(timeframe) }
+        barBuilder = BarBuilder(timeframe: configuration.timeframe)
+        do {
+            // A plain table (a copy), not a read-only proxy: `#` and
+            // table.concat see its length; changing it changes nothing.
+            try sandbox.setModuleField(module: "ctx", field: "symbols", value: .array(symbols.map { .string($0) }), readOnly: false)
+        } catch {
+            throw .script(error)
+        }
         bridge.kernelReference = Unmanaged.passUnretained(self)
         sandbox.logHandler = { [unowned self] line in
-            self.appendLog(level: line.level == .print ? "info" : "warn", message: line.text)
+            self.appendLog(level: line.level.name, message: line.text)
         }
         for entry in logBuffer { appendLog(level: entry.level, message: entry.message) }
     }
@@ -146,6 +168,7 @@ public final class DeploymentKernel {
         if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
         cancelAllWorking(code: "deploymentStopped", message: reason)
         deliverPending()
+        sandbox.flushLog()
         if !status.isFaulted { status = .stopped }
         notify(.status(status))
     }
@@ -179,7 +202,14 @@ public final class DeploymentKernel {
         currentTimeValue = event.time
         currentSymbolValue = event.symbol
         sandbox.setClock(.manual(Double(event.time)))
-        let sizer = FixedEquitySizer(equity: portfolio.equity, commission: commission)
+        let sizer = fillSizer
+        if exchange.hasWorkingOrders {
+            let position = portfolio.position(at: cachedPortfolioIndex).quantity
+            let mark = portfolio.mark(at: cachedPortfolioIndex)
+            sizer.isCashAccount = risk.effective.accountType?.value == .cash
+            sizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
+                        positionValue: mark.map { cachedInstrument.notional($0, position) } ?? .zero)
+        }
         matchBuffer.removeAll(keepingCapacity: true)
         switch event.payload {
         case .bar(let bar, _):
@@ -221,7 +251,18 @@ public final class DeploymentKernel {
     private func dispatchCallback(for event: MarketEvent) {
         let instrument = cachedInstrument
         switch event.payload {
-        case .bar(let bar, let timeframe):
+        case .bar(let feedBar, let feedTimeframe):
+            var bar = feedBar
+            var timeframe = feedTimeframe
+            if barBuilder.isActive {
+                switch barBuilder.add(feedBar, timeframe: feedTimeframe, symbol: event.symbol) {
+                case .pending: return
+                case .invalid(let reason): fault(reason); return
+                case .complete(let built, let seconds):
+                    bar = built
+                    timeframe = seconds
+                }
+            }
             if cachedSeries == nil { cachedSeries = indicators.addSymbol(event.symbol) }
             indicators.append(to: cachedSeries!, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
@@ -283,14 +324,23 @@ public final class DeploymentKernel {
         do {
             try sandbox.callIgnoringResults(function, local, reusingTables: true)
         } catch {
-            fault(error.description)
+            fault(StrategyFault(error, location: sandbox.faultLocation, callback: function.name, time: currentTimeValue))
         }
     }
 
-    func fault(_ reason: String) {
+    /// Faults the deployment for a strategy failure, keeping the structured
+    /// fault alongside the status's reason.
+    func fault(_ strategyFault: StrategyFault) {
+        guard !status.isFaulted else { return }
+        self.strategyFault = strategyFault
+        sandbox.flushLog()
+        fault(strategyFault.summary, subject: "strategy")
+    }
+
+    func fault(_ reason: String, subject: String = "deployment") {
         guard !status.isFaulted else { return }
         status = .faulted(reason: reason)
-        appendLog(level: "error", message: "deployment faulted: \(reason)")
+        appendLog(level: "error", message: "\(subject) faulted: \(reason)")
         cancelAllWorking(code: "deploymentFaulted", message: reason)
         deliveries.removeAll()
         notify(.status(status))
@@ -399,7 +449,6 @@ final class RuntimeBridge: StrategyRuntime {
         try withThrowing { kernel throws(HostCallError) in try kernel.setTimer(name: name, seconds: seconds, repeating: repeating) }
     }
     func cancelTimer(name: String) -> Bool { with { $0.cancelTimer(name: name) } }
-    func log(level: String, message: String) { with { $0.appendLog(level: level, message: message) } }
     func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
         try withThrowing { kernel throws(HostCallError) in try kernel.indicator(kind, symbol: symbol, parameters: parameters) }
     }

@@ -74,6 +74,17 @@ public enum FixedPoint {
         return negative ? -value : value
     }
 
+    /// `value` (already rounded) as an Int64: NaN is 0, values beyond the
+    /// range clamp to its ends. Conversions of untrusted numbers go through
+    /// here so a hostile value cannot trap the process.
+    @inline(__always)
+    public static func clampedInt64(_ value: Double) -> Int64 {
+        if value.isNaN { return 0 }
+        if value >= 9_223_372_036_854_775_807.0 { return .max }
+        if value <= -9_223_372_036_854_775_808.0 { return .min }
+        return Int64(value)
+    }
+
     /// Formats an integer with `decimals` digits after the point.
     public static func format(_ value: Int64, decimals: Int) -> String {
         guard decimals > 0 else { return String(value) }
@@ -128,7 +139,7 @@ public struct Money: Sendable, Hashable, Comparable, Codable {
     /// The nearest Money to a floating-point amount (used only for inputs
     /// that arrive as Lua numbers; rounding is half to even at 10^-8).
     public init(approximately value: Double) {
-        self.units = Int64((value * 1e8).rounded(.toNearestOrEven))
+        self.units = FixedPoint.clampedInt64((value * 1e8).rounded(.toNearestOrEven))
     }
 
     public var doubleValue: Double { Double(units) / 1e8 }

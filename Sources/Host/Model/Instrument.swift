@@ -18,19 +18,47 @@ public struct Instrument: Sendable, Hashable, Codable {
         self.minimumQuantity = minimumQuantity ?? Quantity(lots: 1)
     }
 
+    // MARK: - Ranges (docs/numeric-model.md, "Ranges")
+
+    /// The largest price an order may carry: 10^9 quote units.
+    public var maximumPrice: Price { Price(ticks: Self.maximumWhole * FixedPoint.power(priceDecimals)) }
+    /// The largest quantity one order may carry: 10^9 instrument units.
+    public var maximumQuantity: Quantity { Quantity(lots: Self.maximumWhole * FixedPoint.power(quantityDecimals)) }
+    /// The largest notional (price × quantity) of one order: 10^10 quote units.
+    public var maximumNotional: Money { Money(units: 10 * Self.maximumWhole * FixedPoint.power(Money.decimals)) }
+    /// 10^9: far above any real instrument, and far enough below Int64 that
+    /// sums of a few thousand such values cannot overflow.
+    static let maximumWhole: Int64 = 1_000_000_000
+
     // MARK: - Conversions
 
-    /// The price nearest to `value` on the tick grid (half to even).
+    /// The price nearest to `value` on the tick grid (half to even). Never
+    /// traps: NaN is zero and values beyond Int64 clamp; callers that take
+    /// numbers from scripts or requests check them first (`checkedPrice`).
     @inline(__always)
     public func price(_ value: Double) -> Price {
-        Price(ticks: Int64((value * Double(FixedPoint.power(priceDecimals))).rounded(.toNearestOrEven)))
+        Price(ticks: FixedPoint.clampedInt64((value * Double(FixedPoint.power(priceDecimals))).rounded(.toNearestOrEven)))
     }
 
     /// The largest quantity on the lot grid not above `value` in magnitude:
-    /// an order never grows by rounding.
+    /// an order never grows by rounding. Never traps (see `price(_:)`).
     @inline(__always)
     public func quantity(_ value: Double) -> Quantity {
-        Quantity(lots: Int64((value * Double(FixedPoint.power(quantityDecimals))).rounded(.towardZero)))
+        Quantity(lots: FixedPoint.clampedInt64((value * Double(FixedPoint.power(quantityDecimals))).rounded(.towardZero)))
+    }
+
+    /// `value` as a price when it is finite, positive and at most
+    /// `maximumPrice`; nil otherwise (it may still round to zero ticks).
+    public func checkedPrice(_ value: Double) -> Price? {
+        guard value.isFinite, value > 0, value <= double(maximumPrice) else { return nil }
+        return price(value)
+    }
+
+    /// `value` as a quantity when it is finite, positive and at most
+    /// `maximumQuantity`; nil otherwise (it may still round to zero lots).
+    public func checkedQuantity(_ value: Double) -> Quantity? {
+        guard value.isFinite, value > 0, value <= double(maximumQuantity) else { return nil }
+        return quantity(value)
     }
 
     @inline(__always)

@@ -11,6 +11,25 @@ extension Portfolio {
         return apply(fill, at: index)
     }
 
+    /// Whether booking `fill` at `index` stays inside the numeric model's
+    /// safe range: every amount it touches, and the fill itself, below
+    /// 2^60 in magnitude (about 1.15 × 10^10 quote units, 1.15 × 10^18 lots),
+    /// so no sum `apply` forms can overflow Int64. A fill that fails this is
+    /// not booked: the kernel faults the deployment instead of trapping the
+    /// process (docs/numeric-model.md, "Ranges").
+    public func canApply(_ fill: Fill, at index: Int) -> Bool {
+        @inline(__always) func safe(_ value: Int64) -> Bool { value.magnitude < 1 << 60 }
+        let slot = slots[index]
+        // A chain of comparisons, not an array: this runs on every fill.
+        return safe(fill.quantity.lots) && safe(fill.notional.units) && safe(fill.fee.units) && safe(cash.units)
+            && safe(fees.units) && safe(dayFees.units) && safe(realizedPnL.units) && safe(dayRealizedPnL.units)
+            && safe(costBasisTotal.units) && safe(markValueTotal.units) && safe(grossExposureTotal.units)
+            && safe(slot.position.quantity.lots) && safe(slot.position.costBasis.units)
+            && safe(slot.position.realizedPnL.units) && safe(slot.position.fees.units) && safe(slot.trade.entryLots)
+            && safe(slot.trade.entryNotional.units) && safe(slot.trade.exitLots) && safe(slot.trade.exitNotional.units)
+            && safe(slot.trade.pnl.units) && safe(slot.trade.fees.units) && safe(slot.markValue.units)
+    }
+
     /// Books a fill for the instrument at `index` (see `index(of:)`).
     ///
     /// - Adding (from flat or in the position's direction): the fill's

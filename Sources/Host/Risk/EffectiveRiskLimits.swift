@@ -8,6 +8,10 @@ struct EffectiveRiskLimits: Sendable {
     var maxGrossExposure: LayeredValue<Money>?
     var maxOpenOrders: LayeredValue<Int>?
     var dailyLossLimit: LayeredValue<Money>?
+    /// Cash or margin (never nil once defaults are applied).
+    var accountType: LayeredValue<AccountType>?
+    /// Maximum leverage in hundredths (1x = 100), for integer arithmetic.
+    var maxLeverageHundredths: LayeredValue<Int64>?
     var hasOrderQuantityLimit: Bool
     var hasPositionLimit: Bool
     var hasTradingWindow: Bool
@@ -27,6 +31,10 @@ struct EffectiveRiskLimits: Sendable {
         maxGrossExposure = limits.tightest { $0.maxGrossExposure }
         maxOpenOrders = limits.tightest { $0.maxOpenOrders }
         dailyLossLimit = limits.tightest { $0.dailyLossLimit }
+        accountType = limits.tightest { $0.accountType }
+        maxLeverageHundredths = limits.tightest { $0.maxLeverage }.map {
+            LayeredValue(value: Int64(($0.value.isFinite ? min(max($0.value, 0), 10_000) : 1) * 100), layer: $0.layer)
+        }
         hasOrderQuantityLimit = RiskLayer.allCases.contains { limits[$0].maxOrderQuantity != nil }
         hasPositionLimit = RiskLayer.allCases.contains { limits[$0].maxPositionQuantity != nil }
         deploymentWindow = limits.deployment.tradingWindow

@@ -26,6 +26,63 @@ public protocol RiskAccount {
     var realizedPnL: Money { get }
     /// Unrealized P&L of the open positions at current marks.
     var unrealizedPnL: Money { get }
+
+    // Buying power (docs/risk.md). An account that reports no cash or no
+    // equity (nil) skips the buying-power check.
+
+    /// Cash now (may be negative in a margin account).
+    var cash: Money? { get }
+    /// Cash plus every position at its mark.
+    var equity: Money? { get }
+    /// The commission a first fill of `notional` pays (fixed fee included).
+    func fee(on notional: Money) -> Money
+    /// Σ over symbols of the worst-case |position| × price if any subset of
+    /// the open orders and `quantity` more on `side` of `symbol` (valued at
+    /// `price`) filled: per symbol, the larger of |position + buys| and
+    /// |position − sells|. In 10^-8 units.
+    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
+                                instrument: Instrument) -> Int128
+    /// Notional plus fees of every open buy order (what a cash account has
+    /// committed), in 10^-8 units.
+    var openBuyCommitment: Int128 { get }
+}
+
+extension RiskAccount {
+    public var cash: Money? { nil }
+    public var equity: Money? { nil }
+    public func fee(on notional: Money) -> Money { .zero }
+    public var openBuyCommitment: Int128 { 0 }
+
+    /// From the account's gross exposure, positions and open quantities of
+    /// the order's symbol only (open orders of other symbols are not known
+    /// here); the kernel answers across all symbols.
+    public func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
+                                       instrument: Instrument) -> Int128 {
+        let position = Int128(self.position(symbol).lots)
+        var buys = Int128(openQuantity(symbol, side: .buy).lots)
+        var sells = Int128(openQuantity(symbol, side: .sell).lots)
+        if side == .buy { buys += Int128(quantity.lots) } else { sells += Int128(quantity.lots) }
+        let worst = max((position + buys).magnitude, (position - sells).magnitude)
+        let mark = lastPrice(symbol) ?? price
+        let current = RiskMath.value(lots: position.magnitude, price: mark, instrument)
+        let projected = RiskMath.value(lots: worst, price: price, instrument)
+        return Int128(grossExposure.units) - current + projected
+    }
+}
+
+/// Exact valuations for the buying-power check.
+public enum RiskMath {
+    /// lots × price in 10^-8 units (Int128, so no order size overflows it).
+    @inline(__always)
+    public static func value(lots: UInt128, price: Price, _ instrument: Instrument) -> Int128 {
+        let raw = Int128(clamping: lots) * Int128(price.ticks)
+        return FixedPoint.rescale(raw, from: instrument.priceDecimals + instrument.quantityDecimals, to: Money.decimals)
+    }
+
+    @inline(__always)
+    public static func value(lots: UInt64, price: Price, _ instrument: Instrument) -> Int128 {
+        value(lots: UInt128(lots), price: price, instrument)
+    }
 }
 
 /// A plain-value `RiskAccount`, for tests, tools and callers without a
@@ -40,11 +97,14 @@ public struct RiskSnapshot: RiskAccount, Sendable, Equatable {
     public var grossExposure: Money
     public var realizedPnL: Money
     public var unrealizedPnL: Money
+    public var cash: Money?
+    public var equity: Money?
 
     public init(
         nowNanoseconds: Int64, positions: [String: Quantity] = [:], openBuyQuantity: [String: Quantity] = [:],
         openSellQuantity: [String: Quantity] = [:], openOrderCount: Int = 0, lastPrices: [String: Price] = [:],
-        grossExposure: Money = .zero, realizedPnL: Money = .zero, unrealizedPnL: Money = .zero
+        grossExposure: Money = .zero, realizedPnL: Money = .zero, unrealizedPnL: Money = .zero,
+        cash: Money? = nil, equity: Money? = nil
     ) {
         self.nowNanoseconds = nowNanoseconds
         self.positions = positions
@@ -55,6 +115,8 @@ public struct RiskSnapshot: RiskAccount, Sendable, Equatable {
         self.grossExposure = grossExposure
         self.realizedPnL = realizedPnL
         self.unrealizedPnL = unrealizedPnL
+        self.cash = cash
+        self.equity = equity
     }
 
     public func position(_ symbol: String) -> Quantity { positions[symbol] ?? .zero }

@@ -62,6 +62,10 @@ public enum RiskDenialCode: String, Sendable, CaseIterable {
     case priceCollar
     case maxPosition
     case maxGrossExposure
+    /// A cash account's cash, or a margin account's equity × leverage, does
+    /// not cover the order (with its fees and the open orders); or a cash
+    /// account would sell short.
+    case insufficientBuyingPower
     case maxOpenOrders
     case orderRate
     /// The session's loss reached the daily loss limit (also used for orders

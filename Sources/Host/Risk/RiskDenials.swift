@@ -114,4 +114,18 @@ enum RiskDenials {
                + "\(limit.value.description); only orders that reduce a position pass until the next UTC session",
                limit: limit.value.description)
     }
+
+    static func insufficientBuyingPower(need: Int128, available: Int128, account: String) -> OrderReason {
+        let needText = FixedPoint.format(Int64(clamping: need), decimals: Money.decimals)
+        let availableText = FixedPoint.format(Int64(clamping: max(available, 0)), decimals: Money.decimals)
+        return reason(.insufficientBuyingPower,
+                      "insufficient buying power (\(account)): the order needs \(needText) "
+                      + "(with fees and open orders) and \(availableText) is available", limit: availableText)
+    }
+
+    static func cashAccountShort(_ order: Order, position: Quantity, _ instrument: Instrument) -> OrderReason {
+        reason(.insufficientBuyingPower,
+               "a cash account cannot sell short: a sell of \(text(order.quantity, instrument)) \(order.symbol) "
+               + "with position \(text(position, instrument)) and the open sells would go below zero", limit: "0")
+    }
 }

@@ -99,6 +99,15 @@ extension RiskEngine {
             }
         }
 
+        // 6b. Buying power: an order that reduces a position always passes.
+        if let cash = account.cash, let equity = account.equity {
+            if reduces == nil { reduces = reducesPosition(order, account: account) }
+            if reduces == false, let reason = buyingPowerDenial(order, instrument: instrument, account: account,
+                                                                cash: cash, equity: equity) {
+                return reason
+            }
+        }
+
         // 7. Open orders.
         if let limit = effective.maxOpenOrders, account.openOrderCount >= limit.value {
             return RiskDenials.maxOpenOrders(account.openOrderCount, limit: limit)
@@ -106,7 +115,7 @@ extension RiskEngine {
 
         // 8. Order rate: a token in every layer's bucket (taken on accept).
         if effective.hasOrderRate, let layer = rateBuckets.refillAndFindEmpty(at: now) {
-            return RiskDenials.orderRate(limits[layer].orderRate, layer: layer)
+            return RiskDenials.orderRate(applied[layer].orderRate, layer: layer)
         }
 
         // 9. Daily loss: a breach halts the session; exits still pass.
@@ -115,6 +124,40 @@ extension RiskEngine {
             if let lossHalt {
                 if reduces == nil { reduces = reducesPosition(order, account: account) }
                 if reduces == false { return lossHalt }
+            }
+        }
+        return nil
+    }
+
+    /// The buying-power check of an order that does not reduce a position
+    /// (docs/risk.md, "Buying power"), valued at its limit or trigger price,
+    /// else the last price.
+    func buyingPowerDenial(_ order: Order, instrument: Instrument, account: some RiskAccount,
+                           cash: Money, equity: Money) -> OrderReason? {
+        guard let price = order.type.referencePrice ?? account.lastPrice(order.symbol) else {
+            return RiskDenials.noReferencePrice(order, check: "the buying-power check")
+        }
+        let notional = RiskMath.value(lots: order.quantity.lots.magnitude, price: price, instrument)
+        let fee = Int128(account.fee(on: Money(units: Int64(clamping: notional))).units)
+        switch effective.accountType?.value ?? RiskDefaults.accountType {
+        case .cash:
+            if order.side == .sell {
+                // Not reducing: the sell, with the open sells, would go short.
+                return RiskDenials.cashAccountShort(order, position: account.position(order.symbol), instrument)
+            }
+            let need = notional + fee + account.openBuyCommitment
+            if need > Int128(cash.units) {
+                return RiskDenials.insufficientBuyingPower(need: need, available: Int128(cash.units), account: "cash account")
+            }
+        case .margin:
+            let leverage = effective.maxLeverageHundredths?.value ?? 100
+            let power = Int128(equity.units) * Int128(leverage) / 100
+            let need = account.projectedGrossExposure(symbol: order.symbol, side: order.side, quantity: order.quantity,
+                                                      price: price, instrument: instrument) + fee
+            if need > power {
+                return RiskDenials.insufficientBuyingPower(
+                    need: need, available: power,
+                    account: "margin account at leverage \(FixedPoint.format(leverage, decimals: 2))")
             }
         }
         return nil

@@ -13,17 +13,21 @@ public struct RiskEngine: Sendable {
     /// The shared emergency stops.
     public let killSwitches: KillSwitchBoard
 
-    /// The deployment's, owner's and global limits. Replacing them keeps the
-    /// order-rate buckets whose rate did not change; others start full.
+    /// The deployment's, owner's and global limits as set; the engine
+    /// enforces them with `RiskDefaults` filled in (`applied`). Replacing them
+    /// keeps the order-rate buckets whose rate did not change; others start full.
     public var limits: LayeredRiskLimits {
         didSet {
-            effective = EffectiveRiskLimits(limits)
-            rateBuckets.update(limits)
+            applied = limits.applyingDefaults()
+            effective = EffectiveRiskLimits(applied)
+            rateBuckets.update(applied)
             lastSymbolLimits = nil
             symbolLimits = [:]
         }
     }
 
+    /// `limits` with the defaults filled in: what is enforced.
+    public private(set) var applied: LayeredRiskLimits
     var effective: EffectiveRiskLimits
     var rateBuckets: LayeredTokenBuckets
     /// Resolved quantity limits per symbol. Filling an entry allocates, so
@@ -64,8 +68,9 @@ public struct RiskEngine: Sendable {
         self.ownerID = ownerID
         self.killSwitches = killSwitches
         self.limits = limits
-        self.effective = EffectiveRiskLimits(limits)
-        self.rateBuckets = LayeredTokenBuckets(limits)
+        self.applied = limits.applyingDefaults()
+        self.effective = EffectiveRiskLimits(applied)
+        self.rateBuckets = LayeredTokenBuckets(applied)
         denialHistory = BoundedHistory(limit: denialHistoryLimit)
     }
 

@@ -23,12 +23,18 @@ public struct RiskLimits: Sendable, Codable, Equatable {
     public var dailyLossLimit: Money?
     /// When orders may be placed.
     public var tradingWindow: TradingWindow?
+    /// Cash or margin account (default: margin, `RiskDefaults`).
+    public var accountType: AccountType?
+    /// Largest gross exposure as a multiple of equity in a margin account
+    /// (1...100; default 1). The initial-margin ratio is its inverse.
+    public var maxLeverage: Double?
 
     public init(
         maxOrderQuantity: QuantityLimit? = nil, maxOrderNotional: Money? = nil,
         priceCollarBasisPoints: Int? = nil, maxPositionQuantity: QuantityLimit? = nil,
         maxGrossExposure: Money? = nil, maxOpenOrders: Int? = nil, orderRate: OrderRateLimit? = nil,
-        dailyLossLimit: Money? = nil, tradingWindow: TradingWindow? = nil
+        dailyLossLimit: Money? = nil, tradingWindow: TradingWindow? = nil,
+        accountType: AccountType? = nil, maxLeverage: Double? = nil
     ) {
         self.maxOrderQuantity = maxOrderQuantity
         self.maxOrderNotional = maxOrderNotional
@@ -39,6 +45,8 @@ public struct RiskLimits: Sendable, Codable, Equatable {
         self.orderRate = orderRate
         self.dailyLossLimit = dailyLossLimit
         self.tradingWindow = tradingWindow
+        self.accountType = accountType
+        self.maxLeverage = maxLeverage
     }
 
     /// No limits at all.

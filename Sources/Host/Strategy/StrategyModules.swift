@@ -106,15 +106,18 @@ public enum StrategyModules {
             call.result(.boolean(runtime.cancelTimer(name: try call.string(1, maxLength: 64))))
         }
         ctx.add("log") { call throws(HostCallError) in
-            // ctx.log("message") or ctx.log("warn", "message")
+            // ctx.log("message") or ctx.log("warn", "message"). The line goes
+            // down the sandbox's output path with print and warn (escaped,
+            // capped, budgeted), which hands it to the kernel's log.
             if call.argumentCount >= 2 {
                 let level = try call.string(1, maxLength: 8)
-                guard ["debug", "info", "warn", "error"].contains(level) else {
+                let levels: [String: SandboxLogLine.Level] = ["debug": .debug, "info": .info, "warn": .warning, "error": .error]
+                guard let chosen = levels[level] else {
                     throw .badArgument(position: 1, reason: "level must be debug, info, warn or error")
                 }
-                runtime.log(level: level, message: try call.string(2, maxLength: 2000))
+                try call.log(chosen, argument: 2)
             } else {
-                runtime.log(level: "info", message: try call.string(1, maxLength: 2000))
+                try call.log(.info, argument: 1)
             }
         }
         return ctx

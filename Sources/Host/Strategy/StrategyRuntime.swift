@@ -39,7 +39,6 @@ public protocol StrategyRuntime: AnyObject {
     func unsubscribe(symbol: String)
     func setTimer(name: String, seconds: Double, repeating: Bool) throws(HostCallError)
     func cancelTimer(name: String) -> Bool
-    func log(level: String, message: String)
 
     /// A native indicator value for a symbol's kept series (nil: not enough
     /// history); one to three numbers.

@@ -86,6 +86,9 @@ public struct Deployment: Sendable, Equatable {
     /// Validated against the script's schema, defaults filled in.
     public var parameters: [String: LuaValue]
     public var risk: RiskLimits
+    /// Symbols and timeframe; nil for deployments made before they were
+    /// chosen at deploy time (the host resolves them by the same rule).
+    public var market: DeploymentMarket?
     /// Always "paper" for now.
     public var mode: String
     public var status: Status

@@ -4,7 +4,7 @@ import Sandbox
 extension MarketplaceStore {
     static let deploymentColumns = """
         id, owner_id, source_kind, version_id, listing_id, template_id, parameters_json, risk_json, mode, status, status_reason, \
-        created_at, updated_at
+        created_at, updated_at, market_json
         """
 
     /// Parameters and risk limits are decoded once per distinct document.
@@ -19,7 +19,9 @@ extension MarketplaceStore {
         }
         return Deployment(id: row.id(0), ownerID: row.id(1), source: source,
                           parameters: try storedParameters.decode(row.text(6)),
-                          risk: try storedRisk.decode(row.text(7)), mode: row.text(8),
+                          risk: try storedRisk.decode(row.text(7)),
+                          market: try row.optionalText(13).map { text throws(StoreError) in try JSONCoding.decode(DeploymentMarket.self, text) },
+                          mode: row.text(8),
                           status: Deployment.Status(name: row.text(9), reason: row.text(10)),
                           createdAt: row.int64(11), updatedAt: row.int64(12))
     }
@@ -72,7 +74,12 @@ extension MarketplaceStore {
     /// Creates a stopped paper deployment with validated parameters (the
     /// script's schema, over a template's defaults) and risk limits (a
     /// template's defaults when `risk` is nil).
+    ///
+    /// With a `feed`, the deployment's market is chosen here (`FeedOffer.market`):
+    /// the requested symbols and timeframe, else the script's declared
+    /// symbols, else the feed's first symbol, at the feed's bar length.
     public func deploy(_ source: Deployment.Source, parameters: [String: LuaValue] = [:], risk: RiskLimits? = nil,
+                       symbols: [String]? = nil, timeframe: Int64? = nil, feed: FeedOffer? = nil,
                        by actorID: UserID) throws(StoreError) -> Deployment {
         if let risk { try RiskRules.validate(risk) }
         return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Deployment in
@@ -80,6 +87,7 @@ extension MarketplaceStore {
             let values = resolved.defaults.merging(parameters) { _, new in new }
             let checked = try resolved.schema.resolveForStore(values)
             let limits = risk ?? resolved.risk ?? .none
+            let market = try feed?.market(symbols: symbols, timeframe: timeframe, declared: resolved.schema.symbols)
             let (kind, listing, template): (String, ListingID?, String?) = switch source {
             case .strategyVersion: ("strategy", nil, nil)
             case .listing(let id): ("listing", id, nil)
@@ -87,8 +95,10 @@ extension MarketplaceStore {
             }
             try connection.run("""
                 INSERT INTO deployments (owner_id, source_kind, version_id, listing_id, template_id, parameters_json, risk_json, mode,
-                                         status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'paper', 'stopped', ?, ?)
-                """, [actorID, kind, resolved.versionID, listing, template, try JSONCoding.encode(checked), try JSONCoding.encode(limits), now, now])
+                                         status, created_at, updated_at, market_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'paper', 'stopped', ?, ?, ?)
+                """, [actorID, kind, resolved.versionID, listing, template, try JSONCoding.encode(checked), try JSONCoding.encode(limits),
+                      now, now, try market.map { value throws(StoreError) in try JSONCoding.encode(value) }])
             return try Self.fetchDeployment(DeploymentID(connection.lastInsertedRowID), connection)!
         }
     }

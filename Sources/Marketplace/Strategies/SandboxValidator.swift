@@ -31,29 +31,20 @@ public struct SandboxValidator: VersionValidating {
         self.limits = limits
     }
 
-    static let callbackNames = ["on_start", "on_bar", "on_tick", "on_book", "on_order", "on_fill", "on_timer", "on_stop"]
+    static let callbackNames = StrategyInspection.callbackNames
 
     public func validate(source: String) -> (schema: StrategySchema?, report: ValidationReport) {
         var issues: [String] = []
-        let sandbox: Sandbox
+        let inspection: StrategyInspection
         do {
-            sandbox = try Sandbox(limits: limits)
-            try sandbox.load(source, chunkName: "strategy.lua")
+            inspection = try StrategyInspection.inspect(source: source, chunkName: "strategy.lua", limits: limits)
         } catch {
             return (nil, ValidationReport(issues: ["compile: \(error)"], callbacks: [], performance: nil))
         }
-        let callbacks = Self.callbackNames.filter(sandbox.hasFunction(named:))
-        if !callbacks.contains("on_bar") && !callbacks.contains("on_tick") && !callbacks.contains("on_book") {
-            issues.append("callbacks: defines none of on_bar, on_tick, on_book, so it would never trade")
-        }
-        var schema: StrategySchema?
-        do {
-            schema = try StrategySchema(declaration: sandbox.global(named: "strategy"))
-        } catch let error as SchemaIssues {
-            issues += error.issues.map { "schema: \($0)" }
-        } catch {
-            issues.append("schema: \(error)")
-        }
+        let callbacks = inspection.callbacks
+        if !inspection.canTrade { issues.append("callbacks: \(StrategyInspection.noTradingCallback)") }
+        let schema = inspection.schema
+        issues += inspection.schemaIssues.map { "schema: \($0)" }
         guard issues.isEmpty else { return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil)) }
         do {
             let outcome = try BacktestEngine.run(BacktestConfiguration(

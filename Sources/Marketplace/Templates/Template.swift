@@ -69,6 +69,9 @@ enum RiskRules {
                 throw StoreError.invalid(field: "\(field).orderRate.refillIntervalSeconds", rule: "must be positive")
             }
         }
+        if let leverage = risk.maxLeverage, !(leverage.isFinite && RiskDefaults.leverageRange.contains(leverage)) {
+            throw StoreError.invalid(field: "\(field).maxLeverage", rule: "must be 1 to 100")
+        }
         if let window = risk.tradingWindow {
             guard (0..<1_440).contains(window.startMinute) else {
                 throw StoreError.invalid(field: "\(field).tradingWindow.startMinute", rule: "must be 0 to 1439")

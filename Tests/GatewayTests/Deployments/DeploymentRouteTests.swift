@@ -65,6 +65,44 @@ import TestSupport
         }
     }
 
+    /// What a deployment trades is chosen at deploy time and shown; the
+    /// default is one symbol, never every symbol of the feed; the gate's
+    /// effective limits (defaults included) are shown too.
+    @Test func symbolsTimeframeAndEffectiveLimits() async throws {
+        let fixture = try await GatewayFixture()
+        try await fixture.run { api in
+            let alice = try await api.signUp("alice")
+            let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Eager"], token: alice.access).json["id"] as? Int)
+            let version = try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": Self.eager], token: alice.access)
+            let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
+
+            let plain = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "start": false], token: alice.access)
+            #expect(plain.status == 201)
+            #expect(plain.json["symbols"] as? [String] == ["BTCUSD"], "\(plain.text)")
+            #expect(plain.json["timeframe"] as? Int == 60)
+            let effective = try #require(plain.json["effectiveRisk"] as? [String: Any])
+            #expect(effective["accountType"] as? String == "margin" && effective["maxLeverage"] as? Double == 1)
+            #expect(effective["maxOpenOrders"] as? Int == 500)
+
+            let chosen = try await api.call(.post, "/api/deployments", json: [
+                "versionId": versionID, "start": false, "symbols": ["ETHUSD", "SOLUSD"], "timeframe": 300,
+                "risk": ["accountType": "cash", "maxOpenOrders": 7]], token: alice.access)
+            #expect(chosen.status == 201, "\(chosen.text)")
+            #expect(chosen.json["symbols"] as? [String] == ["ETHUSD", "SOLUSD"] && chosen.json["timeframe"] as? Int == 300)
+            let chosenRisk = try #require(chosen.json["effectiveRisk"] as? [String: Any])
+            #expect(chosenRisk["accountType"] as? String == "cash" && chosenRisk["maxOpenOrders"] as? Int == 7)
+
+            let unknown = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "symbols": ["BTCUSD", "NOPE"]],
+                                             token: alice.access)
+            #expect(unknown.status == 422 && unknown.text.contains("symbols[1]") && unknown.text.contains("ETHUSD"), "\(unknown.text)")
+            let odd = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "timeframe": 90], token: alice.access)
+            #expect(odd.status == 422 && odd.text.contains("timeframe"), "\(odd.text)")
+            let leverage = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "risk": ["maxLeverage": 1000]],
+                                              token: alice.access)
+            #expect(leverage.status == 422 && leverage.text.contains("maxLeverage"), "\(leverage.text)")
+        }
+    }
+
     @Test func deployATemplateWithCheckedParameters() async throws {
         let fixture = try await GatewayFixture()
         _ = try fixture.store.loadTemplates(from: TestPaths.root.appendingPathComponent("templates"),

@@ -10,7 +10,7 @@ import TestSupport
 /// working orders and the order counter.
 @Suite struct RestartResumeTests {
     /// Buys on its first bar and rests a limit far below the market; then a
-    /// small buy every 30 bars, so orders keep coming after the restart.
+    /// small buy every 10 bars, so orders keep coming after the restart.
     static let strategy = """
         strategy = { name = "rester", params = {} }
         function on_bar(ctx, bar)
@@ -18,7 +18,7 @@ import TestSupport
           if ctx.state.bars == 1 then
             ctx.buy { quantity = 0.05 }
             ctx.buy { quantity = 0.01, price = bar.close * 0.5, tif = "GTC", tag = "resting" }
-          elseif ctx.state.bars % 30 == 0 then
+          elseif ctx.state.bars % 10 == 0 then
             ctx.buy { quantity = 0.01 }
           end
         end

@@ -25,12 +25,14 @@ import TestSupport
         let host: any DeploymentHost
         var batches = IsolationFixtures.batches(40)[...]
 
-        init(_ mode: Mode, risk: RiskLimits = .none, source: String = ManualCommandTests.observer) throws {
+        init(_ mode: Mode, risk: RiskLimits = .none, source: String = ManualCommandTests.observer,
+             symbols: [String] = ["BTCUSD"]) throws {
             host = switch mode {
             case .inProcess: LiveHost(configuration: .init(workers: 1))
             case .isolated: try SupervisedHost(configuration: IsolationFixtures.isolation(workers: 1))
             }
             var configuration = IsolationFixtures.deployment("d", source: source)
+            configuration.symbols = symbols
             configuration.risk = LayeredRiskLimits(deployment: risk)
             try host.deploy(configuration, startAt: 1_700_000_000)
             advance(3)
@@ -49,6 +51,27 @@ import TestSupport
 
     static func buy(_ quantity: Double, type: OrderRequest.Kind = .market, price: Double? = nil) -> ManualOrder {
         ManualOrder(symbol: "BTCUSD", side: .buy, type: type, quantity: quantity, price: price)
+    }
+
+    /// 1,000 BTC (about 30 M) on a 100 k account: refused by the buying-power
+    /// check on both hosts, naming what it needs; a hostile size is refused
+    /// with a code instead of crashing the worker, which keeps serving.
+    @Test(arguments: Mode.allCases) func buyingPowerAndRangesGuardManualOrders(mode: Mode) throws {
+        let harness = try Harness(mode)
+        let huge = try harness.run(.place(Self.buy(1_000)))
+        #expect(huge.rejection?.code == "insufficientBuyingPower", "\(String(describing: huge.rejection))")
+        #expect(huge.rejection?.message.contains("is available") == true)
+        let hostile = try harness.run(.place(Self.buy(1e12, type: .limit, price: 1e12)))
+        #expect(hostile.rejection?.code == "priceOutOfRange", "\(String(describing: hostile.rejection))")
+        let hostileSize = try harness.run(.place(Self.buy(9.3e18)))
+        #expect(hostileSize.rejection?.code == "quantityOutOfRange", "\(String(describing: hostileSize.rejection))")
+        let otherSymbol = try harness.run(.place(ManualOrder(symbol: "ETHUSD", side: .buy, quantity: 1)))
+        #expect(otherSymbol.rejection?.code == "unknownSymbol")
+        let fits = try harness.run(.place(Self.buy(0.5)))
+        #expect(fits.rejection == nil)
+        harness.advance()
+        let snapshot = try harness.snapshot
+        #expect(snapshot.fillCount == 1 && snapshot.cash > .zero)
     }
 
     @Test(arguments: Mode.allCases) func aMarketOrderFillsOnTheNextEventAndTheStrategyHearsIt(mode: Mode) throws {
@@ -136,7 +159,7 @@ import TestSupport
     }
 
     @Test(arguments: Mode.allCases) func closeAndSquareOffFlattenTheAccount(mode: Mode) throws {
-        let harness = try Harness(mode)
+        let harness = try Harness(mode, symbols: ["BTCUSD", "ETHUSD"])
         _ = try harness.run(.bulk([Self.buy(0.5), ManualOrder(symbol: "ETHUSD", side: .sell, quantity: 2)]))
         _ = try harness.run(.place(Self.buy(0.1, type: .limit, price: 10)))
         harness.advance()

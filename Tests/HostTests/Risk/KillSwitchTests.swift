@@ -61,6 +61,8 @@ extension RiskTests {
                 }
             }
             var engine = F.engine(board: board)
+            // Millions of checks at one instant: lift the default order rate.
+            engine.limits = LayeredRiskLimits(deployment: RiskLimits(orderRate: OrderRateLimit(capacity: Int.max / 2, refillPerSecond: 1)))
             #expect(engine.state == .active)
             let account = F.account()
             let order = F.order()

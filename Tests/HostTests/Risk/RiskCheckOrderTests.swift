@@ -86,10 +86,14 @@ extension RiskTests {
             expectDenied(engine.check(F.order(), F.account(openOrders: 4)), .maxOpenOrders, limit: "4")
         }
 
-        @Test func noLimitAtAnyLayerMeansNoLimit() {
+        /// With no limit at any layer only the defaults apply (docs/risk.md,
+        /// "Defaults"); an account that reports no cash skips buying power.
+        @Test func noLimitAtAnyLayerMeansOnlyTheDefaults() {
             var engine = F.engine()
             let huge = F.order(.buy, "1000000", .limit(F.price("1000000.00")))
-            expectAccepted(engine.check(huge, F.account(openOrders: 1_000_000, realized: "-90000000000")))
+            expectAccepted(engine.check(huge, F.account(openOrders: RiskDefaults.maxOpenOrders - 1, realized: "-90000000000")))
+            expectDenied(engine.check(huge, F.account(openOrders: RiskDefaults.maxOpenOrders)), .maxOpenOrders,
+                         limit: "\(RiskDefaults.maxOpenOrders)")
         }
 
         @Test func everyLayersTradingWindowMustBeOpen() {

@@ -1,5 +1,5 @@
 -- expect: ok
--- Flood print/warn: the per-call budget (16 KiB) bounds what reaches the
+-- Flood print/warn: the log budget per window bounds what reaches the
 -- host; the harness checks the total.
 local line = "0123456789"
 for i = 1, 7 do line = line .. line end   -- 1280 bytes

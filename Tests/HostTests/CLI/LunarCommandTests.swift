@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `lunar` executable's `check` and `backtest --json` on scripts in a
+/// temporary folder: what a user sees, exit code included.
+@Suite struct LunarCommandTests {
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func lunar(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.lunarExecutable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ name: String, _ contents: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunar-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func checkListsParametersAndWarnsWithoutATradingCallback() throws {
+        let script = try Self.temporaryFile("quiet.lua", """
+            strategy = {
+              name = "Quiet", version = "1.2",
+              params = {
+                fast = { type = "integer", default = 10, min = 2, max = 50, description = "Fast period" },
+                mode = { type = "string", default = "long", choices = { "long", "short" } },
+              },
+            }
+            function on_start(ctx) end
+            """)
+        let output = try Self.lunar(["check", script])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("strategy: Quiet 1.2"), "\(output.stdout)")
+        let fast = output.stdout.split(separator: "\n").first { $0.contains("fast") }.map(String.init) ?? ""
+        #expect(fast.contains("integer") && fast.contains("default 10") && fast.contains("range 2...50")
+                && fast.contains("Fast period"), "\(fast)")
+        let mode = output.stdout.split(separator: "\n").first { $0.contains("mode") }.map(String.init) ?? ""
+        #expect(mode.contains("string") && mode.contains("default \"long\"") && mode.contains("one of \"long\", \"short\""), "\(mode)")
+        #expect(output.stdout.contains("warning: callbacks: defines none of on_bar, on_tick, on_book, on_timer"), "\(output.stdout)")
+
+        let invalid = try Self.lunar(["check", script, "--param", "fast=99"])
+        #expect(invalid.status == 65)
+        #expect(invalid.stderr.contains("params.fast"), "\(invalid.stderr)")
+    }
+
+    @Test func checkRefusesAnInvalidDeclaration() throws {
+        let script = try Self.temporaryFile("bad.lua", """
+            strategy = { name = "Bad", params = { n = { type = "integer", default = 1.5 } } }
+            function on_bar(ctx, bar) end
+            """)
+        let output = try Self.lunar(["check", script])
+        #expect(output.status == 65)
+        #expect(output.stderr.contains("strategy.params.n"), "\(output.stderr)")
+        #expect(!output.stdout.contains("warning:"))
+    }
+
+    @Test func backtestJSONOfAFaultedRunHasTheErrorObject() throws {
+        let script = try Self.temporaryFile("faulty.lua", """
+            local n = 0
+            function on_bar(ctx, bar)
+              n = n + 1
+              if n == 2 then error("second bar") end
+            end
+            """)
+        var csv = "time,open,high,low,close,volume\n"
+        for index in 0..<5 { csv += "\(1_700_000_000 + index * 3600),100,101,99,100,10\n" }
+        let data = try Self.temporaryFile("bars.csv", csv)
+        let output = try Self.lunar(["backtest", script, "--data", data, "--json"])
+        #expect(output.status == 65)
+        #expect(output.stderr.contains("strategy faulted"), "\(output.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        let error = try #require(json?["error"] as? [String: Any], "\(output.stdout.prefix(300))")
+        #expect(error["kind"] as? String == "runtimeError")
+        #expect(error["line"] as? Int == 4)
+        #expect(error["callback"] as? String == "on_bar")
+        // The second bar's event time: it is delivered when it closes.
+        #expect((error["time"] as? NSNumber)?.int64Value == 1_700_007_200)
+        #expect((error["message"] as? String)?.contains("second bar") == true)
+        #expect((error["traceback"] as? String)?.contains("faulty.lua:4:") == true)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import Host
+import Sandbox
+import TestSupport
+
+/// Notional and equity-fraction orders are sized at their fill price, fee
+/// included, after earlier fills of the same event (docs/fills.md, "Sizing at
+/// the fill"): the way backtesting.py and backtrader size an all-in order.
+@Suite struct SizingAtFillTests {
+    /// Whole shares, so a size is easy to check by hand.
+    static let shares = Instrument(symbol: "STOCK", priceDecimals: 2, quantityDecimals: 0)
+
+    static func bars(_ prices: [(Double, Double, Double, Double)]) -> [Bar] {
+        prices.enumerated().map { index, price in
+            Bar(time: 1_700_000_000 + Int64(index) * 86_400, open: shares.price(price.0), high: shares.price(price.1),
+                low: shares.price(price.2), close: shares.price(price.3), volume: shares.quantity(1_000_000))
+        }
+    }
+
+    static func run(_ source: String, _ prices: [(Double, Double, Double, Double)], bps: Int64 = 20,
+                    risk: LayeredRiskLimits = LayeredRiskLimits()) throws -> BacktestOutcome {
+        try BacktestEngine.run(BacktestConfiguration(
+            source: source, instruments: [shares], bars: ["STOCK": bars(prices)], timeframe: 86_400,
+            startingCash: Money(10_000), exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: bps * 100)),
+            risk: risk))
+    }
+
+    /// Signal at a close of 100, fill at the next open of 110: sized at 110
+    /// with the 20 bps fee (90 shares: 9,900 + 19.80 ≤ 10,000; 91 would cost
+    /// 10,030.02), not at 100 (99 shares, which would overdraw at 110).
+    @Test func allInIsSizedAtTheNextOpenWithTheFee() throws {
+        let outcome = try Self.run("""
+        local n = 0
+        function on_bar(ctx, bar)
+          n = n + 1
+          if n == 1 then ctx.buy { equity = 1 } end
+        end
+        """, [(100, 100, 100, 100), (110, 112, 108, 111), (111, 111, 111, 111)])
+        let position = try #require(outcome.result.finalPositions.first)
+        #expect(position.quantity == "90", "\(position)")
+        #expect(outcome.rejectedOrders.isEmpty, "\(outcome.rejectedOrders.map { $0.reason?.description ?? "" })")
+        // Cash never goes negative: 10,000 − 9,900 − 19.80.
+        #expect(outcome.result.metrics.endEquity > .zero)
+    }
+
+    /// A notional buy of 1,000 placed at 100 and filled at 125 buys 8 shares.
+    @Test func notionalIsSizedAtTheFillPrice() throws {
+        let outcome = try Self.run("""
+        local n = 0
+        function on_bar(ctx, bar)
+          n = n + 1
+          if n == 1 then ctx.buy { notional = 1000 } end
+        end
+        """, [(100, 100, 100, 100), (125, 125, 125, 125), (125, 125, 125, 125)])
+        let position = try #require(outcome.result.finalPositions.first)
+        #expect(position.quantity == "8", "\(position)")
+    }
+
+    /// A reversal on one bar: `ctx.close()` then `ctx.sell{equity = 1}` sizes
+    /// the short with the cash the close left at the same open.
+    @Test func reversalSizesWithTheCashTheCloseLeft() throws {
+        let outcome = try Self.run("""
+        local n = 0
+        function on_bar(ctx, bar)
+          n = n + 1
+          if n == 1 then ctx.buy { equity = 1 } end
+          if n == 3 then
+            ctx.close()
+            ctx.sell { equity = 1 }
+          end
+        end
+        """, [(100, 100, 100, 100), (100, 100, 100, 100), (100, 100, 100, 100), (120, 120, 120, 120), (120, 120, 120, 120)])
+        #expect(outcome.rejectedOrders.isEmpty, "\(outcome.rejectedOrders.map { $0.reason?.description ?? "" })")
+        // Bought 99 at 100 (9,900 + 19.80); sold them at 120 (11,880 − 23.76):
+        // cash 10,000 − 9,919.80 + 11,856.24 = 11,936.44. Short: the largest
+        // q with q·120 + fee ≤ 11,936.44 is 99 (11,880 + 23.76 = 11,903.76).
+        let position = try #require(outcome.result.finalPositions.first)
+        #expect(position.quantity == "-99", "\(position)")
+        let trade = try #require(outcome.result.trades.first)
+        #expect(trade.quantity == "99")
+    }
+
+    /// The estimate the gate checks and the size at the fill use one rule:
+    /// an all-in order at leverage 1 passes the buying-power check exactly.
+    @Test func allInPassesTheBuyingPowerCheckItSizedFor() throws {
+        let outcome = try Self.run("""
+        function on_bar(ctx, bar)
+          if ctx.position().quantity == 0 then
+            local id, code = ctx.buy { equity = 1 }
+            assert(code == nil, "refused: " .. tostring(code))
+          end
+        end
+        """, [(100, 100, 100, 100), (101, 101, 101, 101), (99, 99, 99, 99)])
+        #expect(outcome.status == .stopped, "\(outcome.status)")
+        #expect(outcome.rejectedOrders.isEmpty)
+    }
+}
