@@ -26,7 +26,7 @@ extension DeploymentView: SchemaDescribed {
         return .record(["id": .id, "sourceKind": .oneOfStrings(["strategyVersion", "listing", "template"]), "sourceId": .text,
                         "parameters": .parameters, "risk": .ref(RiskLimits.self), "mode": .text,
                         "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
-                        "createdAt": .time, "updatedAt": .time],
+                        "createdAt": .time, "updatedAt": .time, "killSwitch": .nullable(.ref(KillSwitchView.self))],
                        optional: ["live": live])
     }
 }
