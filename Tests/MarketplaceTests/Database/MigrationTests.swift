@@ -23,11 +23,11 @@ import Testing
         let (listing, _) = try fixture.approvedListing(by: author)
         let raw = try Connection(path: fixture.path, readOnly: true)
         #expect(try raw.integer("PRAGMA user_version") == Int64(previous.count))
-        #expect(try raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'deployment_host_checkpoints'") == 0)
+        #expect(try raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'kill_switches'") == 0)
 
         try fixture.reopen()
         #expect(try raw.integer("PRAGMA user_version") == Int64(Schema.migrations.count))
-        #expect(try raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'deployment_host_checkpoints'") == 1)
+        #expect(try raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'kill_switches'") == 1)
         #expect(try fixture.store.listing(listing.id, by: author.id) == listing)
         #expect(try fixture.store.user(author.id).username == "author")
     }
