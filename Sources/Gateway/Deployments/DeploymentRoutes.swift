@@ -45,6 +45,8 @@ struct DeploymentRoutes {
             try store.deleteDeployment(deployment.id, by: user.id)
             // A faulted run stays in the host until stopped: let it go with its record.
             runtime.discard(deployment.id)
+            // Its switch went with the record; a reused id starts free.
+            gateway.host.releaseKillSwitch(Gateway.hostScope(.deployment(deployment.id)))
             return Response(status: .noContent)
         }
         group.post("deployments/:id/start") { _, context in

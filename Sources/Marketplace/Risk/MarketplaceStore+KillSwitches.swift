@@ -82,6 +82,15 @@ extension MarketplaceStore {
         }
     }
 
+    /// Releases a deleted deployment's switch inside the delete's transaction.
+    static func dropKillSwitch(of id: DeploymentID, by actorID: UserID, _ connection: Connection, now: Int64) throws(StoreError) {
+        let target = KillSwitchTarget.deployment(id)
+        if try connection.run("DELETE FROM kill_switches WHERE scope = ? AND target_id = ?", [target.scope, target.targetID]) > 0 {
+            try appendAudit(connection, actor: actorID, action: "killSwitch.release", target: .killSwitch(target),
+                            reason: "deployment deleted", now: now)
+        }
+    }
+
     private static func killSwitch(_ row: Row) throws(StoreError) -> EngagedKillSwitch {
         guard let level = KillSwitchLevel(rawValue: row.text(2)) else { throw StoreError.corrupt("kill switch level \(row.text(2))") }
         return EngagedKillSwitch(target: try KillSwitchTarget(scope: row.text(0), targetID: row.int64(1)), level: level,

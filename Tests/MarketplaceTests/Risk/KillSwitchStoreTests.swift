@@ -81,4 +81,15 @@ import Testing
         #expect(try fixture.store.killSwitches(visibleTo: bob.id).map(\.target) == [.global, .owner(bob.id), .deployment(his.id)])
         #expect(try fixture.store.killSwitches(visibleTo: fixture.admin.id).count == 4)
     }
+
+    @Test func deletingADeploymentReleasesItsSwitch() throws {
+        let fixture = try StoreFixture()
+        let alice = try fixture.user("alice")
+        let deployment = try Self.deployment(fixture, of: alice)
+        try fixture.store.engageKillSwitch(.deployment(deployment.id), level: .halt, reason: "x", by: alice.id)
+        try fixture.store.deleteDeployment(deployment.id, by: alice.id)
+        #expect(try fixture.store.engagedKillSwitches().isEmpty)
+        let audit = try fixture.store.auditLog(for: .killSwitch(.deployment(deployment.id)), by: fixture.admin.id)
+        #expect(audit.first?.action == "killSwitch.release" && audit.first?.reason == "deployment deleted")
+    }
 }
