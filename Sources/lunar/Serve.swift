@@ -93,6 +93,10 @@ struct Serve: AsyncParsableCommand {
         let gateway = await Gateway(configuration: configuration, store: store, host: deploymentHost, jwtSecret: secret,
                                     tape: tape, relay: relay)
         try await ServerSecrets.bootstrapAdmin(gateway, environment: environment)
+        // The emergency stops engaged before the restart hold before any
+        // market data or deployment moves (resumeDeployments restores them too).
+        let restored = try gateway.restoreKillSwitches()
+        if restored > 0 { logger.warning("kill switches engaged", metadata: ["count": .stringConvertible(restored)]) }
         let feedRunner = MarketFeed(tape: tape)
         startFeed(feedRunner, deploymentHost)
         let resumed = try gateway.resumeDeployments()

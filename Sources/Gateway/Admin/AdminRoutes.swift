@@ -66,9 +66,9 @@ struct AdminRoutes {
                             limit: try request.limit(default: 50, maximum: 100), by: context.requireIdentity().user.id).map(UserView.init)
         }
         admin.get("deployments") { request, context in
-            try store.allDeployments(status: try request.query("status") { $0 }, limit: try request.limit(default: 50, maximum: 100),
-                                     by: context.requireIdentity().user.id)
-                .map { DeploymentView($0, snapshot: gateway.runtime.snapshot($0.id)) }
+            try gateway.deploymentViews(
+                try store.allDeployments(status: try request.query("status") { $0 }, limit: try request.limit(default: 50, maximum: 100),
+                                         by: context.requireIdentity().user.id))
         }
         admin.get("users/:id") { _, context in UserView(try store.user(UserID(context.id("id", "user")))) }
         admin.post("users/:id/suspend") { request, context in
@@ -101,7 +101,7 @@ struct AdminRoutes {
             let user = try context.requireIdentity().user
             let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
             gateway.runtime.stop(deployment.id)
-            return DeploymentView(try store.changeDeployment(deployment.id, .stop(reason: body.reason), by: user.id), snapshot: nil)
+            return try gateway.deploymentView(try store.changeDeployment(deployment.id, .stop(reason: body.reason), by: user.id), snapshot: nil)
         }
         admin.get("audit") { request, context in
             let limit = try request.limit(default: 50)

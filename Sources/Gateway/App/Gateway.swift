@@ -24,8 +24,9 @@ public final class Gateway: Sendable {
     let runtime: DeploymentRuntime
     let backtests: BacktestJobs
     let webSockets: WebSocketHub
-    /// The kill switches engaged through the API (the host enforces them).
-    let killSwitches = Mutex<Set<KillSwitchScope>>([])
+    /// Serializes kill-switch changes, so the host applies them in the order
+    /// the store committed them (the store holds them; the host enforces them).
+    let killSwitchChanges = Mutex(())
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
 
@@ -114,8 +115,12 @@ extension Gateway {
         }
     }
 
-    /// Redeploys the deployments that were running at the last shutdown; returns how many started.
-    public func resumeDeployments() throws -> Int { try runtime.resume() }
+    /// Redeploys the deployments that were running at the last shutdown;
+    /// returns how many started. The stored kill switches are engaged first.
+    public func resumeDeployments() throws -> Int {
+        try restoreKillSwitches()
+        return try runtime.resume()
+    }
 
     /// Graceful shutdown: saves every deployment's checkpoint (what the next
     /// start resumes), then stops every running strategy.

@@ -26,22 +26,18 @@ struct DeploymentRoutes {
         }
         group.get("deployments") { _, context in
             let user = try context.requireIdentity().user
-            let ownerRisk = try store.ownerRiskLimits(of: user.id)
-            return try store.deployments(of: user.id, by: user.id).map {
-                DeploymentView($0, snapshot: runtime.snapshot($0.id), ownerRisk: ownerRisk, feedTimeframe: gateway.tape.barSeconds)
-            }
+            return try gateway.deploymentViews(try store.deployments(of: user.id, by: user.id))
         }
         group.get("deployments/:id") { _, context in
             let deployment = try gateway.ownDeployment(context)
-            return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id),
-                                  ownerRisk: try store.ownerRiskLimits(of: deployment.ownerID), feedTimeframe: gateway.tape.barSeconds)
+            return try gateway.deploymentView(deployment, snapshot: runtime.snapshot(deployment.id))
         }
         group.put("deployments/:id") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
             let deployment = try gateway.ownDeployment(context)
-            return DeploymentView(try store.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk, by: user.id),
-                                  snapshot: nil)
+            return try gateway.deploymentView(try store.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk,
+                                                                         by: user.id), snapshot: nil)
         }
         group.delete("deployments/:id") { _, context in
             let user = try context.requireIdentity().user
@@ -49,6 +45,8 @@ struct DeploymentRoutes {
             try store.deleteDeployment(deployment.id, by: user.id)
             // A faulted run stays in the host until stopped: let it go with its record.
             runtime.discard(deployment.id)
+            // Its switch went with the record; a reused id starts free.
+            gateway.host.releaseKillSwitch(Gateway.hostScope(.deployment(deployment.id)))
             return Response(status: .noContent)
         }
         group.post("deployments/:id/start") { _, context in
@@ -56,14 +54,14 @@ struct DeploymentRoutes {
             let deployment = try gateway.ownDeployment(context)
             let started = try store.changeDeployment(deployment.id, .start, by: user.id)
             try runtime.launch(started.id)
-            return DeploymentView(started, snapshot: runtime.snapshot(started.id))
+            return try gateway.deploymentView(started, snapshot: runtime.snapshot(started.id))
         }
         group.post("deployments/:id/stop") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
             runtime.stop(deployment.id)
             let stopped = try store.changeDeployment(deployment.id, .stop(reason: "stopped by \(user.username)"), by: user.id)
-            return DeploymentView(stopped, snapshot: nil)
+            return try gateway.deploymentView(stopped, snapshot: nil)
         }
         group.get("deployments/:id/orders") { _, context in
             try store.journal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
@@ -101,8 +99,7 @@ struct DeploymentRoutes {
             deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
             try gateway.runtime.launch(deployment.id)
         }
-        return Created(body: DeploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id),
-                                            ownerRisk: try store.ownerRiskLimits(of: user.id), feedTimeframe: gateway.tape.barSeconds))
+        return Created(body: try gateway.deploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id)))
     }
 }
 

@@ -29,7 +29,7 @@ extension DeploymentView: SchemaDescribed {
                         "parameters": .parameters, "risk": .ref(RiskLimits.self), "effectiveRisk": .ref(RiskLimits.self),
                         "mode": .text,
                         "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
-                        "createdAt": .time, "updatedAt": .time],
+                        "createdAt": .time, "updatedAt": .time, "killSwitch": .nullable(.ref(KillSwitchView.self))],
                        optional: ["live": live, "symbols": .array(of: .text), "timeframe": .integer(minimum: 1)])
     }
 }

@@ -61,6 +61,8 @@ struct DeploymentView: Codable, ResponseEncodableBody {
     var createdAt: Int64
     var updatedAt: Int64
     var live: Live?
+    /// The kill switch that applies (`showing(_:of:)`), null when none does.
+    var killSwitch = Nullable<KillSwitchView>(nil)
 
     init(_ deployment: Deployment, snapshot: DeploymentSnapshot?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
         id = deployment.id.rawValue

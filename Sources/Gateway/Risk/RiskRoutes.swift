@@ -3,21 +3,28 @@ import Host
 import Marketplace
 import Synchronization
 
-/// `/api/risk`: the kill switch. A user engages it for all their own
-/// deployments; an admin may engage the global one. Engaged switches stop
-/// every order, even reduce-only exits, until released.
+/// `/api/risk`: kill switches and owner limits. A user engages the switch
+/// over all their own deployments or over one of them; an admin may engage
+/// the global one (or anyone's). A switch is `reduceOnly` unless the request
+/// says `"level":"halt"`: exits still pass, so a position can be closed.
+/// Switches are stored (and audited) and survive a restart (docs/risk.md).
 struct RiskRoutes {
     let gateway: Gateway
 
     struct EmergencyStopBody: RequestBody {
-        static let fields: Set<String> = ["scope", "reason"]
+        static let fields: Set<String> = ["scope", "deploymentId", "level", "reason"]
         var scope: String?
+        var deploymentId: Int64?
+        var level: String?
         var reason: String?
     }
     struct StatusView: Codable, ResponseEncodableBody {
+        /// Whether the caller's own (owner) switch is engaged.
         var ownEmergencyStop: Bool
         var globalEmergencyStop: Bool
         var runningDeployments: Int
+        /// Every engaged switch that covers something of the caller (admins: all), global first.
+        var killSwitches: [KillSwitchView]
     }
 
     struct LimitsBody: RequestBody {
@@ -34,17 +41,20 @@ struct RiskRoutes {
         group.post("risk/emergency-stop") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(EmergencyStopBody.self, context: context)
-            let scope = try Self.scope(body.scope, user: user)
+            let target = try Self.target(body.scope, deployment: body.deploymentId, user: user)
+            let level = try Self.level(body.level)
             let reason = try Check.text(body.reason ?? "emergency stop by \(user.username)", "reason", length: 1...500)
-            gateway.host.engageKillSwitch(scope, reason: reason)
-            gateway.killSwitches.withLock { _ = $0.insert(scope) }
+            _ = try gateway.engageKillSwitch(target, level: level, reason: reason, by: user.id)
             return try status(user)
         }
         group.delete("risk/emergency-stop") { request, context in
             let user = try context.requireIdentity().user
-            let scope = try Self.scope(request.uri.queryParameters.get("scope"), user: user)
-            gateway.host.releaseKillSwitch(scope)
-            gateway.killSwitches.withLock { _ = $0.remove(scope) }
+            let query = request.uri.queryParameters
+            let deployment = try query.get("deploymentId").map { (text) throws -> Int64 in
+                guard let id = Int64(text), id > 0 else { throw APIError.invalid("deploymentId", "must be a deployment id") }
+                return id
+            }
+            try gateway.releaseKillSwitch(try Self.target(query.get("scope"), deployment: deployment, user: user), by: user.id)
             return try status(user)
         }
         group.get("risk/limits") { _, context in
@@ -60,19 +70,31 @@ struct RiskRoutes {
     }
 
     private func status(_ user: User) throws -> StatusView {
-        let engaged = gateway.killSwitches.withLock { $0 }
+        let switches = try gateway.store.killSwitches(visibleTo: user.id)
         let running = try gateway.store.deployments(of: user.id, by: user.id).filter { $0.status == .running }.count
-        return StatusView(ownEmergencyStop: engaged.contains(.owner(user.id.description)), globalEmergencyStop: engaged.contains(.global),
-                          runningDeployments: running)
+        return StatusView(ownEmergencyStop: switches.contains { $0.target == .owner(user.id) },
+                          globalEmergencyStop: switches.contains { $0.target == .global },
+                          runningDeployments: running, killSwitches: switches.map(KillSwitchView.init))
     }
 
-    static func scope(_ name: String?, user: User) throws -> KillSwitchScope {
+    /// `own` (default), `global` (admins; the store refuses others) or
+    /// `deployment` with `deploymentId`.
+    static func target(_ name: String?, deployment: Int64?, user: User) throws -> KillSwitchTarget {
         switch name ?? "own" {
-        case "own": return .owner(user.id.description)
-        case "global":
-            guard user.role.isModerator else { throw APIError.forbidden("the global emergency stop requires the admin role") }
-            return .global
-        default: throw APIError.invalid("scope", "must be own or global")
+        case "own", "global":
+            guard deployment == nil else { throw APIError.invalid("deploymentId", "only with scope deployment") }
+            return name == "global" ? .global : .owner(user.id)
+        case "deployment":
+            guard let deployment else { throw APIError.invalid("deploymentId", "is required with scope deployment") }
+            return .deployment(DeploymentID(deployment))
+        default: throw APIError.invalid("scope", "must be own, global or deployment")
         }
+    }
+
+    /// `reduceOnly` (default) or `halt`.
+    static func level(_ name: String?) throws -> KillSwitchLevel {
+        guard let name else { return .reduceOnly }
+        guard let level = KillSwitchLevel(rawValue: name) else { throw APIError.invalid("level", "must be reduceOnly or halt") }
+        return level
     }
 }

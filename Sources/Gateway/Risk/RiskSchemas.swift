@@ -37,7 +37,9 @@ extension TradingWindow: SchemaDescribed {
 
 extension RiskRoutes.EmergencyStopBody {
     static var schema: JSONSchema {
-        .body([:], optional: ["scope": .oneOfStrings(["own", "global"]), "reason": .string(minLength: 1, maxLength: 500)])
+        .body([:], optional: ["scope": .oneOfStrings(["own", "global", "deployment"]), "deploymentId": .id,
+                              "level": .oneOfStrings(KillSwitchLevel.allCases.map(\.rawValue)),
+                              "reason": .string(minLength: 1, maxLength: 500)])
     }
 }
 
@@ -48,7 +50,17 @@ extension RiskRoutes.LimitsBody {
 extension RiskRoutes.StatusView: SchemaDescribed {
     static let schemaName = "RiskStatus"
     static var schema: JSONSchema {
-        .record(["ownEmergencyStop": .boolean, "globalEmergencyStop": .boolean, "runningDeployments": .integer(minimum: 0)])
+        .record(["ownEmergencyStop": .boolean, "globalEmergencyStop": .boolean, "runningDeployments": .integer(minimum: 0),
+                 "killSwitches": .array(of: .ref(KillSwitchView.self))])
+    }
+}
+
+extension KillSwitchView: SchemaDescribed {
+    static let schemaName = "KillSwitch"
+    static var schema: JSONSchema {
+        .record(["level": .oneOfStrings(KillSwitchLevel.allCases.map(\.rawValue)),
+                 "scope": .oneOfStrings(["global", "owner", "deployment"]), "reason": .text, "engagedBy": .id, "engagedAt": .time],
+                optional: ["targetId": .id])
     }
 }
 

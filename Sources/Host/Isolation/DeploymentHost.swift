@@ -10,9 +10,10 @@ public protocol DeploymentHost: CheckpointingHost {
     var deploymentCount: Int { get }
     func publish(_ events: [MarketEvent])
     func drain()
-    /// Engages a kill switch for every deployment of the host: nothing
-    /// passes it, not even a reduce-only exit.
-    func engageKillSwitch(_ scope: KillSwitchScope, reason: String)
+    /// Engages a kill switch at `level` for every deployment of the host it
+    /// covers (`halt`: nothing passes; `reduceOnly`: only exits), or changes
+    /// the level and reason of an engaged one.
+    func engageKillSwitch(_ scope: KillSwitchScope, level: KillSwitchLevel, reason: String)
     func releaseKillSwitch(_ scope: KillSwitchScope)
     /// Carries out an owner's manual command on a deployment's account,
     /// between market events (`ManualCommand`).
@@ -20,8 +21,17 @@ public protocol DeploymentHost: CheckpointingHost {
 }
 
 extension LiveHost {
-    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) { killSwitches.engage(scope, reason: reason) }
+    public func engageKillSwitch(_ scope: KillSwitchScope, level: KillSwitchLevel, reason: String) {
+        killSwitches.engage(scope, level: level, reason: reason)
+    }
     public func releaseKillSwitch(_ scope: KillSwitchScope) { killSwitches.release(scope) }
+}
+
+extension DeploymentHost {
+    /// Engages a kill switch at `halt`, nothing passes.
+    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) {
+        engageKillSwitch(scope, level: .halt, reason: reason)
+    }
 }
 
 /// Builds the host a mode asks for.

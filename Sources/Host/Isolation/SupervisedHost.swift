@@ -74,14 +74,15 @@ public final class SupervisedHost: DeploymentHost {
 
     // MARK: - Kill switches
 
-    /// Engages a kill switch in every worker (and in every worker started
-    /// later). It takes effect from the next batch each worker handles.
-    public func engageKillSwitch(_ scope: KillSwitchScope, reason: String) {
-        core.setKillSwitch(scope, reason: reason)
+    /// Engages a kill switch at `level` in every worker (and in every
+    /// worker started later). It takes effect from the next batch or manual
+    /// command each worker handles.
+    public func engageKillSwitch(_ scope: KillSwitchScope, level: KillSwitchLevel, reason: String) {
+        core.setKillSwitch(KillSwitchRequest(scope: scope, reason: reason, level: level))
     }
 
     public func releaseKillSwitch(_ scope: KillSwitchScope) {
-        core.setKillSwitch(scope, reason: nil)
+        core.setKillSwitch(KillSwitchRequest(scope: scope, reason: nil))
     }
 
     // MARK: - Market data

@@ -76,8 +76,8 @@ extension SupervisorCore {
         let survivors = shard.slots.keys.sorted().compactMap { shard.slots[$0] }
         shard.slots = [:]
         shard.nextSlot = 0
-        var frames = killSwitches.keys.sorted { "\($0)" < "\($1)" }.map { scope in
-            Frame(type: .killSwitch, payload: WireJSON.encode(KillSwitchRequest(scope: scope, reason: killSwitches[scope]))).encoded()
+        var frames = killSwitches.sorted { "\($0.key)" < "\($1.key)" }.map { _, request in
+            Frame(type: .killSwitch, payload: WireJSON.encode(request)).encoded()
         }
         let firstUnreported = shard.pending.first?.sequence ?? nextSequence
         for id in survivors {

@@ -71,11 +71,11 @@ extension SupervisorCore {
         return records.removeValue(forKey: id)
     }
 
-    func setKillSwitch(_ scope: KillSwitchScope, reason: String?) {
+    func setKillSwitch(_ request: KillSwitchRequest) {
         publishLock.lock()
         defer { publishLock.unlock() }
-        lock.withLock { killSwitches[scope] = reason }
-        let frame = Frame(type: .killSwitch, payload: WireJSON.encode(KillSwitchRequest(scope: scope, reason: reason))).encoded()
+        lock.withLock { killSwitches[request.scope] = request.reason == nil ? nil : request }
+        let frame = Frame(type: .killSwitch, payload: WireJSON.encode(request)).encoded()
         for shard in shards { send(to: shard) { _ in frame } }
     }
 

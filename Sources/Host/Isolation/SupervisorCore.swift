@@ -21,9 +21,10 @@ final class SupervisorCore: @unchecked Sendable {
     /// indicators of resumed deployments.
     var warmUp: [String: [(sequence: UInt64, event: MarketEvent)]] = [:]
     var closed = false
-    /// Engaged kill switches and their reasons: forwarded to every worker,
-    /// and to every replacement before its deployments are re-created.
-    var killSwitches: [KillSwitchScope: String] = [:]
+    /// Engaged kill switches (as the requests that engaged them): forwarded
+    /// to every worker, and to every replacement before its deployments are
+    /// re-created.
+    var killSwitches: [KillSwitchScope: KillSwitchRequest] = [:]
     /// Answers to manual commands, by ticket, until their caller takes them.
     var manualOutcomes: [UInt64: Result<ManualCommandOutcome, ManualCommandError>] = [:]
     var nextManualTicket: UInt64 = 1

@@ -46,11 +46,18 @@ struct SlotCheckpoint: Sendable {
     var checkpoint: DeploymentCheckpoint
 }
 
-/// Supervisor → worker: engage (with `reason`) or release a kill switch on
-/// the worker's board.
-struct KillSwitchRequest: Codable, Sendable {
+/// Supervisor → worker: engage (with `reason`, at `level`) or release (no
+/// reason) a kill switch on the worker's board. `level` was added later: a
+/// request without it engages at `halt`, what every switch meant before.
+struct KillSwitchRequest: Codable, Sendable, Equatable {
     var scope: KillSwitchScope
     var reason: String?
+    var level: KillSwitchLevel?
+
+    /// What the request engages, or nil when it releases.
+    var engaged: KillSwitch? {
+        reason.map { KillSwitch(scope: scope, level: level ?? .halt, reason: $0) }
+    }
 }
 
 /// Supervisor → worker: arm a test hook (ignored unless the worker was

@@ -85,8 +85,8 @@ final class WorkerSession {
                 case .manual: try execute(WireJSON.decode(ManualRequest.self, frame))
                 case .killSwitch:
                     let request = try WireJSON.decode(KillSwitchRequest.self, frame)
-                    if let reason = request.reason {
-                        killSwitches.engage(request.scope, reason: reason)
+                    if let engaged = request.engaged {
+                        killSwitches.engage(engaged)
                     } else {
                         killSwitches.release(request.scope)
                     }

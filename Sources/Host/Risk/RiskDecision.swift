@@ -47,8 +47,11 @@ public enum RiskDenialCode: String, Sendable, CaseIterable {
     case invalidQuantity
     /// The order's symbol is not the instrument's.
     case instrumentMismatch
-    /// A kill switch covering the deployment is engaged.
+    /// A kill switch covering the deployment is engaged at level `halt`.
     case killSwitch
+    /// A kill switch covering the deployment is engaged at level
+    /// `reduceOnly` and the order would not reduce a position.
+    case killSwitchReduceOnly
     /// The deployment's trading state is `halted`.
     case halted
     /// The deployment's trading state is `reducing` and the order would not reduce.

@@ -22,6 +22,19 @@ enum RiskDenials {
         reason(.instrumentMismatch, "order on \(order.symbol) was checked against instrument \(instrument.symbol)")
     }
 
+    static func killSwitch(_ engaged: KillSwitch) -> OrderReason {
+        reason(.killSwitch, engaged.name + " is engaged" + (engaged.reason.isEmpty ? "" : " (" + engaged.reason + ")")
+               + "; no order passes")
+    }
+
+    static func killSwitchReduceOnly(_ engaged: KillSwitch, _ order: Order, position: Quantity,
+                                     _ instrument: Instrument) -> OrderReason {
+        reason(.killSwitchReduceOnly, engaged.name + " is engaged reduce-only"
+               + (engaged.reason.isEmpty ? "" : " (" + engaged.reason + ")") + ": a \(order.side.rawValue) of "
+               + "\(text(order.quantity, instrument)) \(order.symbol) with position \(text(position, instrument)) "
+               + "and the open \(order.side.rawValue) orders would not reduce it")
+    }
+
     static func halted(_ deploymentID: String) -> OrderReason {
         reason(.halted, "deployment \(deploymentID) is halted; no order passes")
     }

@@ -16,17 +16,25 @@ extension RiskEngine {
         guard quantity.lots > 0 else { return RiskDenials.invalidQuantity(quantity, instrument) }
         guard order.symbol == instrument.symbol else { return RiskDenials.instrumentMismatch(order, instrument) }
 
-        // 1. The emergency stop, then the deployment's own state.
-        if let reason = killSwitches.isEngaged(owner: ownerID, deployment: deploymentID) { return reason }
         // Whether the order reduces the position; looked up at most once.
         var reduces: Bool?
+        // 1. The emergency stop (strictest switch covering the deployment;
+        // one atomic load when none is engaged), then the deployment's own state.
+        if let engaged = killSwitches.strictest(owner: ownerID, deployment: deploymentID) {
+            if engaged.level == .halt { return RiskDenials.killSwitch(engaged) }
+            let reducing = reducesPosition(order, account: account)
+            reduces = reducing
+            if !reducing {
+                return RiskDenials.killSwitchReduceOnly(engaged, order, position: account.position(order.symbol), instrument)
+            }
+        }
         switch state {
         case .active:
             break
         case .halted:
             return RiskDenials.halted(deploymentID)
         case .reducing:
-            let reducing = reducesPosition(order, account: account)
+            let reducing = reduces ?? reducesPosition(order, account: account)
             reduces = reducing
             if !reducing {
                 return lossHalt ?? RiskDenials.reducing(order, position: account.position(order.symbol), instrument)

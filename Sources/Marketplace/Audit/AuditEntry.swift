@@ -8,6 +8,9 @@ public enum AuditTarget: Sendable, Equatable {
     case purchase(PurchaseID)
     case template(String)
     case deployment(DeploymentID)
+    /// A kill switch (`killSwitch.engage` / `killSwitch.release`); id
+    /// `global`, `owner-<user>` or `deployment-<deployment>`.
+    case killSwitch(KillSwitchTarget)
 
     var kind: String {
         switch self {
@@ -19,6 +22,7 @@ public enum AuditTarget: Sendable, Equatable {
         case .purchase: "purchase"
         case .template: "template"
         case .deployment: "deployment"
+        case .killSwitch: "killSwitch"
         }
     }
 
@@ -32,6 +36,9 @@ public enum AuditTarget: Sendable, Equatable {
         case .purchase(let id): id.description
         case .template(let id): id
         case .deployment(let id): id.description
+        case .killSwitch(.global): "global"
+        case .killSwitch(.owner(let id)): "owner-\(id)"
+        case .killSwitch(.deployment(let id)): "deployment-\(id)"
         }
     }
 }

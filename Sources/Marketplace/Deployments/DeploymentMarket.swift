@@ -52,7 +52,7 @@ public struct FeedOffer: Sendable, Equatable {
 extension Schema {
     /// The market a deployment trades; NULL for deployments made before it
     /// was chosen (they run by the same rule, resolved at launch).
-    static let deploymentMarkets = Migration(name: "012-deployment-markets", sql: """
+    static let deploymentMarkets = Migration(name: "013-deployment-markets", sql: """
         ALTER TABLE deployments ADD COLUMN market_json TEXT;
         """)
 }

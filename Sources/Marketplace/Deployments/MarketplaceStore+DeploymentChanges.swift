@@ -23,9 +23,10 @@ extension MarketplaceStore {
         }
     }
 
-    /// Deletes a stopped or faulted deployment with its journal. The owner only.
+    /// Deletes a stopped or faulted deployment with its journal and its kill
+    /// switch (deployment ids can be reused). The owner only.
     public func deleteDeployment(_ id: DeploymentID, by actorID: UserID) throws(StoreError) {
-        try writeAsActive(actorID) { (_, connection, _) throws(StoreError) in
+        try writeAsActive(actorID) { (_, connection, now) throws(StoreError) in
             guard let deployment = try Self.fetchDeployment(id, connection), deployment.ownerID == actorID else {
                 throw StoreError.notFound(entity: "deployment", id: id.description)
             }
@@ -38,6 +39,7 @@ extension MarketplaceStore {
             ] {
                 try connection.run("DELETE FROM \(table) WHERE deployment_id = ?", [id])
             }
+            try Self.dropKillSwitch(of: id, by: actorID, connection, now: now)
             try connection.run("DELETE FROM deployments WHERE id = ?", [id])
         }
     }

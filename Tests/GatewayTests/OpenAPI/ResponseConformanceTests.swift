@@ -150,6 +150,13 @@ import TestSupport
             try await check.call(.get, "/api/risk/limits", token: alice, expect: 200)
             try await check.call(.put, "/api/risk/limits", json: ["limits": ["dailyLossLimit": ["units": 5_000]]], token: alice, expect: 200)
             try await check.call(.post, "/api/risk/emergency-stop", json: ["reason": "test"], token: alice, expect: 200)
+            try await check.call(.post, "/api/risk/emergency-stop", json: ["scope": "deployment", "deploymentId": deployment, "level": "halt"],
+                                 token: alice, expect: 200)
+            // Engaged switches on the deployment view and the status, then none.
+            try await check.call(.get, "/api/deployments/\(deployment)", token: alice, expect: 200)
+            try await check.call(.get, "/api/deployments", token: alice, expect: 200)
+            try await check.call(.get, "/api/risk/status", token: alice, expect: 200)
+            try await check.call(.delete, "/api/risk/emergency-stop?scope=deployment&deploymentId=\(deployment)", token: alice, expect: 200)
             try await check.call(.delete, "/api/risk/emergency-stop", token: alice, expect: 200)
             try await check.call(.get, "/api/risk/status", token: alice, expect: 200)
             // templates
