@@ -23,7 +23,10 @@ extension BacktestEngine {
             parameters: configuration.parameters, instruments: configuration.instruments,
             startingCash: configuration.startingCash, exchange: configuration.exchange, risk: configuration.risk,
             sandboxLimits: configuration.sandboxLimits)
+        // The worker runs `BacktestEngine.run`, which trades the bars' symbols;
+        // the strategy's timeframe crosses in the deployment.
         deployment.symbols = nil
+        deployment.timeframe = configuration.strategyTimeframe
         let job = BacktestJob(deployment: WireDeployment(deployment), bars: configuration.bars,
                               timeframe: configuration.timeframe, seed: configuration.seed, dataHash: configuration.dataHash)
         let process = try WorkerProcess.spawn(isolation)

@@ -236,11 +236,13 @@ final class WorkerSession {
         var reply = BacktestReply(resultJSON: nil, error: nil, status: CheckpointStatus(.ready), log: [], barsProcessed: 0)
         do {
             let deployment = try job.deployment.configuration()
-            let outcome = try BacktestEngine.run(BacktestConfiguration(
+            var configuration = BacktestConfiguration(
                 source: deployment.source, chunkName: deployment.chunkName, parameters: deployment.parameters,
                 instruments: deployment.instruments, bars: job.bars, timeframe: job.timeframe,
                 startingCash: deployment.startingCash, exchange: deployment.exchange, risk: deployment.risk,
-                sandboxLimits: deployment.sandboxLimits, seed: job.seed, dataHash: job.dataHash))
+                sandboxLimits: deployment.sandboxLimits, seed: job.seed, dataHash: job.dataHash)
+            configuration.strategyTimeframe = deployment.timeframe
+            let outcome = try BacktestEngine.run(configuration)
             reply.resultJSON = try outcome.result.jsonData()
             reply.status = CheckpointStatus(outcome.status)
             reply.log = outcome.log

@@ -3,12 +3,19 @@ import Sandbox
 /// Orders from the strategy: put on the instrument grid, checked by the risk
 /// gate, sent to the paper exchange; refusals become REJECTED updates.
 extension DeploymentKernel {
-    func submit(_ request: OrderRequest) -> OrderSubmission {
+    /// `exactQuantity` replaces the request's quantity after it is put on the
+    /// grid: a close must take exactly the position's lots, which a trip
+    /// through a Double may not give back.
+    func submit(_ request: OrderRequest, exactQuantity: Quantity? = nil) -> OrderSubmission {
         let id = takeOrderID()
         switch makeOrder(request, id: id) {
         case .failure(let reason):
             return reject(request, id: id, reason: reason)
-        case .success(let order):
+        case .success(var order):
+            if let exactQuantity {
+                order.quantity = exactQuantity
+                order.sizing = .quantity(exactQuantity)
+            }
             if let reason = check(order) { return reject(order, reason: reason) }
             deliveries.append(contentsOf: exchange.submit(unsized(order), now: currentTimeValue))
             return OrderSubmission(id: id, rejection: nil)
@@ -121,7 +128,7 @@ extension DeploymentKernel {
         let request = OrderRequest(symbol: symbol, side: position.quantity.lots > 0 ? .sell : .buy,
                                    size: .quantity(instrument.double(position.quantity.magnitude)),
                                    tag: "close", reduceOnly: true)
-        return submit(request)
+        return submit(request, exactQuantity: position.quantity.magnitude)
     }
 
     // MARK: - Building and checking
@@ -344,12 +351,12 @@ struct KernelRiskAccount: RiskAccount {
                 if working.order.side == .buy { buys += remaining } else { sells += remaining }
             }
             let isOrderSymbol = tradable.symbol == symbol
-            if isOrderSymbol {
-                if side == .buy { buys += Int128(quantity.lots) } else { sells += Int128(quantity.lots) }
-            }
-            if position == 0 && buys == 0 && sells == 0 { continue }
+            if position == 0 && buys == 0 && sells == 0 && !isOrderSymbol { continue }
             guard let valuation = isOrderSymbol ? price : kernel.portfolio.mark(of: tradable.symbol) else { continue }
-            let worst = max((position + buys).magnitude, (position - sells).magnitude)
+            // The order's own symbol: only the side it adds to (see `RiskAccount`).
+            let worst = isOrderSymbol
+                ? (position + Int128(side.sign) * ((side == .buy ? buys : sells) + Int128(quantity.lots))).magnitude
+                : max((position + buys).magnitude, (position - sells).magnitude)
             total += RiskMath.value(lots: worst, price: valuation, tradable)
         }
         return total

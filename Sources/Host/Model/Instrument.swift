@@ -41,10 +41,15 @@ public struct Instrument: Sendable, Hashable, Codable {
     }
 
     /// The largest quantity on the lot grid not above `value` in magnitude:
-    /// an order never grows by rounding. Never traps (see `price(_:)`).
+    /// an order never grows by rounding. A value within a few parts in 10^13
+    /// of a lot is that lot: 1389.2486 × 10^4 is 13892485.999999998 in a
+    /// Double, and means 13892486 lots. Never traps (see `price(_:)`).
     @inline(__always)
     public func quantity(_ value: Double) -> Quantity {
-        Quantity(lots: FixedPoint.clampedInt64((value * Double(FixedPoint.power(quantityDecimals))).rounded(.towardZero)))
+        let scaled = value * Double(FixedPoint.power(quantityDecimals))
+        let nearest = scaled.rounded(.toNearestOrEven)
+        let lots = abs(scaled - nearest) <= max(1, abs(nearest)) * 1e-13 ? nearest : scaled.rounded(.towardZero)
+        return Quantity(lots: FixedPoint.clampedInt64(lots))
     }
 
     /// `value` as a price when it is finite, positive and at most

@@ -36,10 +36,12 @@ public protocol RiskAccount {
     var equity: Money? { get }
     /// The commission a first fill of `notional` pays (fixed fee included).
     func fee(on notional: Money) -> Money
-    /// Σ over symbols of the worst-case |position| × price if any subset of
-    /// the open orders and `quantity` more on `side` of `symbol` (valued at
-    /// `price`) filled: per symbol, the larger of |position + buys| and
-    /// |position − sells|. In 10^-8 units.
+    /// The gross exposure an order leads to, in 10^-8 units: for the
+    /// order's symbol, |position + open orders on the order's side + the
+    /// order| at `price` (only the side the order adds to: an order is never
+    /// refused for exposure it does not add, so a reversal from a losing
+    /// position passes); for every other symbol, the larger of
+    /// |position + buys| and |position − sells| at its mark.
     func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
                                 instrument: Instrument) -> Int128
     /// Notional plus fees of every open buy order (what a cash account has
@@ -59,10 +61,8 @@ extension RiskAccount {
     public func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
                                        instrument: Instrument) -> Int128 {
         let position = Int128(self.position(symbol).lots)
-        var buys = Int128(openQuantity(symbol, side: .buy).lots)
-        var sells = Int128(openQuantity(symbol, side: .sell).lots)
-        if side == .buy { buys += Int128(quantity.lots) } else { sells += Int128(quantity.lots) }
-        let worst = max((position + buys).magnitude, (position - sells).magnitude)
+        let adding = Int128(openQuantity(symbol, side: side).lots) + Int128(quantity.lots)
+        let worst = (position + Int128(side.sign) * adding).magnitude
         let mark = lastPrice(symbol) ?? price
         let current = RiskMath.value(lots: position.magnitude, price: mark, instrument)
         let projected = RiskMath.value(lots: worst, price: price, instrument)

@@ -127,14 +127,18 @@ import TestSupport
         #expect(snapshot.recentLog.filter { $0.message.contains("protocol:") }.count == cases.count)
     }
 
-    @Test func aBacktestInAWorkerIsByteForByteTheInProcessOne() throws {
+    /// Also with a strategy timeframe longer than the data's (4-hour bars
+    /// built from hourly data): one rule in both hosts.
+    @Test(arguments: [nil, 14_400] as [Int64?])
+    func aBacktestInAWorkerIsByteForByteTheInProcessOne(strategyTimeframe: Int64?) throws {
         let instrument = Instrument(symbol: "BTCUSD", priceDecimals: 2, quantityDecimals: 8)
         let bars = try BarCSV.load(path: TestPaths.data("sample-btcusd-1h.csv").path, instrument: instrument)
         let source = try TestPaths.read(TestPaths.strategy("sma_crossover.lua"))
-        let configuration = BacktestConfiguration(
+        var configuration = BacktestConfiguration(
             source: source, instruments: [instrument], bars: ["BTCUSD": bars], timeframe: 3600,
             exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), seed: 7,
             dataHash: "sample")
+        configuration.strategyTimeframe = strategyTimeframe
         let local = try BacktestEngine.run(configuration)
         let isolated = try BacktestEngine.runIsolated(configuration, isolation: IsolationFixtures.isolation(workers: 1))
         #expect(isolated.resultJSON == (try local.result.jsonData()))

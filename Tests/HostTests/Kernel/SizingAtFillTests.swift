@@ -95,4 +95,49 @@ import TestSupport
         #expect(outcome.status == .stopped, "\(outcome.status)")
         #expect(outcome.rejectedOrders.isEmpty)
     }
+
+    /// A short that has lost more than 1 % is worth more than equity at
+    /// leverage 1; closing it and going long on the same bar still passes
+    /// the buying-power check: the entry adds only its own side (found by the
+    /// differential tests against backtesting.py and backtrader).
+    @Test func reversalFromALosingShortPasses() throws {
+        let outcome = try Self.run("""
+        local n = 0
+        function on_bar(ctx, bar)
+          n = n + 1
+          if n == 1 then ctx.sell { equity = 0.99 } end
+          if n == 3 then
+            ctx.close()
+            local _, code = ctx.buy { equity = 0.99 }
+            assert(code == nil, "the reversal was refused: " .. tostring(code))
+          end
+        end
+        """, [(100, 100, 100, 100), (100, 100, 100, 100), (105, 105, 105, 105), (105, 105, 105, 105), (105, 105, 105, 105)])
+        #expect(outcome.status == .stopped, "\(outcome.status)")
+        #expect(outcome.rejectedOrders.isEmpty, "\(outcome.rejectedOrders.map { $0.reason?.description ?? "" })")
+        let position = try #require(outcome.result.finalPositions.first)
+        #expect(position.quantity.hasPrefix("-") == false && position.quantity != "0", "\(position)")
+    }
+
+    /// `ctx.close()` closes exactly the position's lots, even when the size
+    /// does not survive a trip through a Double (1389.2486 × 10^4).
+    @Test func closeTakesExactlyThePositionsLots() throws {
+        let fractional = Instrument(symbol: "STOCK", priceDecimals: 2, quantityDecimals: 4)
+        #expect(fractional.quantity(1389.2486) == Quantity(lots: 13_892_486))
+        #expect(fractional.quantity(0.29) == Quantity(lots: 2_900))
+        #expect(fractional.quantity(0.00019) == Quantity(lots: 1), "still rounds down off the grid")
+        let bars = Self.bars([(100, 100, 100, 100), (100, 100, 100, 100), (100, 100, 100, 100), (100, 100, 100, 100)])
+        let outcome = try BacktestEngine.run(BacktestConfiguration(
+            source: """
+            local n = 0
+            function on_bar(ctx, bar)
+              n = n + 1
+              if n == 1 then ctx.buy { quantity = 1389.2486 } end
+              if n == 2 then ctx.close() end
+            end
+            """, instruments: [fractional], bars: ["STOCK": bars], timeframe: 86_400, startingCash: Money(1_000_000)))
+        #expect(outcome.result.finalPositions.isEmpty, "\(outcome.result.finalPositions)")
+        #expect(outcome.result.trades.first?.quantity == "1389.2486")
+    }
 }
+
