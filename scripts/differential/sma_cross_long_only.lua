@@ -1,6 +1,8 @@
 -- Differential test strategy: SMA fast/slow cross, long only. Buys a
 -- fraction of equity when the fast mean crosses above the slow one (sized at
 -- the fill price), closes when it crosses back below.
+-- Standalone, like sma_cross_long_short.lua (a sandboxed script has no
+-- require): each file is exactly what `lunar backtest` runs for its cases.
 strategy = {
   name = "Differential SMA cross long-only",
   description = "Buy on a cross up, close on a cross down.",

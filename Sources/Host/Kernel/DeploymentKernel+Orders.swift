@@ -122,12 +122,30 @@ extension DeploymentKernel {
         }
     }
 
+    /// Closes the whole position with a reduce-only market order. Working
+    /// reduce-only orders on the closing side (a bracket's exits, a stop)
+    /// protect a position the close takes away, and would only flip it once
+    /// it fills; they also make the close look like more than the position
+    /// to the risk gate, so under a reduce-only state or kill switch the user
+    /// could not get out. So when the close would pass without them, they are
+    /// canceled (`closedPosition`) and the close is sent; when it would not,
+    /// they stay and the close is refused with the gate's reason.
     func close(symbol: String) -> OrderSubmission? {
         guard let position = portfolio.position(symbol), position.quantity.lots != 0,
               let instrument = instruments[symbol] else { return nil }
-        let request = OrderRequest(symbol: symbol, side: position.quantity.lots > 0 ? .sell : .buy,
-                                   size: .quantity(instrument.double(position.quantity.magnitude)),
+        let side: Side = position.quantity.lots > 0 ? .sell : .buy
+        let request = OrderRequest(symbol: symbol, side: side, size: .quantity(instrument.double(position.quantity.magnitude)),
                                    tag: "close", reduceOnly: true)
+        let exits = exchange.openOrders(symbol: symbol).filter { $0.reduceOnly && $0.side == side }.map(\.id)
+        if !exits.isEmpty, case .success(var order) = makeOrder(request, id: nextOrderID) {
+            order.quantity = position.quantity.magnitude
+            var trialGate = risk
+            let account = AccountWithout(base: KernelRiskAccount(kernel: self), excluded: Set(exits))
+            if trialGate.check(order, instrument: instrument, account: account).isAccepted {
+                let reason = OrderReason(code: "closedPosition", message: "the position it protected was closed")
+                for id in exits { deliveries.append(contentsOf: exchange.cancel(id, now: currentTimeValue, reason: reason)) }
+            }
+        }
         return submit(request, exactQuantity: position.quantity.magnitude)
     }
 
@@ -398,3 +416,32 @@ extension DeploymentKernel {
         }
     }
 }
+
+/// A kernel's risk account as if some working orders were gone: what the
+/// gate would say to a close once the exits it supersedes are canceled.
+struct AccountWithout: RiskAccount {
+    let base: KernelRiskAccount
+    let excluded: Set<OrderID>
+
+    var nowNanoseconds: Int64 { base.nowNanoseconds }
+    func position(_ symbol: String) -> Quantity { base.position(symbol) }
+    func openQuantity(_ symbol: String, side: Side) -> Quantity {
+        base.kernel.exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
+            order.side == side && !excluded.contains(order.id) ? total + base.kernel.remainingQuantity(of: order) : total
+        }
+    }
+    var openOrderCount: Int { base.openOrderCount - excluded.count }
+    func lastPrice(_ symbol: String) -> Price? { base.lastPrice(symbol) }
+    var grossExposure: Money { base.grossExposure }
+    var realizedPnL: Money { base.realizedPnL }
+    var unrealizedPnL: Money { base.unrealizedPnL }
+    var cash: Money? { base.cash }
+    var equity: Money? { base.equity }
+    func fee(on notional: Money) -> Money { base.fee(on: notional) }
+    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
+                                instrument: Instrument) -> Int128 {
+        base.projectedGrossExposure(symbol: symbol, side: side, quantity: quantity, price: price, instrument: instrument)
+    }
+    var openBuyCommitment: Int128 { base.openBuyCommitment }
+}
+

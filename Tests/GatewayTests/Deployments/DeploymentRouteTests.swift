@@ -17,6 +17,13 @@ import TestSupport
         end
         """
 
+    /// Uploads `eager` as a new strategy; returns its accepted version's id.
+    static func uploadEager(_ api: API, token: String) async throws -> Int {
+        let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Eager"], token: token).json["id"] as? Int)
+        let version = try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": eager], token: token)
+        return try #require(version.json["id"] as? Int, "\(version.text)")
+    }
+
     /// Publishes synthetic bars into the host the way `lunar serve`'s feed does.
     static func feed(_ fixture: GatewayFixture, events: Int) {
         var market = RecordingSource(base: SyntheticMarket(configuration: .init(barSeconds: 2, seed: 7, startTime: fixture.clock.now)), tape: fixture.gateway.tape)
@@ -28,9 +35,7 @@ import TestSupport
         let fixture = try await GatewayFixture()
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
-            let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Eager"], token: alice.access).json["id"] as? Int)
-            let version = try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": Self.eager], token: alice.access)
-            let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
+            let versionID = try await Self.uploadEager(api, token: alice.access)
 
             let both = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "templateId": "x"], token: alice.access)
             #expect(both.status == 422)
@@ -72,9 +77,7 @@ import TestSupport
         let fixture = try await GatewayFixture()
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
-            let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Eager"], token: alice.access).json["id"] as? Int)
-            let version = try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": Self.eager], token: alice.access)
-            let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
+            let versionID = try await Self.uploadEager(api, token: alice.access)
 
             let plain = try await api.call(.post, "/api/deployments", json: ["versionId": versionID, "start": false], token: alice.access)
             #expect(plain.status == 201)

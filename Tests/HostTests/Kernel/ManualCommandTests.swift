@@ -108,6 +108,32 @@ import TestSupport
         #expect(Set(snapshot.openOrders.map(\.id)) == Set(outcome.orders.dropFirst().map(\.id)), "both exits work once the entry filled")
     }
 
+    /// A bracketed position under a reduce-only kill switch: the close goes
+    /// out and takes the bracket's exits with it (they would only flip the
+    /// position). Under a halt the close is refused and the exits stay.
+    @Test(arguments: Mode.allCases) func closeUnderAReduceOnlySwitchReplacesTheExits(mode: Mode) throws {
+        let harness = try Harness(mode)
+        var entry = Self.buy(0.2)
+        entry.takeProfit = 1_000_000
+        entry.stopLoss = 1
+        _ = try harness.run(.place(entry))
+        harness.advance()
+        #expect(try harness.snapshot.openOrders.count == 2)
+
+        harness.host.engageKillSwitch(.deployment("d"), level: .halt, reason: "test")
+        let refused = try harness.run(.close(symbol: "BTCUSD"))
+        #expect(refused.rejection?.code == "killSwitch")
+        #expect(try harness.snapshot.openOrders.count == 2, "a refused close keeps the exits")
+
+        harness.host.engageKillSwitch(.deployment("d"), level: .reduceOnly, reason: "test")
+        let closed = try harness.run(.close(symbol: "BTCUSD"))
+        #expect(closed.rejection == nil, "\(String(describing: closed.rejection))")
+        #expect(closed.orders.filter { $0.reason?.code == "closedPosition" }.count == 2)
+        harness.advance()
+        let snapshot = try harness.snapshot
+        #expect(snapshot.positions.isEmpty && snapshot.openOrders.isEmpty)
+    }
+
     @Test(arguments: Mode.allCases) func modifyAndCancelAWorkingOrder(mode: Mode) throws {
         let harness = try Harness(mode)
         let placed = try harness.run(.place(Self.buy(0.1, type: .limit, price: 10)))

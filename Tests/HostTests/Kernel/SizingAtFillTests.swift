@@ -18,6 +18,17 @@ import TestSupport
         }
     }
 
+    /// A strategy that runs `order` (Lua) on its first bar only.
+    static func onFirstBar(_ order: String) -> String {
+        """
+        local n = 0
+        function on_bar(ctx, bar)
+          n = n + 1
+          if n == 1 then \(order) end
+        end
+        """
+    }
+
     static func run(_ source: String, _ prices: [(Double, Double, Double, Double)], bps: Int64 = 20,
                     risk: LayeredRiskLimits = LayeredRiskLimits()) throws -> BacktestOutcome {
         try BacktestEngine.run(BacktestConfiguration(
@@ -30,13 +41,8 @@ import TestSupport
     /// with the 20 bps fee (90 shares: 9,900 + 19.80 ≤ 10,000; 91 would cost
     /// 10,030.02), not at 100 (99 shares, which would overdraw at 110).
     @Test func allInIsSizedAtTheNextOpenWithTheFee() throws {
-        let outcome = try Self.run("""
-        local n = 0
-        function on_bar(ctx, bar)
-          n = n + 1
-          if n == 1 then ctx.buy { equity = 1 } end
-        end
-        """, [(100, 100, 100, 100), (110, 112, 108, 111), (111, 111, 111, 111)])
+        let outcome = try Self.run(Self.onFirstBar("ctx.buy { equity = 1 }"),
+                                   [(100, 100, 100, 100), (110, 112, 108, 111), (111, 111, 111, 111)])
         let position = try #require(outcome.result.finalPositions.first)
         #expect(position.quantity == "90", "\(position)")
         #expect(outcome.rejectedOrders.isEmpty, "\(outcome.rejectedOrders.map { $0.reason?.description ?? "" })")
@@ -46,13 +52,8 @@ import TestSupport
 
     /// A notional buy of 1,000 placed at 100 and filled at 125 buys 8 shares.
     @Test func notionalIsSizedAtTheFillPrice() throws {
-        let outcome = try Self.run("""
-        local n = 0
-        function on_bar(ctx, bar)
-          n = n + 1
-          if n == 1 then ctx.buy { notional = 1000 } end
-        end
-        """, [(100, 100, 100, 100), (125, 125, 125, 125), (125, 125, 125, 125)])
+        let outcome = try Self.run(Self.onFirstBar("ctx.buy { notional = 1000 }"),
+                                   [(100, 100, 100, 100), (125, 125, 125, 125), (125, 125, 125, 125)])
         let position = try #require(outcome.result.finalPositions.first)
         #expect(position.quantity == "8", "\(position)")
     }
