@@ -10,6 +10,8 @@ import Testing
 //   -- expect: ok                              the chunk ran; its own asserts passed
 //   -- expect: cpuQuotaExceeded                CPU time or wall-clock stop (either kind)
 //   -- expect: memoryQuotaExceeded
+//   -- expect: quotaExceeded                   the CPU or the memory quota (a race the machine's
+//                                              speed decides; the point is that one of them stops it)
 //   -- expect: runtimeError[: <substring>]     substring of the error message
 //   -- expect: syntaxError[: <substring>]
 //   -- expect: binaryChunkRefused
@@ -69,6 +71,7 @@ struct ScriptFixture: Sendable, CustomTestStringConvertible {
         case ok
         case cpuQuotaExceeded
         case memoryQuotaExceeded
+        case quotaExceeded
         case runtimeError(String?)
         case syntaxError(String?)
         case binaryChunkRefused
@@ -80,6 +83,7 @@ struct ScriptFixture: Sendable, CustomTestStringConvertible {
             case .ok: "ok"
             case .cpuQuotaExceeded: "cpuQuotaExceeded"
             case .memoryQuotaExceeded: "memoryQuotaExceeded"
+            case .quotaExceeded: "quotaExceeded"
             case .runtimeError(let text): "runtimeError" + (text.map { ": \($0)" } ?? "")
             case .syntaxError(let text): "syntaxError" + (text.map { ": \($0)" } ?? "")
             case .binaryChunkRefused: "binaryChunkRefused"
@@ -137,6 +141,7 @@ struct ScriptFixture: Sendable, CustomTestStringConvertible {
         case "ok": return .ok
         case "cpuQuotaExceeded": return .cpuQuotaExceeded
         case "memoryQuotaExceeded": return .memoryQuotaExceeded
+        case "quotaExceeded": return .quotaExceeded
         case "runtimeError": return .runtimeError(detail)
         case "syntaxError": return .syntaxError(detail)
         case "binaryChunkRefused": return .binaryChunkRefused
@@ -315,6 +320,7 @@ private func check(_ fixture: ScriptFixture, _ run: FixtureRun, sourceLocation: 
         case (.ok, .success): true
         case (.cpuQuotaExceeded, .failure(.cpuQuotaExceeded)): true
         case (.memoryQuotaExceeded, .failure(.memoryQuotaExceeded)): true
+        case (.quotaExceeded, .failure(.memoryQuotaExceeded)), (.quotaExceeded, .failure(.cpuQuotaExceeded)): true
         case (.runtimeError(let text), .failure(.runtime(let script))):
             text.map { script.message.contains($0) } ?? true
         case (.syntaxError(let text), .failure(.syntax(let script))):
