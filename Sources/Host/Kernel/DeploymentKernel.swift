@@ -335,6 +335,14 @@ public final class DeploymentKernel {
         self.strategyFault = strategyFault
         sandbox.flushLog()
         fault(strategyFault.summary, subject: "strategy")
+        // The traceback as one more line of the log, at the fault's event
+        // time: it reaches every host's log and the API's /logs (one line:
+        // frames joined, so a log viewer shows one entry).
+        if let traceback = strategyFault.traceback {
+            let frames = traceback.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0 != "stack traceback:" }
+            if !frames.isEmpty { appendLog(level: "error", message: "traceback: " + frames.joined(separator: " ← ")) }
+        }
     }
 
     func fault(_ reason: String, subject: String = "deployment") {
