@@ -202,24 +202,25 @@ public final class DeploymentKernel {
         currentTimeValue = event.time
         currentSymbolValue = event.symbol
         sandbox.setClock(.manual(Double(event.time)))
-        let sizer = fillSizer
+        // `fillSizer` is passed straight from the stored `let`: a local copy
+        // of the reference would cost a retain and release on every event.
         if exchange.hasWorkingOrders {
             let position = portfolio.position(at: cachedPortfolioIndex).quantity
             let mark = portfolio.mark(at: cachedPortfolioIndex)
-            sizer.isCashAccount = risk.effective.accountType?.value == .cash
-            sizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
+            fillSizer.isCashAccount = risk.effective.accountType?.value == .cash
+            fillSizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
                         positionValue: mark.map { cachedInstrument.notional($0, position) } ?? .zero)
         }
         matchBuffer.removeAll(keepingCapacity: true)
         switch event.payload {
         case .bar(let bar, _):
-            exchange.match(bar, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            exchange.match(bar, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
             portfolio.mark(at: cachedPortfolioIndex, price: bar.close)
         case .trade(let trade):
-            exchange.match(trade, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            exchange.match(trade, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
             portfolio.mark(at: cachedPortfolioIndex, price: trade.price)
         case .book(let book):
-            exchange.match(book, symbol: event.symbol, sizer: sizer, into: &matchBuffer)
+            exchange.match(book, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
             if let bid = book.bids.first, let ask = book.asks.first {
                 portfolio.mark(at: cachedPortfolioIndex, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
             }
