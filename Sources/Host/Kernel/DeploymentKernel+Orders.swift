@@ -140,7 +140,7 @@ extension DeploymentKernel {
         if !exits.isEmpty, case .success(var order) = makeOrder(request, id: nextOrderID) {
             order.quantity = position.quantity.magnitude
             var trialGate = risk
-            let account = AccountWithout(base: KernelRiskAccount(kernel: self), excluded: Set(exits))
+            let account = KernelRiskAccount(kernel: self, excluded: Set(exits))
             if trialGate.check(order, instrument: instrument, account: account).isAccepted {
                 let reason = OrderReason(code: "closedPosition", message: "the position it protected was closed")
                 for id in exits { deliveries.append(contentsOf: exchange.cancel(id, now: currentTimeValue, reason: reason)) }
@@ -199,33 +199,25 @@ extension DeploymentKernel {
             guard amount.isFinite, amount > 0, amount <= instrument.maximumNotional.doubleValue else {
                 return .failure(Self.outOfRange("notional", amount, limit: instrument.maximumNotional.description))
             }
-            let money = Money(approximately: amount)
-            sizing = .notional(money)
-            guard let reference else { return .failure(Self.noPriceToSize(request.symbol)) }
-            quantity = instrument.quantity(affordableWith: money, at: reference)
-            if quantity.lots < max(instrument.minimumQuantity.lots, 1) {
-                return .failure(OrderReason(code: ExchangeReason.notionalTooSmall,
-                                            message: "notional \(money.description) buys less than the minimum quantity "
-                                                + "\(instrument.double(instrument.minimumQuantity)) at \(instrument.double(reference))"))
-            }
+            sizing = .notional(Money(approximately: amount))
+            quantity = .zero
         case .equityFraction(let fraction):
             sizing = .equityFraction(fraction)
+            quantity = .zero
+        }
+        if case .quantity = sizing {} else {
+            // The rule the fill uses, at the reference price: what the gate
+            // checks is what an unchanged price would fill.
             guard let reference else { return .failure(Self.noPriceToSize(request.symbol)) }
-            // The same rule the fill uses, at the reference price: what the
-            // gate checks is what an unchanged price would fill.
-            let estimate = AccountFillSizer(commission: commission)
-            estimate.isCashAccount = risk.effective.accountType?.value == .cash
-            let position = portfolio.position(request.symbol)?.quantity ?? .zero
-            estimate.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
-                           positionValue: portfolio.mark(of: request.symbol).map { instrument.notional($0, position) } ?? .zero)
-            quantity = estimate.quantity(forEquityFraction: fraction, side: request.side, price: reference,
-                                         instrument: instrument, order: Order(id: id, symbol: request.symbol, side: request.side,
-                                                                              type: type, sizing: sizing, quantity: .zero,
-                                                                              createdAt: currentTimeValue))
+            quantity = estimatedQuantity(of: Order(id: id, symbol: request.symbol, side: request.side, type: type,
+                                                   sizing: sizing, quantity: .zero, createdAt: currentTimeValue))
             if quantity.lots < max(instrument.minimumQuantity.lots, 1) {
-                return .failure(OrderReason(code: ExchangeReason.insufficientEquity,
-                                            message: "equity \(portfolio.equity.description) × \(fraction) buys less than the "
-                                                + "minimum quantity \(instrument.double(instrument.minimumQuantity)) at \(instrument.double(reference))"))
+                let isNotional: Bool
+                if case .notional = sizing { isNotional = true } else { isNotional = false }
+                return .failure(OrderReason(
+                    code: isNotional ? ExchangeReason.notionalTooSmall : ExchangeReason.insufficientEquity,
+                    message: "the order buys less than the minimum quantity \(instrument.double(instrument.minimumQuantity)) "
+                        + "at \(instrument.double(reference)) (equity \(portfolio.equity.description))"))
             }
         }
         if case .quantity = sizing, quantity.lots < instrument.minimumQuantity.lots {
@@ -337,18 +329,25 @@ extension DeploymentKernel {
 /// The risk engine's view of a kernel's account, answered from the portfolio
 /// and the exchange in place (a reference to the kernel: copying those
 /// structs for every order and event would retain all their storage).
-/// Orders still to be sized at their fill count with their estimate.
+/// Orders still to be sized at their fill count with their estimate;
+/// `excluded` orders count as gone (what the gate would say to a close once
+/// the exits it supersedes are canceled).
 struct KernelRiskAccount: RiskAccount {
     unowned(unsafe) let kernel: DeploymentKernel
+    var excluded: Set<OrderID> = []
+
+    /// Whether a working order counts (one emptiness check on the usual path).
+    @inline(__always)
+    func counts(_ order: Order) -> Bool { excluded.isEmpty || !excluded.contains(order.id) }
 
     var nowNanoseconds: Int64 { kernel.currentTimeValue &* 1_000_000_000 }
     func position(_ symbol: String) -> Quantity { kernel.portfolio.position(symbol)?.quantity ?? .zero }
     func openQuantity(_ symbol: String, side: Side) -> Quantity {
         kernel.exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
-            order.side == side ? total + kernel.remainingQuantity(of: order) : total
+            order.side == side && counts(order) ? total + kernel.remainingQuantity(of: order) : total
         }
     }
-    var openOrderCount: Int { kernel.exchange.openOrders(symbol: nil).count }
+    var openOrderCount: Int { kernel.exchange.openOrders(symbol: nil).count - excluded.count }
     func lastPrice(_ symbol: String) -> Price? { kernel.portfolio.mark(of: symbol) }
     var grossExposure: Money { kernel.portfolio.grossExposure }
     var realizedPnL: Money { kernel.portfolio.realizedPnL - kernel.portfolio.fees }
@@ -364,7 +363,7 @@ struct KernelRiskAccount: RiskAccount {
             let position = Int128(self.position(tradable.symbol).lots)
             var buys: Int128 = 0
             var sells: Int128 = 0
-            for working in kernel.exchange.working[index] where !working.order.status.isTerminal {
+            for working in kernel.exchange.working[index] where !working.order.status.isTerminal && counts(working.order) {
                 let remaining = Int128(kernel.remainingQuantity(of: working.order).lots)
                 if working.order.side == .buy { buys += remaining } else { sells += remaining }
             }
@@ -383,7 +382,8 @@ struct KernelRiskAccount: RiskAccount {
     var openBuyCommitment: Int128 {
         var total: Int128 = 0
         for (index, tradable) in kernel.exchange.instruments.enumerated() {
-            for working in kernel.exchange.working[index] where working.order.side == .buy && !working.order.status.isTerminal {
+            for working in kernel.exchange.working[index]
+            where working.order.side == .buy && !working.order.status.isTerminal && counts(working.order) {
                 guard let price = working.order.type.referencePrice ?? kernel.portfolio.mark(of: tradable.symbol) else { continue }
                 let notional = RiskMath.value(lots: kernel.remainingQuantity(of: working.order).lots.magnitude,
                                               price: price, tradable)
@@ -410,38 +410,14 @@ extension DeploymentKernel {
         case .quantity(let quantity): return quantity
         case .notional(let money): return instrument.quantity(affordableWith: money, at: price)
         case .equityFraction(let fraction):
-            let sizer = FixedEquitySizer(equity: portfolio.equity, commission: commission)
+            let sizer = AccountFillSizer(commission: commission)
+            sizer.isCashAccount = risk.effective.accountType?.value == .cash
+            let position = portfolio.position(order.symbol)?.quantity ?? .zero
+            sizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
+                        positionValue: portfolio.mark(of: order.symbol).map { instrument.notional($0, position) } ?? .zero)
             return sizer.quantity(forEquityFraction: fraction, side: order.side, price: price,
                                   instrument: instrument, order: order)
         }
     }
-}
-
-/// A kernel's risk account as if some working orders were gone: what the
-/// gate would say to a close once the exits it supersedes are canceled.
-struct AccountWithout: RiskAccount {
-    let base: KernelRiskAccount
-    let excluded: Set<OrderID>
-
-    var nowNanoseconds: Int64 { base.nowNanoseconds }
-    func position(_ symbol: String) -> Quantity { base.position(symbol) }
-    func openQuantity(_ symbol: String, side: Side) -> Quantity {
-        base.kernel.exchange.openOrders(symbol: symbol).reduce(.zero) { total, order in
-            order.side == side && !excluded.contains(order.id) ? total + base.kernel.remainingQuantity(of: order) : total
-        }
-    }
-    var openOrderCount: Int { base.openOrderCount - excluded.count }
-    func lastPrice(_ symbol: String) -> Price? { base.lastPrice(symbol) }
-    var grossExposure: Money { base.grossExposure }
-    var realizedPnL: Money { base.realizedPnL }
-    var unrealizedPnL: Money { base.unrealizedPnL }
-    var cash: Money? { base.cash }
-    var equity: Money? { base.equity }
-    func fee(on notional: Money) -> Money { base.fee(on: notional) }
-    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
-                                instrument: Instrument) -> Int128 {
-        base.projectedGrossExposure(symbol: symbol, side: side, quantity: quantity, price: price, instrument: instrument)
-    }
-    var openBuyCommitment: Int128 { base.openBuyCommitment }
 }
 
