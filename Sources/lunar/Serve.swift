@@ -71,20 +71,27 @@ struct Serve: AsyncParsableCommand {
         let workerCount = try workers ?? environment.integer("LUNAR_WORKERS") ?? ProcessInfo.processInfo.activeProcessorCount
         let modeName = hostMode ?? environment["LUNAR_HOST_MODE"] ?? "isolated"
         let mode: HostMode
+        // One-off jobs (upload validation, API backtests) run in workers of
+        // their own at a lower priority, so a busy script never slows the API.
+        var jobIsolation: IsolationConfiguration?
         switch modeName {
         case "isolated":
             let isolation = IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: workerCount)
             mode = .isolated(isolation)
-            configuration.backtestIsolation = isolation
+            jobIsolation = isolation
+            jobIsolation?.niceness = 10
+            configuration.backtestIsolation = jobIsolation
         case "in-process": mode = .inProcess(.init(workers: workerCount))
         default: throw ValidationError("--host-mode must be isolated or in-process")
         }
         configuration.hostModeName = modeName
+        configuration.concurrentSandboxJobs = workerCount
         configuration.sampleDataPath = sampleData
 
         let relay = DeploymentEventRelay()
         let deploymentHost = try makeDeploymentHost(mode) { id, notification in relay.receive(id, notification) }
-        let store = try MarketplaceStore(.init(path: databasePath, validator: try SandboxValidator(sampleCSV: URL(fileURLWithPath: sampleData))))
+        let store = try MarketplaceStore(.init(path: databasePath, validator: try SandboxValidator(sampleCSV: URL(fileURLWithPath: sampleData),
+                                                                                                 isolation: jobIsolation)))
         let loaded = try store.loadTemplates(from: URL(fileURLWithPath: templates), strategiesDirectory: URL(fileURLWithPath: strategies))
         logger.info("database open", metadata: ["path": .string(databasePath), "templates": .stringConvertible(loaded.count)])
 

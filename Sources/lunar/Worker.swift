@@ -12,11 +12,13 @@ struct Worker: ParsableCommand {
 
     @Option(help: "RLIMIT_AS for this process, in bytes.") var addressSpaceBytes: Int?
     @Option(help: "CPU seconds one batch may use before SIGXCPU.") var cpuSecondsPerBatch: Int?
+    @Option(help: "The nice value to run at (0-19).") var niceness: Int32?
     @Option(help: "The largest frame accepted.") var maxFrameBytes: Int = IsolationConfiguration.defaultMaximumFrameBytes
 
     func run() throws {
         let code = WorkerRuntime.run(WorkerOptions(
-            addressSpaceBytes: addressSpaceBytes, cpuSecondsPerBatch: cpuSecondsPerBatch, maximumFrameBytes: maxFrameBytes))
+            addressSpaceBytes: addressSpaceBytes, cpuSecondsPerBatch: cpuSecondsPerBatch, maximumFrameBytes: maxFrameBytes,
+            niceness: niceness))
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -100,7 +100,8 @@ struct AdminRoutes {
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let user = try context.requireIdentity().user
             let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
-            gateway.runtime.stop(deployment.id)
+            let runtime = gateway.runtime
+            try await gateway.hostCall("stop the deployment") { runtime.stop(deployment.id) }
             return try gateway.deploymentView(try store.changeDeployment(deployment.id, .stop(reason: body.reason), by: user.id), snapshot: nil)
         }
         admin.get("audit") { request, context in

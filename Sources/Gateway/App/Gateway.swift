@@ -23,6 +23,8 @@ public final class Gateway: Sendable {
     let relay: DeploymentEventRelay
     let runtime: DeploymentRuntime
     let backtests: BacktestJobs
+    /// Admission of every job that runs strategy code for a request.
+    let sandboxJobs: SandboxJobQueue
     let webSockets: WebSocketHub
     /// Serializes kill-switch changes, so the host applies them in the order
     /// the store committed them (the store holds them; the host enforces them).
@@ -45,8 +47,12 @@ public final class Gateway: Sendable {
         let runtime = self.runtime
         _ = runtime.addListener { id, notification in hub.publish(id, notification, runtime: runtime) }
         tape.addObserver { events in hub.publish(events, tape: tape) }
+        let sandboxJobs = SandboxJobQueue(.init(
+            concurrent: configuration.concurrentSandboxJobs, maximumQueued: configuration.maximumQueuedSandboxJobs,
+            perUser: configuration.maximumSandboxJobsPerUser, maximumWait: configuration.sandboxJobMaximumWait))
+        self.sandboxJobs = sandboxJobs
         backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
-                                 concurrentPerUser: configuration.maximumBacktestsPerUser)
+                                 concurrentPerUser: configuration.maximumBacktestsPerUser, queue: sandboxJobs)
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)

@@ -1,3 +1,4 @@
+import Foundation
 import Host
 
 /// Everything `lunar serve` (or an embedder) can set on the Gateway.
@@ -43,6 +44,16 @@ public struct GatewayConfiguration: Sendable {
     public var sampleDataPath = "data/sample-btcusd-1h.csv"
     /// Where backtest jobs run: a worker process each (nil: a thread).
     public var backtestIsolation: IsolationConfiguration?
+    /// Sandbox jobs (upload validation, template checks, API backtests) that
+    /// run at once, that may wait, and that one user may hold (running or
+    /// waiting); how long one may wait for a slot (`SandboxJobQueue`).
+    public var concurrentSandboxJobs = ProcessInfo.processInfo.activeProcessorCount
+    public var maximumQueuedSandboxJobs = 16
+    public var maximumSandboxJobsPerUser = 3
+    public var sandboxJobMaximumWait: Duration = .seconds(30)
+    /// The longest an HTTP request waits on the deployment host (start,
+    /// stop, a manual command): past it the answer is 504 `host_timeout`.
+    public var hostCallDeadline: Duration = .seconds(30)
 
     public init() {}
 }

@@ -28,11 +28,14 @@ public final class BacktestJobs: Sendable {
     let isolation: IsolationConfiguration?
     let concurrentPerUser: Int
     let keptPerUser = 20
+    /// Where jobs wait for a sandbox slot (shared with upload validation).
+    let queue: SandboxJobQueue
     private let jobs = Mutex<[Int64: Job]>([:])
     private let nextID = Atomic<Int64>(1)
     private let bars = Mutex<[Bar]?>(nil)
 
-    public init(samplePath: String, isolation: IsolationConfiguration?, concurrentPerUser: Int) {
+    init(samplePath: String, isolation: IsolationConfiguration?, concurrentPerUser: Int, queue: SandboxJobQueue) {
+        self.queue = queue
         self.samplePath = samplePath
         self.isolation = isolation
         self.concurrentPerUser = concurrentPerUser
@@ -52,8 +55,27 @@ public final class BacktestJobs: Sendable {
             for old in mine.sorted(by: { $0.id < $1.id }).dropLast(keptPerUser - 1) where old.finishedAt != nil { jobs[old.id] = nil }
             jobs[id] = job
         }
-        let bars = try sampleBars()
-        DispatchQueue.global().async { [self] in run(id, source: source, parameters: parameters, bars: bars) }
+        let bars: [Bar]
+        let ticket: SandboxJobQueue.Ticket
+        do {
+            bars = try sampleBars()
+            ticket = try queue.admit(owner)
+        } catch {
+            jobs.withLock { $0[id] = nil }
+            throw error
+        }
+        // Queued until a sandbox slot frees (no bound on the wait: the
+        // caller polls the job); then run off the event loops.
+        Task {
+            defer { ticket.finish() }
+            do {
+                try await ticket.start(maximumWait: nil)
+            } catch {
+                update(id) { $0.status = .failed; $0.error = "\(error)"; $0.finishedAt = Int64(Date().timeIntervalSince1970) }
+                return
+            }
+            await offload { [self] in run(id, source: source, parameters: parameters, bars: bars) }
+        }
         return job
     }
 

@@ -44,7 +44,7 @@ struct DeploymentRoutes {
             let deployment = try gateway.ownDeployment(context)
             try store.deleteDeployment(deployment.id, by: user.id)
             // A faulted run stays in the host until stopped: let it go with its record.
-            runtime.discard(deployment.id)
+            try await gateway.hostCall("remove the deployment") { runtime.discard(deployment.id) }
             // Its switch went with the record; a reused id starts free.
             gateway.host.releaseKillSwitch(Gateway.hostScope(.deployment(deployment.id)))
             return Response(status: .noContent)
@@ -53,13 +53,13 @@ struct DeploymentRoutes {
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
             let started = try store.changeDeployment(deployment.id, .start, by: user.id)
-            try runtime.launch(started.id)
+            try await gateway.hostCall("start the deployment") { try runtime.launch(started.id) }
             return try gateway.deploymentView(started, snapshot: runtime.snapshot(started.id))
         }
         group.post("deployments/:id/stop") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
-            runtime.stop(deployment.id)
+            try await gateway.hostCall("stop the deployment") { runtime.stop(deployment.id) }
             let stopped = try store.changeDeployment(deployment.id, .stop(reason: "stopped by \(user.username)"), by: user.id)
             return try gateway.deploymentView(stopped, snapshot: nil)
         }
@@ -97,7 +97,9 @@ struct DeploymentRoutes {
                                           symbols: body.symbols, timeframe: body.timeframe, feed: gateway.tape.offer, by: user.id)
         if body.start ?? true {
             deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
-            try gateway.runtime.launch(deployment.id)
+            let runtime = gateway.runtime
+            let id = deployment.id
+            try await gateway.hostCall("start the deployment") { try runtime.launch(id) }
         }
         return Created(body: try gateway.deploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id)))
     }

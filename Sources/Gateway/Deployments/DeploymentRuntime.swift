@@ -100,13 +100,11 @@ final class DeploymentRuntime: Sendable {
 
     func snapshot(_ id: DeploymentID) -> DeploymentSnapshot? { host.snapshot(Self.hostID(id)) }
 
-    /// Carries out a manual command on a running deployment's account. The
-    /// host call blocks until the deployment's thread or worker answers, so it
-    /// runs on a dispatch thread (`offloadThrowing`), never on the event loop.
-    func execute(_ command: ManualCommand, on id: DeploymentID) async throws -> ManualCommandOutcome {
-        let host = self.host
-        let hostID = Self.hostID(id)
-        return try await offloadThrowing { try host.execute(command, on: hostID) }
+    /// Carries out a manual command on a running deployment's account. It
+    /// blocks until the deployment's thread or worker answers: routes call it
+    /// through `Gateway.hostCall`, off the event loops and with a deadline.
+    func execute(_ command: ManualCommand, on id: DeploymentID) throws -> ManualCommandOutcome {
+        try host.execute(command, on: Self.hostID(id))
     }
 
     func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { logs.withLock { $0[id.rawValue] ?? [] } }

@@ -41,7 +41,8 @@ struct ManualOrderRoutes {
     /// the matching error, its orders still recorded in the journal.
     private func run(_ command: ManualCommand, _ context: GatewayContext, field: String?) async throws -> ManualOutcomeView {
         let deployment = try gateway.tradableDeployment(context)
-        let outcome = try await gateway.runtime.execute(command, on: deployment.id)
+        let runtime = gateway.runtime
+        let outcome = try await gateway.hostCall("answer the command") { try runtime.execute(command, on: deployment.id) }
         if let rejection = outcome.rejection { throw APIError(rejection: rejection, field: field) }
         return ManualOutcomeView(orders: outcome.orders)
     }

@@ -3,7 +3,8 @@ import Marketplace
 
 /// `/api/strategies`: a user's own scripts and their immutable versions.
 /// Uploads are validated in the Sandbox (compile, schema, a smoke backtest)
-/// off the event loops; a rejected version is kept and answered with 422
+/// as sandbox jobs (`SandboxJobQueue`; worker processes in `lunar serve`),
+/// never on the event loops; a rejected version is kept and answered with 422
 /// and every reason (compile errors carry the line).
 struct StrategyRoutes {
     let gateway: Gateway
@@ -27,7 +28,9 @@ struct StrategyRoutes {
             let body = try await request.decodeStrict(UploadVersionBody.self, context: context)
             _ = try Check.text(body.source, "source", length: 1...200_000)
             let owner = strategy.authorID
-            let version = try await offloadThrowing {
+            // Validation runs the script (in a worker process in `lunar
+            // serve`): admitted by the sandbox job queue, off the event loops.
+            let version = try await gateway.sandboxJobs.run(for: try context.requireIdentity().user.id) {
                 try store.uploadVersion(of: strategy.id, source: body.source, changelog: body.changelog ?? "", by: owner)
             }
             guard version.status == .accepted else {

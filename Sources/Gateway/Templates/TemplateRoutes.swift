@@ -56,7 +56,7 @@ struct TemplateRoutes {
         admin.post("templates") { request, context in
             let body = try await request.decodeStrict(TemplateBody.self, context: context)
             let user = try context.requireIdentity().user
-            return Created(body: TemplateView(try await offloadThrowing { try store.saveTemplate(body.manifest, source: body.source, by: user.id) }))
+            return Created(body: TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(body.manifest, source: body.source, by: user.id) }))
         }
         // Update: the same upsert, with the id from the path (the body's must match).
         admin.put("templates/:id") { request, context in
@@ -64,7 +64,7 @@ struct TemplateRoutes {
             let user = try context.requireIdentity().user
             guard let id = context.parameters.get("id"), (try? store.template(id)) != nil else { throw APIError.notFound("template") }
             guard body.manifest.id == id else { throw APIError.invalid("manifest.id", "must be the template id of the path ('\(id)')") }
-            return TemplateView(try await offloadThrowing { try store.saveTemplate(body.manifest, source: body.source, by: user.id) })
+            return TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(body.manifest, source: body.source, by: user.id) })
         }
         // Builtin templates and templates with deployments are refused (403, 409).
         admin.delete("templates/:id") { _, context in

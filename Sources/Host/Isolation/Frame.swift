@@ -55,12 +55,15 @@ public enum FrameType: UInt8, Sendable {
     case warmUp = 10
     /// An owner's manual command for one deployment.
     case manual = 11
+    /// A one-off job: compile a script and read its declaration.
+    case inspect = 12
     // Worker → supervisor.
     case deployed = 64
     case batchDone = 65
     case stopped = 66
     case backtestDone = 67
     case manualDone = 68
+    case inspectDone = 69
 
     public var isFromWorker: Bool { rawValue >= 64 }
 }

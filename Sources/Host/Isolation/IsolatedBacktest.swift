@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import Sandbox
 
 /// A backtest run by one worker process of its own, as the same bytes an
 /// in-process run writes. For results from scripts the host does not trust.
@@ -29,6 +31,47 @@ extension BacktestEngine {
         deployment.timeframe = configuration.strategyTimeframe
         let job = BacktestJob(deployment: WireDeployment(deployment), bars: configuration.bars,
                               timeframe: configuration.timeframe, seed: configuration.seed, dataHash: configuration.dataHash)
+        let frame = try WorkerProcess.runJob(Frame(type: .backtest, payload: WireJSON.encode(job)), answer: .backtestDone,
+                                             isolation: isolation, wallTime: wallTime)
+        let reply: BacktestReply
+        do { reply = try WireJSON.decode(BacktestReply.self, frame) } catch { throw .frame(error) }
+        if let error = reply.error { throw .deploymentRefused(id: "backtest", reason: error) }
+        guard let json = reply.resultJSON, let status = reply.status.status else {
+            throw .frame(.malformedPayload(type: FrameType.backtestDone.rawValue, reason: "no result"))
+        }
+        return IsolatedBacktestOutcome(resultJSON: json, status: status, log: reply.log, barsProcessed: reply.barsProcessed)
+    }
+}
+
+extension StrategyInspection {
+    /// `inspect` in a fresh `lunar worker`, for scripts the host does not
+    /// trust: compiling and the main chunk run there, under the worker's
+    /// limits and `wallTime`. Throws `IsolationError.deploymentRefused` with
+    /// what the script raised (worded as `inspect` words it in-process).
+    public static func inspectIsolated(source: String, chunkName: String = "strategy.lua", limits: SandboxLimits = .standard,
+                                       isolation: IsolationConfiguration,
+                                       wallTime: Duration = .seconds(60)) throws(IsolationError) -> StrategyInspection {
+        let deployment = DeploymentConfiguration(id: "inspect", ownerID: "inspect", source: source, chunkName: chunkName,
+                                                 instruments: [Instrument(symbol: "BTCUSD")], sandboxLimits: limits)
+        let request = InspectRequest(deployment: WireDeployment(deployment))
+        let frame = try WorkerProcess.runJob(Frame(type: .inspect, payload: WireJSON.encode(request)), answer: .inspectDone,
+                                             isolation: isolation, wallTime: wallTime)
+        let reply: InspectReply
+        do { reply = try WireJSON.decode(InspectReply.self, frame) } catch { throw .frame(error) }
+        if let error = reply.error { throw .deploymentRefused(id: "inspect", reason: error) }
+        guard let inspection = reply.inspection else {
+            throw .frame(.malformedPayload(type: FrameType.inspectDone.rawValue, reason: "no inspection"))
+        }
+        return inspection
+    }
+}
+
+extension WorkerProcess {
+    /// A one-off job in a fresh worker: sends `request`, waits for the one
+    /// frame of type `answer`, and ends the process. The worker is killed
+    /// when `wallTime` passes, so the wait is bounded.
+    static func runJob(_ request: Frame, answer: FrameType, isolation: IsolationConfiguration,
+                       wallTime: Duration) throws(IsolationError) -> Frame {
         let process = try WorkerProcess.spawn(isolation)
         let timer = DispatchSource.makeTimerSource()
         timer.schedule(deadline: .now() + .nanoseconds(Int(wallTime.wholeNanoseconds)))
@@ -40,14 +83,16 @@ extension BacktestEngine {
             process.kill()
             _ = process.reap()
         }
-        let reply: BacktestReply
         do {
-            try process.channel.send(Frame(type: .backtest, payload: WireJSON.encode(job)))
+            try process.channel.send(request)
             guard let frame = try process.channel.receive() else {
-                throw IsolationError.workerDied(reason: WorkerLifecycle.describe(process.reap()))
+                let exit = process.reap()
+                throw IsolationError.workerDied(reason: exit == .signaled(SIGKILL)
+                    ? "the job ran past its \(wallTime) wall-time limit or was killed (SIGKILL)"
+                    : WorkerLifecycle.describe(exit))
             }
-            guard frame.type == .backtestDone else { throw IsolationError.frame(.wrongDirection(frame.type.rawValue)) }
-            reply = try WireJSON.decode(BacktestReply.self, frame)
+            guard frame.type == answer else { throw IsolationError.frame(.wrongDirection(frame.type.rawValue)) }
+            return frame
         } catch let error as IsolationError {
             throw error
         } catch let error as FrameError {
@@ -55,10 +100,5 @@ extension BacktestEngine {
         } catch {
             throw .workerDied(reason: "\(error)")
         }
-        if let error = reply.error { throw .deploymentRefused(id: "backtest", reason: error) }
-        guard let json = reply.resultJSON, let status = reply.status.status else {
-            throw .frame(.malformedPayload(type: FrameType.backtestDone.rawValue, reason: "no result"))
-        }
-        return IsolatedBacktestOutcome(resultJSON: json, status: status, log: reply.log, barsProcessed: reply.barsProcessed)
     }
 }

@@ -25,6 +25,24 @@ public struct IsolationConfiguration: Sendable {
     public var warmUpBars: Int
     /// Enables the workers' test hooks (crash, stall). Tests only.
     public var testHooks: Bool
+    /// Extra environment for workers, applied only with `testHooks` (the
+    /// poison hooks of `WorkerRuntime`). Tests only.
+    public var testEnvironment: [String: String] = [:]
+    /// How long a stop or a manual command waits for its worker's answer.
+    /// Past it, a stop kills the worker (recovery then ends the deployment
+    /// where its checkpoint left it) and a manual command reports that its
+    /// outcome is unknown: no caller waits on a worker without a deadline.
+    public var replyDeadline: Duration = .seconds(10)
+    /// The delay before replacing a worker that died again within
+    /// `crashWindow`: doubled per crash in the window, from `restartBackoff`
+    /// up to `maximumRestartBackoff`. The first crash is replaced at once.
+    public var restartBackoff: Duration = .milliseconds(100)
+    public var maximumRestartBackoff: Duration = .seconds(5)
+    public var crashWindow: Duration = .seconds(60)
+    /// The `nice` value workers run at (nil: the host's). `lunar serve` runs
+    /// its one-off jobs (upload validation, API backtests) at 10 so that a
+    /// busy script never slows the API process down.
+    public var niceness: Int32?
 
     public init(executablePath: String, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 addressSpaceBytes: Int? = 4 << 30, cpuSecondsPerBatch: Int? = 60, grace: Duration = .milliseconds(500),
@@ -54,6 +72,7 @@ public struct IsolationConfiguration: Sendable {
         var arguments = [executablePath, "worker", "--max-frame-bytes", String(maximumFrameBytes)]
         if let addressSpaceBytes { arguments += ["--address-space-bytes", String(addressSpaceBytes)] }
         if let cpuSecondsPerBatch { arguments += ["--cpu-seconds-per-batch", String(cpuSecondsPerBatch)] }
+        if let niceness { arguments += ["--niceness", String(niceness)] }
         return arguments
     }
 }

@@ -103,6 +103,8 @@ public final class SupervisedHost: DeploymentHost {
 
     /// Workers started to replace dead ones since the host started.
     public var replacedWorkers: Int { core.lock.withLock { core.shards.reduce(0) { $0 + $1.replacements } } }
+    /// Event batches dropped because each ended two workers in a row.
+    public var quarantinedBatches: Int { core.lock.withLock { core.shards.reduce(0) { $0 + $1.quarantinedBatches } } }
 
     /// Resident memory of each worker process (VmRSS).
     public func workerResidentBytes() -> [Int] {

@@ -33,8 +33,15 @@ extension SupervisorCore {
         lock.lock()
         defer { lock.unlock() }
         guard let recipient else { throw .hostUnavailable("deployment \(id) has no running worker") }
-        while manualOutcomes[ticket] == nil && shard.process === recipient && !closed { lock.wait() }
+        let deadline = Date().addingTimeInterval(Double(configuration.replyDeadline.wholeNanoseconds) / 1e9)
+        while manualOutcomes[ticket] == nil && shard.process === recipient && !closed && lock.wait(until: deadline) {}
         guard let outcome = manualOutcomes.removeValue(forKey: ticket) else {
+            if shard.process === recipient && !closed {
+                // Still owed: its answer, if it comes, is dropped.
+                abandonedManualTickets.insert(ticket)
+                throw .hostUnavailable("the worker running deployment \(id) did not answer within \(configuration.replyDeadline); "
+                                       + "the command may still take effect: check the deployment's orders")
+            }
             throw .hostUnavailable(closed ? "the host shut down" : "the worker running deployment \(id) ended before answering")
         }
         return try outcome.get()

@@ -17,7 +17,7 @@ extension SupervisorCore {
             return
         }
         let action = shard.lifecycle.ended(exit, slotInCallback: WatchdogPage.slot(of: process.page.value))
-        guard case .recover(let culprit, let reason) = action, !closed else {
+        guard case .recover(let culprit, let reason) = action, !closed, backOff(shard, process) else {
             shard.process = nil
             lock.broadcast()
             lock.unlock()
@@ -25,9 +25,12 @@ extension SupervisorCore {
             return
         }
         var deliveries: [(String, DeploymentNotification)] = []
-        if let culprit, let id = shard.slots[culprit], var record = records[id] {
+        if let culprit, let id = shard.slots[culprit], var record = records[id], record.lives {
             fault(&record, reason: reason, &deliveries)
             records[id] = record
+            shard.suspectBatch = nil
+        } else {
+            quarantineRepeatedBatch(shard, reason: reason, &deliveries)
         }
         var frames: [[UInt8]] = []
         let replacement: WorkerProcess
@@ -65,6 +68,64 @@ extension SupervisorCore {
         shard.writeLock.unlock()
     }
 
+    /// Called with both locks held, after an unasked death: waits out the
+    /// restart backoff (without the locks, so the feed and other shards go
+    /// on; what is sent meanwhile is queued for the replacement). False when
+    /// the supervisor closed or the shard moved on meanwhile.
+    private func backOff(_ shard: Shard, _ process: WorkerProcess) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let window = UInt64(max(0, configuration.crashWindow.wholeNanoseconds))
+        shard.crashTimes = shard.crashTimes.filter { now &- $0 < window } + [now]
+        let delay = Self.restartDelay(deathsInWindow: shard.crashTimes.count, configuration)
+        guard delay > 0 else { return true }
+        shard.writeLock.unlock()
+        let deadline = Date().addingTimeInterval(Double(delay) / 1e9)
+        while !closed && lock.wait(until: deadline) {}
+        lock.unlock()
+        shard.writeLock.lock()
+        lock.lock()
+        return !closed && shard.process === process
+    }
+
+    /// The wait before the replacement of a worker that is the
+    /// `deathsInWindow`-th to die in the crash window: none for the first,
+    /// then `restartBackoff` doubling up to `maximumRestartBackoff`.
+    static func restartDelay(deathsInWindow deaths: Int, _ configuration: IsolationConfiguration) -> Int64 {
+        guard deaths > 1 else { return 0 }
+        let base = max(0, configuration.restartBackoff.wholeNanoseconds)
+        let ceiling = max(0, configuration.maximumRestartBackoff.wholeNanoseconds)
+        let (delay, overflow) = base.multipliedReportingOverflow(by: Int64(1) << min(deaths - 2, 40))
+        return overflow ? ceiling : min(delay, ceiling)
+    }
+
+    /// Under the lock, after a death no deployment was blamed for: the first
+    /// unreported batch is suspect; the second death in a row with the same
+    /// batch first quarantines it — it is dropped instead of replayed into
+    /// the same crash, and every deployment of the shard logs the skip.
+    private func quarantineRepeatedBatch(_ shard: Shard, reason: String, _ deliveries: inout [(String, DeploymentNotification)]) {
+        guard let first = shard.pending.first?.sequence else {
+            shard.suspectBatch = nil
+            return
+        }
+        let deaths = shard.suspectBatch?.sequence == first ? shard.suspectBatch!.deaths + 1 : 1
+        guard deaths >= 2 else {
+            shard.suspectBatch = (first, deaths)
+            return
+        }
+        shard.suspectBatch = nil
+        shard.pending.removeFirst()
+        shard.quarantinedBatches += 1
+        for id in shard.slots.values.sorted() {
+            guard var record = records[id], record.lives else { continue }
+            let entry = DeploymentLogEntry(
+                time: record.checkpoint?.time ?? record.startAt, level: "error",
+                message: "market batch \(first) skipped: it ended \(deaths) workers in a row and is quarantined (\(reason))")
+            record.log(entry)
+            records[id] = record
+            deliveries.append((id, .log(entry)))
+        }
+    }
+
     /// Under the lock: renumbers the shard's surviving deployments for the
     /// new process and returns the frames that re-create them and replay the
     /// unreported batches, in order.
@@ -72,6 +133,7 @@ extension SupervisorCore {
         shard.lifecycle = WorkerLifecycle()
         // Unanswered manual commands died with the worker (their callers see
         // the process change); the replacement never hears them.
+        abandonedManualTickets.subtract(shard.manualTickets)
         shard.manualTickets = []
         let survivors = shard.slots.keys.sorted().compactMap { shard.slots[$0] }
         shard.slots = [:]

@@ -28,6 +28,8 @@ final class SupervisorCore: @unchecked Sendable {
     /// Answers to manual commands, by ticket, until their caller takes them.
     var manualOutcomes: [UInt64: Result<ManualCommandOutcome, ManualCommandError>] = [:]
     var nextManualTicket: UInt64 = 1
+    /// Tickets whose callers stopped waiting (past the reply deadline).
+    var abandonedManualTickets: Set<UInt64> = []
 
     init(configuration: IsolationConfiguration, observer: @escaping @Sendable (String, DeploymentNotification) -> Void) {
         self.configuration = configuration
@@ -231,6 +233,7 @@ final class SupervisorCore: @unchecked Sendable {
         guard resolve(reply.notifications, shard, &deliveries) else { return false }
         if let checkpoint = reply.checkpoint { records[id]!.checkpoint = checkpoint }
         let ticket = shard.manualTickets.removeFirst()
+        if abandonedManualTickets.remove(ticket) != nil { return true }
         manualOutcomes[ticket] = if let outcome = reply.outcome {
             .success(outcome)
         } else {

@@ -25,6 +25,15 @@ final class Shard: @unchecked Sendable {
     /// The tickets of manual commands sent to this process and not yet
     /// answered, in order (the worker answers in order).
     var manualTickets: [UInt64] = []
+    /// When this shard's workers died unasked (monotonic nanoseconds), within
+    /// the configuration's crash window: the restart backoff.
+    var crashTimes: [UInt64] = []
+    /// The first unreported batch at the last death no deployment was blamed
+    /// for, and how many deaths in a row it has been first: a batch that
+    /// kills two workers is quarantined (dropped, not replayed again).
+    var suspectBatch: (sequence: UInt64, deaths: Int)?
+    /// Batches dropped by that rule.
+    var quarantinedBatches = 0
 
     init(index: Int) { self.index = index }
 }

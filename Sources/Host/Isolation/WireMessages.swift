@@ -138,6 +138,18 @@ struct BacktestReply: Codable, Sendable {
     var barsProcessed: Int
 }
 
+/// Supervisor → worker: inspect the deployment's script (`StrategyInspection`).
+struct InspectRequest: Codable, Sendable {
+    var deployment: WireDeployment
+}
+
+/// Worker → supervisor: the inspection, or what compiling or the main chunk
+/// raised (as `"\(error)"` reads in-process, so both hosts word it alike).
+struct InspectReply: Codable, Sendable {
+    var inspection: StrategyInspection?
+    var error: String?
+}
+
 enum WireJSON {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         let encoder = JSONEncoder()

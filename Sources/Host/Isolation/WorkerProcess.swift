@@ -68,6 +68,9 @@ final class WorkerProcess: @unchecked Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var environment = ProcessInfo.processInfo.environment
         environment[WorkerRuntime.testHooksVariable] = configuration.testHooks ? "1" : nil
+        environment[WorkerRuntime.testPoisonSymbolVariable] = nil
+        environment[WorkerRuntime.testPoisonBatchVariable] = nil
+        if configuration.testHooks { environment.merge(configuration.testEnvironment) { _, test in test } }
         // A crashing worker is replaced at once; the Swift backtracer would
         // first spend seconds symbolicating (an operator can turn it back on).
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }

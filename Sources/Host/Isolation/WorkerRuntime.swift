@@ -18,10 +18,14 @@ public struct WorkerOptions: Sendable {
     /// `LUNAR_WORKER_TEST_HOOKS=1` in the worker's environment. No strategy
     /// can reach them: they are frames, and strategies cannot send frames.
     public var testHooks: Bool
+    /// The process's `nice` value; nil: inherited.
+    public var niceness: Int32?
 
     public init(socketDescriptor: Int32 = 3, watchdogDescriptor: Int32 = 4, addressSpaceBytes: Int? = nil,
                 cpuSecondsPerBatch: Int? = nil, maximumFrameBytes: Int = IsolationConfiguration.defaultMaximumFrameBytes,
-                testHooks: Bool = ProcessInfo.processInfo.environment[WorkerRuntime.testHooksVariable] == "1") {
+                testHooks: Bool = ProcessInfo.processInfo.environment[WorkerRuntime.testHooksVariable] == "1",
+                niceness: Int32? = nil) {
+        self.niceness = niceness
         self.socketDescriptor = socketDescriptor
         self.watchdogDescriptor = watchdogDescriptor
         self.addressSpaceBytes = addressSpaceBytes
@@ -37,10 +41,18 @@ public struct WorkerOptions: Sendable {
 /// main thread.
 public enum WorkerRuntime {
     public static let testHooksVariable = "LUNAR_WORKER_TEST_HOOKS"
+    /// Test hook (with `testHooksVariable`): a symbol whose events crash the
+    /// worker inside the processing of each deployment that trades it, as a
+    /// bug in the kernel's fill or portfolio code would.
+    public static let testPoisonSymbolVariable = "LUNAR_WORKER_TEST_POISON_SYMBOL"
+    /// Test hook: a symbol whose batches crash the worker before any
+    /// deployment sees them (no deployment is to blame).
+    public static let testPoisonBatchVariable = "LUNAR_WORKER_TEST_POISON_BATCH"
 
     /// Runs until the supervisor says shut down (0) or the stream breaks (2).
     public static func run(_ options: WorkerOptions) -> Int32 {
         if let bytes = options.addressSpaceBytes { ProcessLimits.limitAddressSpace(bytes) }
+        if let niceness = options.niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
         let page = options.watchdogDescriptor >= 0 ? try? WatchdogPage(descriptor: options.watchdogDescriptor) : nil
         let channel = FrameChannel(descriptor: options.socketDescriptor, maximumFrameBytes: options.maximumFrameBytes,
                                    expectsWorkerFrames: false)
@@ -65,11 +77,17 @@ final class WorkerSession {
     private var warmUpEvents: [MarketEvent] = []
     /// The checkpoint bytes last reported per slot.
     private var lastCheckpoints: [Int: [UInt8]] = [:]
+    /// The poison test hooks (`WorkerRuntime.testPoisonSymbolVariable`).
+    private let poisonSymbol: String?
+    private let poisonBatch: String?
 
     init(channel: FrameChannel, page: WatchdogPage?, options: WorkerOptions) {
         self.channel = channel
         self.page = page
         self.options = options
+        let environment = ProcessInfo.processInfo.environment
+        poisonSymbol = options.testHooks ? environment[WorkerRuntime.testPoisonSymbolVariable] : nil
+        poisonBatch = options.testHooks ? environment[WorkerRuntime.testPoisonBatchVariable] : nil
     }
 
     func run() -> Int32 {
@@ -80,6 +98,7 @@ final class WorkerSession {
                 case .events: try handleEvents(frame)
                 case .stop: try stop(WireJSON.decode(StopRequest.self, frame).slot)
                 case .backtest: try backtest(WireJSON.decode(BacktestJob.self, frame))
+                case .inspect: try inspect(WireJSON.decode(InspectRequest.self, frame))
                 case .shutdown: return 0
                 case .warmUp: warmUpEvents = try decodeEvents(frame).events
                 case .manual: try execute(WireJSON.decode(ManualRequest.self, frame))
@@ -173,14 +192,17 @@ final class WorkerSession {
         var reply = ManualReply(slot: request.slot, outcome: nil, error: nil, notifications: [], checkpoint: nil)
         if let kernel = kernels[request.slot] {
             if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
+            // The slot is marked for the whole command (its fills and
+            // portfolio included): a crash anywhere in it names this deployment.
+            page?.enter(slot: request.slot)
             do {
                 reply.outcome = try kernel.execute(request.command)
             } catch {
                 reply.error = error
             }
-            page?.leave()
             let checkpoint = kernel.checkpoint()
             lastCheckpoints[request.slot] = BatchReport.checkpointBytes(checkpoint)
+            page?.leave()
             reply.checkpoint = checkpoint
         } else {
             reply.error = .unknownDeployment("slot \(request.slot)")
@@ -195,9 +217,16 @@ final class WorkerSession {
         let batch = try decodeEvents(frame)
         warmUpEvents = []
         if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
+        if let poisonBatch, batch.events.contains(where: { $0.symbol == poisonBatch }) { crash() }
         let active = ordered.filter { $0.kernel.acceptsEvents && firstSequences[$0.slot, default: 0] <= batch.sequence }
+        // Each deployment's slot is marked in the watchdog page for all of its
+        // work on an event (exchange, fills, portfolio, callbacks) and for its
+        // checkpoint: a crash anywhere there names it, so the recovery faults
+        // it instead of replaying the batch into the same crash.
         for event in batch.events {
             for entry in active {
+                page?.enter(slot: entry.slot)
+                if let poisonSymbol, event.symbol == poisonSymbol, entry.kernel.symbols.contains(poisonSymbol) { crash() }
                 entry.kernel.handle(event)
                 page?.leave()
             }
@@ -206,7 +235,9 @@ final class WorkerSession {
         // supervisor's copy of the others is already current.
         var checkpoints: [(slot: Int, bytes: [UInt8])] = []
         for entry in active {
+            page?.enter(slot: entry.slot)
             let bytes = BatchReport.checkpointBytes(entry.kernel.checkpoint())
+            page?.leave()
             if lastCheckpoints[entry.slot] != bytes {
                 lastCheckpoints[entry.slot] = bytes
                 checkpoints.append((entry.slot, bytes))
@@ -253,6 +284,21 @@ final class WorkerSession {
             reply.error = "\(error)"
         }
         try channel.send(Frame(type: .backtestDone, payload: WireJSON.encode(reply)))
+    }
+
+    private func inspect(_ request: InspectRequest) throws(IsolationError) {
+        if let seconds = options.cpuSecondsPerBatch { ProcessLimits.renewCPUBudget(seconds: seconds) }
+        var reply = InspectReply(inspection: nil, error: nil)
+        do {
+            let deployment = try request.deployment.configuration()
+            reply.inspection = try StrategyInspection.inspect(source: deployment.source, chunkName: deployment.chunkName,
+                                                              limits: deployment.sandboxLimits)
+        } catch let error as WireError {
+            reply.error = error.reason
+        } catch {
+            reply.error = "\(error)"
+        }
+        try channel.send(Frame(type: .inspectDone, payload: WireJSON.encode(reply)))
     }
 
     /// The crash test hook: a real invalid write, as memory corruption in a

@@ -4,7 +4,7 @@ import Sandbox
 /// runs under the quotas, its `strategy` declaration parses, and which
 /// callbacks it defines. One implementation for the server (the
 /// marketplace's validator) and `lunar check`, so they always agree.
-public struct StrategyInspection: Sendable {
+public struct StrategyInspection: Sendable, Codable {
     /// Every callback the kernel calls, in the order it documents them.
     public static let callbackNames = ["on_start", "on_bar", "on_tick", "on_book", "on_order", "on_fill", "on_timer", "on_stop"]
     /// The callbacks through which a strategy can place orders on its own

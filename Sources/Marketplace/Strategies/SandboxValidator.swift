@@ -6,15 +6,22 @@ import Sandbox
 /// declared schema, and runs a smoke backtest with default parameters on
 /// the first `barLimit` bars of the bundled sample data, under the standard
 /// quotas. The backtest's figures become the version's performance.
+///
+/// Given an `isolation`, both steps run in fresh `lunar worker` processes
+/// (as `lunar serve` does: the server process never runs uploaded code),
+/// each ended after `wallTime`; the report reads the same either way.
 public struct SandboxValidator: VersionValidating {
     private let bars: [Bar]
     private let instrument: Instrument
     private let dataHash: String
     private let limits: SandboxLimits
+    private let isolation: IsolationConfiguration?
+    private let wallTime: Duration
 
     /// Loads sample bars from a CSV (time,open,high,low,close,volume).
     public init(sampleCSV url: URL, symbol: String = "BTCUSD", barLimit: Int = 2_000,
-                limits: SandboxLimits = .standard) throws(StoreError) {
+                limits: SandboxLimits = .standard, isolation: IsolationConfiguration? = nil,
+                wallTime: Duration = .seconds(60)) throws(StoreError) {
         guard barLimit >= 10 else { throw StoreError.invalid(field: "barLimit", rule: "must be at least 10") }
         let instrument = Instrument(symbol: symbol)
         let raw: Data
@@ -29,6 +36,8 @@ public struct SandboxValidator: VersionValidating {
         self.instrument = instrument
         self.dataHash = SHA256.hexDigest(raw)
         self.limits = limits
+        self.isolation = isolation
+        self.wallTime = wallTime
     }
 
     static let callbackNames = StrategyInspection.callbackNames
@@ -37,9 +46,9 @@ public struct SandboxValidator: VersionValidating {
         var issues: [String] = []
         let inspection: StrategyInspection
         do {
-            inspection = try StrategyInspection.inspect(source: source, chunkName: "strategy.lua", limits: limits)
+            inspection = try inspect(source)
         } catch {
-            return (nil, ValidationReport(issues: ["compile: \(error)"], callbacks: [], performance: nil))
+            return (nil, ValidationReport(issues: ["compile: \(Self.describe(error))"], callbacks: [], performance: nil))
         }
         let callbacks = inspection.callbacks
         if !inspection.canTrade { issues.append("callbacks: \(StrategyInspection.noTradingCallback)") }
@@ -47,7 +56,7 @@ public struct SandboxValidator: VersionValidating {
         issues += inspection.schemaIssues.map { "schema: \($0)" }
         guard issues.isEmpty else { return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil)) }
         do {
-            let outcome = try BacktestEngine.run(BacktestConfiguration(
+            let outcome = try backtest(BacktestConfiguration(
                 source: source, instruments: [instrument], bars: [instrument.symbol: bars],
                 timeframe: BarCSV.timeframe(of: bars), sandboxLimits: limits, dataHash: dataHash))
             if outcome.status.isFaulted { issues.append("backtest: \(outcome.status)") }
@@ -60,8 +69,34 @@ public struct SandboxValidator: VersionValidating {
                                              barCount: outcome.barsProcessed, equityCurve: curve)
             return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: figures))
         } catch {
-            issues.append("backtest: \(error)")
+            issues.append("backtest: \(Self.describe(error))")
             return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil))
+        }
+    }
+
+    private func inspect(_ source: String) throws -> StrategyInspection {
+        guard let isolation else { return try StrategyInspection.inspect(source: source, chunkName: "strategy.lua", limits: limits) }
+        return try StrategyInspection.inspectIsolated(source: source, chunkName: "strategy.lua", limits: limits,
+                                                      isolation: isolation, wallTime: wallTime)
+    }
+
+    private func backtest(_ configuration: BacktestConfiguration) throws
+        -> (result: BacktestResult, status: DeploymentStatus, barsProcessed: Int) {
+        guard let isolation else {
+            let outcome = try BacktestEngine.run(configuration)
+            return (outcome.result, outcome.status, outcome.barsProcessed)
+        }
+        let outcome = try BacktestEngine.runIsolated(configuration, isolation: isolation, wallTime: wallTime)
+        return (try outcome.result(), outcome.status, outcome.barsProcessed)
+    }
+
+    /// What the script raised, worded the same in a worker as in-process;
+    /// a worker that died says so.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case IsolationError.deploymentRefused(_, let reason): reason
+        case IsolationError.workerDied(let reason): "the validation worker died: \(reason)"
+        default: "\(error)"
         }
     }
 }

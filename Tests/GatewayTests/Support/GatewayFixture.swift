@@ -31,8 +31,9 @@ final class GatewayFixture: @unchecked Sendable {
     let host: any DeploymentHost
     let gateway: Gateway
 
+    /// `validatorIsolation`: validate uploads in worker processes, as `lunar serve` does.
     init(configure: (inout GatewayConfiguration) -> Void = { _ in }, hostMode: HostMode = .inProcess(.init(workers: 1)),
-         directory existing: URL? = nil) async throws {
+         validatorIsolation: IsolationConfiguration? = nil, directory existing: URL? = nil) async throws {
         directory = existing ?? FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = GatewayConfiguration()
@@ -43,7 +44,8 @@ final class GatewayFixture: @unchecked Sendable {
         let relay = DeploymentEventRelay()
         host = try makeDeploymentHost(hostMode) { id, notification in relay.receive(id, notification) }
         store = try MarketplaceStore(.init(path: directory.appendingPathComponent("lunar.sqlite").path,
-                                           validator: SandboxValidator(sampleCSV: TestPaths.data("sample-btcusd-1h.csv"), barLimit: 300),
+                                           validator: SandboxValidator(sampleCSV: TestPaths.data("sample-btcusd-1h.csv"), barLimit: 300,
+                                                                       isolation: validatorIsolation),
                                            clock: clock))
         gateway = await Gateway(configuration: configuration, store: store, host: host, jwtSecret: Self.secret,
                                 relay: relay, clock: clock)
