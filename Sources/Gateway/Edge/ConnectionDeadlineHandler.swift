@@ -50,6 +50,16 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         context.fireChannelRead(data)
     }
 
+    /// Server shutdown: a connection between requests (or still waiting for
+    /// its first head, before Hummingbird's own handlers are in the
+    /// pipeline) closes now instead of holding the shutdown up.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, deadlines?.isBetweenRequests == true {
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let progress = event as? ConnectionProgress else {
             context.triggerUserOutboundEvent(event, promise: promise)

@@ -53,6 +53,11 @@ struct ConnectionDeadlines {
         }
     }
 
+    /// No request is being read or answered (nor is the connection a WebSocket).
+    var isBetweenRequests: Bool {
+        if case .awaitingHead = phase { responsesOwed == 0 } else { false }
+    }
+
     /// Bytes arrived: the end of an idle wait.
     mutating func bytesArrived(at now: NIODeadline) {
         if case .awaitingHead(_, true) = phase { phase = .awaitingHead(since: now, idle: false) }

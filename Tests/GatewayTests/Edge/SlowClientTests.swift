@@ -16,6 +16,7 @@ import Testing
             #expect(slow.isOpen)
             #expect(await slow.closed(within: .seconds(3)))
             #expect(slow.received.isEmpty)
+            await slow.close()
         }
     }
 
@@ -31,6 +32,7 @@ import Testing
             }
             // The loop would trickle for 3 s; the 300 ms header timeout ended it.
             #expect(!slow.isOpen)
+            await slow.close()
         }
     }
 
@@ -41,6 +43,8 @@ import Testing
             try await slow.send("POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100\r\n\r\n{\"login\":")
             #expect(await slow.closed(within: .seconds(3)))
+            // (Closing here too keeps a failing run from waiting on the open request at shutdown.)
+            await slow.close()
         }
     }
 
@@ -56,6 +60,7 @@ import Testing
             try await client.send(Self.health)
             #expect(await client.closed(within: .seconds(3)))
             #expect(client.received.components(separatedBy: "HTTP/1.1 200").count == 3)
+            await client.close()
         }
     }
 
@@ -75,6 +80,7 @@ import Testing
                 let extra = try await RawConnection.open(port: api.port)
                 #expect(await extra.closed(within: .seconds(3)))
                 #expect(extra.received.isEmpty)
+                await extra.close()
             }
             #expect(held.allSatisfy { $0.isOpen })
             // Another address has its own count.
@@ -95,6 +101,7 @@ import Testing
                 if status == nil { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(status == 200)
+            for connection in held + [other] { await connection.close() }
         }
     }
 }
@@ -128,7 +135,19 @@ import Testing
         #expect(clock.deadline == Self.at(31))
         clock.endArrived(at: Self.at(3))
         #expect(clock.deadline == Self.at(63))
+        #expect(clock.isBetweenRequests)
         clock.upgraded()
-        #expect(clock.deadline == nil)
+        #expect(clock.deadline == nil && !clock.isBetweenRequests)
+    }
+
+    @Test func onlyAConnectionBetweenRequestsIsClosedAtShutdown() {
+        var clock = Deadlines(timeouts: Self.timeouts, openedAt: Self.at(0))
+        #expect(clock.isBetweenRequests)
+        clock.headArrived(at: Self.at(1))
+        #expect(!clock.isBetweenRequests)
+        clock.endArrived(at: Self.at(2))
+        #expect(!clock.isBetweenRequests)
+        clock.responseEnded(at: Self.at(3))
+        #expect(clock.isBetweenRequests)
     }
 }
