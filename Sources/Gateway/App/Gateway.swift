@@ -117,6 +117,9 @@ public final class Gateway: Sendable {
             ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)))
         let server = HTTPServerBuilder { responder in
             EdgeChannel(wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: http) { [self] request, channel, _ in
+                // The upgrade handler read this head, not `RequestProgressHandler`:
+                // say so, or the header timeout would run on while we authenticate.
+                channel.triggerUserOutboundEvent(ConnectionProgress.headRead, promise: nil)
                 let result = await webSocketUpgrade(request)
                 // A WebSocket is past the HTTP timeouts (it has its own heartbeat).
                 if case .upgrade = result { channel.triggerUserOutboundEvent(ConnectionProgress.upgraded, promise: nil) }

@@ -31,6 +31,4 @@ final class ConnectionCap: Sendable {
             open[address] = count > 0 ? count : nil
         }
     }
-
-    func openConnections(from address: String) -> Int { open.withLock { $0[address, default: 0] } }
 }

@@ -10,9 +10,10 @@ import Testing
 @Suite struct EdgeWebSocketTests {
     @Test func aQuietWebSocketOutlivesTheHTTPTimeouts() async throws {
         let fixture = try await GatewayFixture {
-            $0.headerTimeout = .milliseconds(200)
-            $0.bodyTimeout = .milliseconds(200)
-            $0.idleTimeout = .milliseconds(200)
+            // Long enough for the test client's own requests on a loaded machine.
+            $0.headerTimeout = .seconds(1)
+            $0.bodyTimeout = .seconds(1)
+            $0.idleTimeout = .seconds(1)
         }
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
@@ -25,7 +26,7 @@ import Testing
                     guard case .text(let text) = message else { continue }
                     seen.withLock { $0.append(text) }
                     if text.contains(#""welcome""#) {
-                        try await Task.sleep(for: .milliseconds(800))
+                        try await Task.sleep(for: .milliseconds(1_600))
                         try await outbound.write(.text(#"{"type":"subscribe","channel":"ticks","symbol":"BTCUSD"}"#))
                     }
                     if text.contains(#""subscribed""#) { subscribed = true; break }

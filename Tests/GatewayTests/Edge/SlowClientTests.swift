@@ -13,7 +13,6 @@ import Testing
         try await fixture.run { api in
             let slow = try await RawConnection.open(port: api.port)
             try await slow.send("GET /api/hea")
-            #expect(slow.isOpen)
             #expect(await slow.closed(within: .seconds(3)))
             #expect(slow.received.isEmpty)
             await slow.close()
