@@ -96,4 +96,19 @@ import Testing
             #expect(reply.status == 200 && reply.json["applied"] as? Bool == false)
         }
     }
+
+    @Test func originsCompareAsSchemeHostAndPort() {
+        #expect(AllowedOrigins.normalize("HTTPS://Console.Example.com:443/path?q=1") == "https://console.example.com")
+        #expect(AllowedOrigins.normalize("http://example.com:80") == "http://example.com")
+        #expect(AllowedOrigins.normalize("http://[::1]:8080/") == "http://[::1]:8080")
+        #expect(AllowedOrigins.normalize("null") == nil)
+        #expect(AllowedOrigins.normalize("file:///etc/passwd") == nil)
+        var configuration = GatewayConfiguration()
+        configuration.host = "0.0.0.0"
+        configuration.port = 0
+        let origins = AllowedOrigins(configuration: configuration)
+        origins.serverStarted(port: 9123)
+        #expect(origins.allows("http://localhost:9123") && origins.allows("http://127.0.0.1:9123/console"))
+        #expect(!origins.allows("http://localhost:9124") && !origins.allows("https://localhost:9123"))
+    }
 }
