@@ -1,5 +1,5 @@
 # Sourced by fuzz-api.sh, bench-http.sh and bench-ws.sh: starts `$LUNAR serve` on $PORT
-# (in-process host, temp database, rate limits out of the way), stops it on
+# (in-process host, temp database, rate limits and the per-address connection cap out of the way), stops it on
 # exit, and signs up a user: sets B (base URL), TOKEN (its access token) and
 # SERVER (the server's pid). TOOL_SERVE_FLAGS adds flags (bench-ws.sh: the feed speed).
 WORK=$(mktemp -d)
@@ -8,7 +8,9 @@ WORK=$(mktemp -d)
 export LUNAR_BCRYPT_COST=${LUNAR_BCRYPT_COST:-4}
 # A known superadmin (bench-http-setup.py approves listings with it).
 export LUNAR_ADMIN_EMAIL=admin@example.com LUNAR_ADMIN_PASSWORD=tool-admin-password-1
+# Every tool client comes from 127.0.0.1: lift the per-address connection cap too.
 LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_RATE_LIMIT=100000000 LOG_LEVEL=warning \
+  LUNAR_MAX_CONNECTIONS_PER_ADDRESS=100000 \
   "$LUNAR" serve --port "$PORT" --host-mode in-process --database "$WORK/lunar.sqlite" \
   --jwt-secret-file "$WORK/jwt-secret" ${TOOL_SERVE_FLAGS:-} > "$WORK/server.log" 2>&1 &
 SERVER=$!

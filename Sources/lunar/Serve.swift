@@ -30,6 +30,14 @@ struct Serve: AsyncParsableCommand {
     var bcryptCost: Int?
     @Option(help: "Comma-separated proxy addresses whose X-Forwarded-For is trusted [LUNAR_TRUSTED_PROXIES].")
     var trustedProxies: String?
+    @Option(help: "Comma-separated origins (scheme://host[:port]) cookie-authenticated writes may come from [LUNAR_ALLOWED_ORIGINS; default: this server's http://host:port, http://localhost:port, http://127.0.0.1:port].")
+    var allowedOrigins: String?
+    @Option(help: "Seconds a request head may take to arrive [LUNAR_HEADER_TIMEOUT, default 10].") var headerTimeout: Double?
+    @Option(help: "Seconds a request body may take to arrive after its head [LUNAR_BODY_TIMEOUT, default 30].") var bodyTimeout: Double?
+    @Option(help: "Seconds a kept-alive connection may wait for its next request [LUNAR_IDLE_TIMEOUT, default 60].") var idleTimeout: Double?
+    @Option(help: "Open connections per client socket address; raise it behind a proxy [LUNAR_MAX_CONNECTIONS_PER_ADDRESS, default 64].")
+    var maxConnectionsPerAddress: Int?
+    @Option(help: "Bytes of a request's target and header fields before 431 [LUNAR_MAX_HEADER_BYTES, default 16384].") var maxHeaderBytes: Int?
     @Option(help: "HMAC secret of the payment webhook [LUNAR_WEBHOOK_SECRET; unset: webhook disabled].") var webhookSecret: String?
     @Flag(help: "Send token cookies without Secure (plain-HTTP development) [LUNAR_INSECURE_COOKIES=1].")
     var insecureCookies = false
@@ -55,6 +63,16 @@ struct Serve: AsyncParsableCommand {
         configuration.bcryptCost = UInt8(cost)
         configuration.trustedProxies = Set((trustedProxies ?? environment["LUNAR_TRUSTED_PROXIES"] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        configuration.allowedOrigins = (allowedOrigins ?? environment["LUNAR_ALLOWED_ORIGINS"] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        configuration.headerTimeout = try Self.seconds(headerTimeout ?? environment.double("LUNAR_HEADER_TIMEOUT") ?? 10, "header timeout")
+        configuration.bodyTimeout = try Self.seconds(bodyTimeout ?? environment.double("LUNAR_BODY_TIMEOUT") ?? 30, "body timeout")
+        configuration.idleTimeout = try Self.seconds(idleTimeout ?? environment.double("LUNAR_IDLE_TIMEOUT") ?? 60, "idle timeout")
+        configuration.maximumConnectionsPerAddress = try maxConnectionsPerAddress ?? environment.integer("LUNAR_MAX_CONNECTIONS_PER_ADDRESS") ?? 64
+        configuration.maximumHeaderBytes = try maxHeaderBytes ?? environment.integer("LUNAR_MAX_HEADER_BYTES") ?? 16_384
+        guard configuration.maximumConnectionsPerAddress >= 1, configuration.maximumHeaderBytes >= 1_024 else {
+            throw ValidationError("--max-connections-per-address must be at least 1 and --max-header-bytes at least 1024")
+        }
         configuration.paymentWebhookSecret = webhookSecret ?? environment["LUNAR_WEBHOOK_SECRET"]
         configuration.secureCookies = !(insecureCookies || environment["LUNAR_INSECURE_COOKIES"] == "1")
 
@@ -123,6 +141,14 @@ struct Serve: AsyncParsableCommand {
         feedRunner.stop()
         gateway.shutDown()
         logger.info("stopped")
+    }
+}
+
+extension Serve {
+    /// A positive number of seconds as a `Duration`.
+    static func seconds(_ value: Double, _ name: String) throws -> Duration {
+        guard value.isFinite, value > 0 else { throw ValidationError("the \(name) must be a positive number of seconds") }
+        return .milliseconds(Int64(value * 1_000))
     }
 }
 

@@ -1,8 +1,10 @@
 import Host
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import Marketplace
+import NIOCore
 import Synchronization
 
 /// The HTTP API over a `MarketplaceStore` and a `DeploymentHost`. The
@@ -31,6 +33,8 @@ public final class Gateway: Sendable {
     let killSwitchChanges = Mutex(())
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
+    /// Where cookie-authenticated writes may come from (`CSRFMiddleware`).
+    let allowedOrigins: AllowedOrigins
 
     public init(configuration: GatewayConfiguration, store: MarketplaceStore, host: any DeploymentHost,
                 jwtSecret: String, tape: MarketTape = MarketTape(instruments: SyntheticMarket().instruments),
@@ -41,6 +45,7 @@ public final class Gateway: Sendable {
         self.clock = clock
         self.tape = tape
         self.relay = relay
+        allowedOrigins = AllowedOrigins(configuration: configuration)
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
         let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
         webSockets = hub
@@ -66,12 +71,15 @@ public final class Gateway: Sendable {
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies)))
+        router.add(middleware: HeaderSizeMiddleware(limit: configuration.maximumHeaderBytes))
         let api = router.group("api")
         let clock = self.clock
         HealthRoutes(gateway: self).add(to: api.group()
             .add(middleware: RateLimitMiddleware(limiter: anonymousLimiter, key: .clientAddress, clock: { clock.now })))
+        let csrf = CSRFMiddleware(origins: allowedOrigins)
         let auth = api.group("auth")
             .add(middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now }))
+            .add(middleware: csrf)
         AuthRoutes(gateway: self).add(to: auth)
         // Authentication only resolves who is calling, so that a request
         // without a valid token is still counted (in the anonymous tier)
@@ -79,6 +87,7 @@ public final class Gateway: Sendable {
         let user = api.group()
             .add(middleware: AuthenticationMiddleware(gateway: self))
             .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user(anonymous: anonymousLimiter), clock: { clock.now }))
+            .add(middleware: csrf)
             .add(middleware: RequireIdentity())
         addProtectedRoutes(to: user)
         let version = configuration.version
@@ -95,16 +104,43 @@ public final class Gateway: Sendable {
     }
 
     /// The application `lunar serve` runs and the tests start on a loopback port.
+    /// The HTTP edge (`Edge/`) wraps Hummingbird's HTTP/1 + WebSocket channel:
+    /// the per-address connection cap and the header, body and idle timeouts.
     public func application(logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        Application(router: router(),
-                    server: .http1WebSocketUpgrade(
-                        configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)),
-                        shouldUpgrade: { [self] request, _, _ in await webSocketUpgrade(request) }),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                                             serverName: "lunar"),
-                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                    logger: logger)
+        let configuration = self.configuration
+        let cap = ConnectionCap(limit: configuration.maximumConnectionsPerAddress)
+        let timeouts = ConnectionDeadlines.Timeouts(header: TimeAmount(configuration.headerTimeout),
+                                                    body: TimeAmount(configuration.bodyTimeout), idle: TimeAmount(configuration.idleTimeout))
+        // The parser's own ceiling stays above the 431 limit, so an oversized
+        // head still reaches `HeaderSizeMiddleware` and gets the JSON error
+        // (past the ceiling Hummingbird answers a bare 400 and closes).
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: max(80 * 1_024, 4 * configuration.maximumHeaderBytes),
+            maxHeaderListSize: max(80 * 1_024, 4 * configuration.maximumHeaderBytes))
+        let http = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(additionalChannelHandlers: [RequestProgressHandler()], httpDecoderConfiguration: decoder),
+            ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)))
+        let server = HTTPServerBuilder { responder in
+            EdgeChannel(wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: http) { [self] request, channel, _ in
+                // The upgrade handler read this head, not `RequestProgressHandler`:
+                // say so, or the header timeout would run on while we authenticate.
+                channel.triggerUserOutboundEvent(ConnectionProgress.headRead, promise: nil)
+                let result = await webSocketUpgrade(request)
+                // A WebSocket is past the HTTP timeouts (it has its own heartbeat).
+                if case .upgrade = result { channel.triggerUserOutboundEvent(ConnectionProgress.upgraded, promise: nil) }
+                return result
+            }, cap: cap, timeouts: timeouts)
+        }
+        let origins = allowedOrigins
+        return Application(router: router(), server: server,
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lunar"),
+                           onServerRunning: { channel in
+                               let port = channel.localAddress?.port ?? 0
+                               origins.serverStarted(port: port)
+                               await onServerRunning(port)
+                           },
+                           logger: logger)
     }
 }
 

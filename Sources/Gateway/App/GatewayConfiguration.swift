@@ -20,6 +20,23 @@ public struct GatewayConfiguration: Sendable {
     public var rateLimitWindowSeconds: Int64 = 60
     /// Peers whose `X-Forwarded-For` is believed.
     public var trustedProxies: Set<String> = []
+    /// Origins a cookie-authenticated write may come from (`Origin`, else
+    /// `Referer`); empty: this server's own `http://host:port`,
+    /// `http://localhost:port` and `http://127.0.0.1:port` (`CSRFMiddleware`).
+    public var allowedOrigins: [String] = []
+    /// The HTTP edge (`Edge/`): a request head must be complete this long
+    /// after the connection opened or its first byte arrived.
+    public var headerTimeout: Duration = .seconds(10)
+    /// A request body must be complete this long after its head.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// A kept-alive connection with no request for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Open connections per TCP peer address; more are closed at once.
+    /// Behind a proxy every client shares the proxy's address: raise it there.
+    public var maximumConnectionsPerAddress = 64
+    /// Total bytes of a request's header fields (names, values, `": "` and
+    /// line ends); more is refused with 431.
+    public var maximumHeaderBytes = 16 * 1_024
     /// `Secure` on the token cookies; off only for plain-HTTP development.
     public var secureCookies = true
     public var lockoutThreshold = 5

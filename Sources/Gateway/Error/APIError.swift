@@ -21,13 +21,17 @@ public struct APIError: Error, Sendable, Equatable {
     public var details: [Detail]
     /// Seconds after which a retry may succeed (429 and lockouts): sent as `Retry-After`.
     public var retryAfter: Int?
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 6750); a 401 without
+    /// one gets `APIError.bearerChallenge`.
+    public var challenge: String?
 
-    public init(status: Int, code: String, message: String, details: [Detail] = [], retryAfter: Int? = nil) {
+    public init(status: Int, code: String, message: String, details: [Detail] = [], retryAfter: Int? = nil, challenge: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.details = details
         self.retryAfter = retryAfter
+        self.challenge = challenge
     }
 
     /// How a sandbox failure reads to an API client: script problems are the
@@ -57,6 +61,12 @@ extension APIError {
     static let payloadTooLarge = APIError(status: 413, code: "payload_too_large",
                                           message: "the body is larger than \(RequestLimits.maximumBodyBytes) bytes")
     static let unauthenticated = APIError(status: 401, code: "unauthenticated", message: "a valid access token is required")
+    /// The challenge of a request that presented no credentials (RFC 6750 §3).
+    static let bearerChallenge = #"Bearer realm="lunar""#
+    /// A token was presented and is invalid, expired or revoked: RFC 6750's `invalid_token`.
+    static func invalidToken(code: String, message: String) -> APIError {
+        APIError(status: 401, code: code, message: message, challenge: #"Bearer realm="lunar", error="invalid_token""#)
+    }
     static func forbidden(_ message: String) -> APIError { APIError(status: 403, code: "forbidden", message: message) }
     static func notFound(_ what: String) -> APIError { APIError(status: 404, code: "not_found", message: "no such \(what)") }
     static let internalError = APIError(status: 500, code: "internal_error", message: "the server failed; the request id identifies it in the logs")

@@ -14,11 +14,28 @@ enum ErrorResponse {
     }
 
     static func make(_ error: APIError, requestID: String) -> Response {
-        let envelope = Envelope(error: .init(code: error.code, message: error.message, details: error.details, requestId: requestID))
-        let data = (try? JSONEncoder().encode(envelope)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
+        let data = body(error, requestID: requestID)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if error.status == 401 { headers[.wwwAuthenticate] = error.challenge ?? APIError.bearerChallenge }
         return Response(status: .init(code: error.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The encoded error, bounded (`APIError.bounded`); escaped control
+    /// characters can still swell it, so details are shed until it fits.
+    static func body(_ error: APIError, requestID: String) -> Data {
+        var kept = APIError.EchoLimits.details
+        var data = encode(error.bounded(keeping: kept), requestID: requestID)
+        while data.count > APIError.EchoLimits.bodyBytes, kept > 0 {
+            kept -= 1
+            data = encode(error.bounded(keeping: kept), requestID: requestID)
+        }
+        return data
+    }
+
+    private static func encode(_ error: APIError, requestID: String) -> Data {
+        let envelope = Envelope(error: .init(code: error.code, message: error.message, details: error.details, requestId: requestID))
+        return (try? JSONEncoder().encode(envelope)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
     }
 
     /// The response for any thrown error; 500s are logged with the original

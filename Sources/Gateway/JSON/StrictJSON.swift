@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// A write request's JSON body. Decoding is strict: the body must be one
-/// JSON object of at most `RequestLimits.maximumBodyBytes`, and a field the
+/// A write request's JSON body. Decoding is strict: the body must be sent as
+/// `Content-Type: application/json` (else 415), be one JSON object of at
+/// most `RequestLimits.maximumBodyBytes` with no key twice in any object
+/// (else 400 `duplicate_key`), and a field the
 /// type does not declare is refused with 422 naming it. This is what stops
 /// mass assignment: `role`, `status`, `price` or `owner` in a body that does
 /// not declare them is an error, never silently applied or ignored.
@@ -21,6 +23,7 @@ extension RequestBody {
 extension Request {
     /// Decodes a strict JSON body (see `RequestBody`).
     func decodeStrict<Body: RequestBody>(_ type: Body.Type, context: GatewayContext) async throws -> Body {
+        try requireJSONContentType()
         if let length = headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize { throw APIError.payloadTooLarge }
         let buffer: ByteBuffer
         do { buffer = try await body.collect(upTo: context.maxUploadSize) } catch { throw APIError.payloadTooLarge }
@@ -28,12 +31,39 @@ extension Request {
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw APIError.badRequest("the body must be one JSON object")
         }
+        if let duplicate = DuplicateKeyScanner.firstDuplicate(in: buffer.readableBytesView) {
+            throw APIError(status: 400, code: "duplicate_key", message: "a key appears more than once in one JSON object",
+                           details: [APIError.Detail(field: duplicate, issue: "appears more than once")])
+        }
         let unknown = Set(fields.keys).subtracting(Body.fields).sorted()
         guard unknown.isEmpty else {
             throw APIError(status: 422, code: "unknown_field", message: "the body has fields this request does not accept",
                            details: unknown.map { APIError.Detail(field: $0, issue: "is not a field of this request") })
         }
         return try JSONDecoder().decode(Body.self, from: data)
+    }
+}
+
+extension Request {
+    /// The one place the API's content type is enforced: every JSON body is
+    /// read by `decodeStrict`, and body-less routes (logout, start, stop)
+    /// and the signed payment webhook never call it. `application/json`,
+    /// optionally with parameters such as `charset=utf-8`; anything else is
+    /// 415, so an HTML form (`text/plain`, urlencoded, multipart) cannot
+    /// post to a JSON route.
+    func requireJSONContentType() throws {
+        let mediaType = headers[.contentType]?.split(separator: ";", maxSplits: 1).first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            let got = headers[.contentType].map { "'\($0.prefix(100))'" } ?? "none"
+            throw APIError(status: 415, code: "unsupported_media_type",
+                           message: "the body must be sent as Content-Type: application/json; got \(got)")
+        }
+        if let charset = headers[.contentType]?.split(separator: ";").dropFirst()
+            .map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }).first(where: { $0.hasPrefix("charset=") }),
+           !["charset=utf-8", "charset=\"utf-8\""].contains(charset) {
+            throw APIError(status: 415, code: "unsupported_media_type", message: "JSON bodies must be UTF-8; got \(charset.prefix(40))")
+        }
     }
 }
 

@@ -24,11 +24,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     static func token(in request: Request) -> String? {
-        if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]) }
-        }
-        return request.cookies[AuthCookies.access]?.value
+        bearerToken(in: request) ?? request.cookies[AuthCookies.access]?.value
+    }
+
+    /// The `Authorization: Bearer` token, which wins over the cookie.
+    static func bearerToken(in request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
     }
 }
 
@@ -37,10 +40,10 @@ extension Gateway {
     func authenticate(token: String?) async throws -> Identity {
         guard let token else { throw APIError.unauthenticated }
         guard let claims = await tokens.verify(token), let raw = Int64(claims.sub.value) else {
-            throw APIError(status: 401, code: "invalid_token", message: "the access token is invalid or expired")
+            throw APIError.invalidToken(code: "invalid_token", message: "the access token is invalid or expired")
         }
         guard let session = try store.liveSession(claims.sid), session.userID == UserID(raw) else {
-            throw APIError(status: 401, code: "session_revoked", message: "the session has ended; sign in again")
+            throw APIError.invalidToken(code: "session_revoked", message: "the session has ended; sign in again")
         }
         let user = try store.user(UserID(raw))
         try Self.requireActive(user)

@@ -3,8 +3,10 @@ import Foundation
 /// The OpenAPI 3.1 document, built from `RouteCatalog`.
 enum OpenAPIDocument {
     static let errorStatuses: [Int: String] = [
-        400: "Malformed request", 401: "Missing, invalid or expired token", 403: "Role or account status forbids it",
+        400: "Malformed request (or a JSON key twice: duplicate_key)", 401: "Missing, invalid or expired token (WWW-Authenticate)",
+        403: "Role or account status forbids it, or a cookie-authenticated write from a foreign origin (csrf_rejected)",
         404: "No such resource (or not yours)", 409: "Conflicts with the current state", 413: "Body too large",
+        415: "Body not sent as Content-Type: application/json", 431: "Request head (target and header fields) too large",
         422: "Validation failed (details name the fields)", 429: "Rate limited or locked out (Retry-After)", 500: "Server failure",
     ]
 

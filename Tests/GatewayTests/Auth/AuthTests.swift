@@ -87,7 +87,9 @@ import Testing
 
             // The refresh cookie works in place of the body.
             let fresh = try await api.signIn("dave")
-            let byCookie = try await api.call(.post, "/api/auth/refresh", json: [:], headers: ["Cookie": "refresh_token=\(fresh.refresh)"])
+            // (A cookie-authenticated write names its origin: CSRFMiddleware.)
+            let byCookie = try await api.call(.post, "/api/auth/refresh", json: [:],
+                                              headers: ["Cookie": "refresh_token=\(fresh.refresh)", "Origin": "http://127.0.0.1:\(api.port)"])
             #expect(byCookie.status == 200)
         }
     }
