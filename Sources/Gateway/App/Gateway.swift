@@ -93,7 +93,7 @@ public final class Gateway: Sendable {
         -> some ApplicationProtocol {
         Application(router: router(),
                     server: .http1WebSocketUpgrade(
-                        configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)),
+                        configuration: .gateway(autoPing: configuration.webSocketHeartbeat),
                         shouldUpgrade: { [self] request, _, _ in await webSocketUpgrade(request) }),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                                              serverName: "lunar"),

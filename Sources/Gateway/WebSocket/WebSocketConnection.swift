@@ -10,12 +10,17 @@ final class WebSocketConnection: Sendable {
     static let outboxLimit = 512
     let id = UUID()
     let userID: Int64
+    /// The sign-in (refresh-token family) whose access token opened it:
+    /// when that session ends, so does the connection.
+    let sessionID: String
     let outbox: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
     private let state = Mutex<(subscriptions: Set<Subscription>, dropped: Int, lastActivity: ContinuousClock.Instant)>(([], 0, .now))
+    private let revocation = Mutex<String?>(nil)
 
-    init(userID: Int64) {
+    init(userID: Int64, sessionID: String) {
         self.userID = userID
+        self.sessionID = sessionID
         (outbox, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.outboxLimit))
     }
 
@@ -46,6 +51,11 @@ final class WebSocketConnection: Sendable {
     }
 
     func unsubscribe(_ subscription: Subscription) -> Bool { state.withLock { $0.subscriptions.remove(subscription) != nil } }
+
+    /// Asks the session to close with `reason` (logout, ban, password
+    /// change); the session's watcher closes the socket within its interval.
+    func revoke(reason: String) { revocation.withLock { $0 = $0 ?? reason } }
+    var revokedReason: String? { revocation.withLock { $0 } }
 
     func touch() { state.withLock { $0.lastActivity = .now } }
     var idleFor: Duration { ContinuousClock.now - state.withLock { $0.lastActivity } }

@@ -29,6 +29,17 @@ final class WebSocketHub: Sendable {
 
     var count: Int { connections.withLock { $0.count } }
 
+    /// Closes the connections opened with session `sessionID` (logout).
+    func closeSession(_ sessionID: String, reason: String) {
+        connections.withLock { $0.values.filter { $0.sessionID == sessionID } }.forEach { $0.revoke(reason: reason) }
+    }
+
+    /// Closes every connection of `user` but those of session `kept`
+    /// (ban, suspension, password change or reset).
+    func closeUser(_ user: UserID, except kept: String? = nil, reason: String) {
+        connections.withLock { $0.values.filter { $0.userID == user.rawValue && $0.sessionID != kept } }.forEach { $0.revoke(reason: reason) }
+    }
+
     func publish(_ subscription: Subscription, _ text: () -> String) {
         let targets = connections.withLock { $0.values.filter { $0.isSubscribed(subscription) } }
         guard !targets.isEmpty else { return }

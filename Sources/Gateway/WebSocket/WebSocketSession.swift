@@ -16,7 +16,7 @@ struct WebSocketSession {
 
     func run(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
         let hub = gateway.webSockets
-        let connection = WebSocketConnection(userID: identity.user.id.rawValue)
+        let connection = WebSocketConnection(userID: identity.user.id.rawValue, sessionID: identity.sessionID)
         guard hub.register(connection) else {
             try await outbound.write(.text(WebSocketJSON.error("too_many_connections",
                                                               "at most \(hub.maximumConnectionsPerUser) connections per user")))
@@ -47,6 +47,10 @@ struct WebSocketSession {
                 }
             }
             group.addTask {
+                guard let reason = await watchRevocation(connection) else { return }
+                try await outbound.close(.policyViolation, reason: reason)
+            }
+            group.addTask {
                 for try await message in inbound.messages(maxSize: 16_384) {
                     connection.touch()
                     guard case .text(let text) = message else {
@@ -56,12 +60,51 @@ struct WebSocketSession {
                     connection.send(handle(text, connection))
                 }
             }
-            // Whichever ends first (the client left, idle timeout) ends the session.
-            _ = try await group.next()
+            // Whichever ends first (the client left, idle timeout, revocation) ends the session.
+            // A reader error (1007 invalid UTF-8, 1009 too large) must reach the library, which
+            // closes with its code; the other tasks would otherwise keep the group open.
+            do {
+                _ = try await group.next()
+            } catch {
+                connection.finish()
+                group.cancelAll()
+                throw error
+            }
             connection.finish()
             group.cancelAll()
         }
     }
+
+    /// Returns once the connection must close, with the reason: at once
+    /// after the hub's `closeSession`/`closeUser` (checked every 100 ms), or
+    /// within `revocationCheckInterval` when the session was revoked, or the
+    /// account suspended or banned, by something that did not tell the hub
+    /// (another process on the same database, a token reuse, expiry).
+    /// Nil when the session ends for another reason first (cancelled).
+    func watchRevocation(_ connection: WebSocketConnection) async -> String? {
+        let store = gateway.store
+        let tick = Duration.milliseconds(100)
+        var sinceCheck = Duration.zero
+        while !Task.isCancelled {
+            if let reason = connection.revokedReason { return reason }
+            if sinceCheck >= Self.revocationCheckInterval {
+                sinceCheck = .zero
+                do {
+                    guard try store.liveSession(identity.sessionID) != nil else { return "session ended" }
+                    try Gateway.requireActive(try store.user(identity.user.id))
+                } catch let refusal as APIError {
+                    return refusal.code
+                } catch {
+                    // A database hiccup is not a revocation; look again next time.
+                }
+            }
+            try? await Task.sleep(for: tick)
+            sinceCheck += tick
+        }
+        return nil
+    }
+
+    static let revocationCheckInterval = Duration.milliseconds(500)
 
     /// The reply to one client message.
     func handle(_ text: String, _ connection: WebSocketConnection) -> String {

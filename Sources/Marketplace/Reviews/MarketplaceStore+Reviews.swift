@@ -34,6 +34,8 @@ extension MarketplaceStore {
         let draft = try draft.validated()
         return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Review in
             let listing = try Self.visibleListing(listingID, to: actor, connection)
+            // Before the buyer check: an author who deployed their own free listing would pass it.
+            guard listing.authorID != actorID else { throw StoreError.selfReview }
             guard try Self.mayReview(actorID, listing, connection) else {
                 throw StoreError.forbidden(action: "review this listing", reason: "only buyers (or, when free, users who deployed it) may")
             }
@@ -57,6 +59,10 @@ extension MarketplaceStore {
             try Actor.load(actorID, connection, now: now).requireActive()
             guard let review = try Self.fetchReview(id, connection), review.userID == actorID else {
                 throw StoreError.notFound(entity: "review", id: id.description)
+            }
+            // A self-review written before the rule existed cannot be edited into shape either.
+            if try connection.integer("SELECT COUNT(*) FROM listings WHERE id = ? AND author_id = ?", [review.listingID, actorID]) > 0 {
+                throw StoreError.selfReview
             }
             try connection.run("UPDATE reviews SET rating = ?, title = ?, body = ?, updated_at = ? WHERE id = ?",
                                [draft.rating, draft.title, draft.body, now, id])

@@ -75,6 +75,30 @@ extension MarketplaceStore {
         }
     }
 
+    /// The live session whose current (unspent, unexpired) refresh token
+    /// hashes to `refreshTokenHash`, without spending it: proof at login that
+    /// the client already holds a sign-in of that account.
+    public func liveSession(refreshTokenHash: String) throws(StoreError) -> Session? {
+        let now = self.now
+        return try pool.read { (connection) throws(StoreError) in
+            try connection.row("""
+                SELECT s.id, s.user_id, s.created_at, s.expires_at FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+                WHERE t.token_hash = ?1 AND t.spent_at IS NULL AND t.expires_at > ?2 AND s.revoked_at IS NULL AND s.expires_at > ?2
+                """, [refreshTokenHash, now]) { row in
+                Session(id: row.text(0), userID: row.id(1), createdAt: row.int64(2), expiresAt: row.int64(3), revokedReason: nil)
+            }
+        }
+    }
+
+    /// The ids of a user's live sessions.
+    public func liveSessionIDs(of user: UserID) throws(StoreError) -> [String] {
+        let now = self.now
+        return try pool.read { (connection) throws(StoreError) in
+            try connection.rows("SELECT id FROM auth_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?",
+                                [user, now]) { $0.text(0) }
+        }
+    }
+
     static func revoke(_ id: String, reason: String, now: Int64, _ connection: Connection) throws(StoreError) {
         try connection.run("UPDATE auth_sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
                            [now, reason, id])

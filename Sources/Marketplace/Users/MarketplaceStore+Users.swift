@@ -132,6 +132,8 @@ extension MarketplaceStore {
                     UPDATE deployments SET status = 'stopped', status_reason = 'owner banned', updated_at = ?
                     WHERE owner_id = ? AND status IN ('running', 'halted')
                     """, [now, target])
+                try connection.run("UPDATE auth_sessions SET revoked_at = ?, revoked_reason = 'banned' WHERE user_id = ? AND revoked_at IS NULL",
+                                   [now, target])
             }
             try Self.appendAudit(connection, actor: actorID, action: action, target: .user(target), reason: reason, now: now)
         }

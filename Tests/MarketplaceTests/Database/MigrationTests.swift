@@ -23,8 +23,8 @@ import Testing
         let (listing, _) = try fixture.approvedListing(by: author)
         let raw = try Connection(path: fixture.path, readOnly: true)
         #expect(try raw.integer("PRAGMA user_version") == Int64(previous.count))
-        // The newest migration adds the deployments' market column.
-        let marketColumn = "SELECT COUNT(*) FROM pragma_table_info('deployments') WHERE name = 'market_json'"
+        // The newest migration replaces the login lockout counters with `login_throttle`.
+        let marketColumn = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'login_throttle'"
         #expect(try raw.integer(marketColumn) == 0)
 
         try fixture.reopen()

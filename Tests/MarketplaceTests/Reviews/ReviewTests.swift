@@ -57,6 +57,17 @@ import Testing
         #expect(try fixture.store.listing(listing.id, by: user.id).ratingAverage == 5)
     }
 
+    @Test func authorsCannotReviewTheirOwnListingEvenAfterDeployingIt() throws {
+        let fixture = try StoreFixture()
+        let author = try fixture.user("author")
+        let (listing, _) = try fixture.approvedListing(by: author, price: 0)
+        _ = try fixture.store.deploy(.listing(listing.id), by: author.id)
+        #expect(storeError { _ = try fixture.store.writeReview(of: listing.id, ReviewDraft(rating: 5, title: "Mine is great", body: ""), by: author.id) }
+                == .selfReview)
+        #expect(StoreError.selfReview.code == "self_review")
+        #expect(try fixture.store.listing(listing.id, by: author.id).ratingCount == 0)
+    }
+
     @Test func reportsAndFavorites() throws {
         let fixture = try StoreFixture()
         let author = try fixture.user("author")
