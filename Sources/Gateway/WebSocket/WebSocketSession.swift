@@ -104,7 +104,7 @@ struct WebSocketSession {
         return nil
     }
 
-    static let revocationCheckInterval = Duration.milliseconds(500)
+    static let revocationCheckInterval = Duration.milliseconds(300)
 
     /// The reply to one client message.
     func handle(_ text: String, _ connection: WebSocketConnection) -> String {

@@ -11,7 +11,7 @@ public struct LoginSubject: Sendable, Hashable {
         if let user {
             key = "user:\(user.rawValue)"
         } else {
-            key = "login:" + String(login.trimmingCharacters(in: .whitespaces).lowercased().prefix(320))
+            key = "login:" + String(IdentityKey.make(login).prefix(320))
         }
     }
 }

@@ -108,7 +108,8 @@ import Testing
                 try fixture.store.suspend(UserID(Int64(dave.id)), until: fixture.clock.now + 600, reason: "cooling off", by: root.id)
                 return
             }
-            #expect(elapsed < .milliseconds(1_000), "closed after \(elapsed)")
+            // 0.3 s checks; the slack is for a machine busy with the other suites.
+            #expect(elapsed < .milliseconds(2_000), "closed after \(elapsed)")
         }
     }
 }
