@@ -97,3 +97,18 @@ extension MarketplaceStore {
         }
     }
 }
+
+extension Schema {
+    /// Self-reviews written before the store refused them (an author who
+    /// deployed their own free listing) are hidden and the ratings they
+    /// inflated recomputed, as `refreshRating` would. Moderators still see them.
+    static let hideSelfReviews = Migration(name: "017-hide-self-reviews", sql: """
+        UPDATE reviews SET hidden = 1
+        WHERE hidden = 0 AND user_id = (SELECT author_id FROM listings WHERE listings.id = reviews.listing_id);
+        UPDATE listings SET
+            rating_sum = (SELECT COALESCE(SUM(rating), 0) FROM reviews WHERE listing_id = listings.id AND hidden = 0),
+            rating_count = (SELECT COUNT(*) FROM reviews WHERE listing_id = listings.id AND hidden = 0),
+            rating_average = COALESCE((SELECT AVG(rating) FROM reviews WHERE listing_id = listings.id AND hidden = 0), 0)
+        WHERE id IN (SELECT listing_id FROM reviews WHERE user_id = listings.author_id);
+        """)
+}
