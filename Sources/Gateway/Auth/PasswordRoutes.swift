@@ -74,7 +74,7 @@ struct PasswordRoutes {
             }
             try gateway.requireSecondFactor(code, user: user.id, factor: factor, client: client)
         }
-        try PasswordRules.check(body.newPassword, username: user.username, email: user.email)
+        try PasswordRules.check(body.newPassword, username: user.username, email: user.email, field: "newPassword")
         let hash = await gateway.passwords.hash(body.newPassword)
         try store.changePassword(of: user.id, passwordHash: hash, keeping: identity.sessionID)
         gateway.webSockets.closeUser(user.id, except: identity.sessionID, reason: "password changed")
@@ -96,7 +96,7 @@ struct PasswordRoutes {
         let tokenHash = TokenService.digest(try Check.text(body.token, "token", length: 16...128))
         guard let userID = try store.passwordResetUser(tokenHash: tokenHash) else { throw Self.invalidToken }
         let user = try store.user(userID)
-        try PasswordRules.check(body.newPassword, username: user.username, email: user.email)
+        try PasswordRules.check(body.newPassword, username: user.username, email: user.email, field: "newPassword")
         let hash = await gateway.passwords.hash(body.newPassword)
         do {
             try store.confirmPasswordReset(tokenHash: tokenHash, passwordHash: hash)

@@ -29,7 +29,7 @@ final class RecordingResetSender: PasswordResetSender {
             #expect(wrong.status == 401 && wrong.errorCode == "invalid_credentials")
             let weak = try await api.call(.post, "/api/auth/password", json: ["currentPassword": "correct-horse-42", "newPassword": "short"],
                                           token: current.access)
-            #expect(weak.status == 422 && weak.errorDetails.first?["field"] as? String == "password")
+            #expect(weak.status == 422 && weak.errorDetails.first?["field"] as? String == "newPassword")
             let changed = try await api.call(.post, "/api/auth/password", json: ["currentPassword": "correct-horse-42", "newPassword": "battery-staple-77"],
                                              token: current.access)
             #expect(changed.status == 204)
@@ -73,7 +73,7 @@ final class RecordingResetSender: PasswordResetSender {
             #expect(try fixture.store.passwordResetUser(tokenHash: TokenService.digest(token)) == UserID(Int64(carol.id)))
 
             let weak = try await api.call(.post, "/api/auth/password-reset/confirm", json: ["token": token, "newPassword": "short"])
-            #expect(weak.status == 422)
+            #expect(weak.status == 422 && weak.errorDetails.first?["field"] as? String == "newPassword")
             let confirmed = try await api.call(.post, "/api/auth/password-reset/confirm", json: ["token": token, "newPassword": "battery-staple-77"])
             #expect(confirmed.status == 204)
             #expect(try await api.call(.get, "/api/auth/me", token: carol.access).status == 401)
