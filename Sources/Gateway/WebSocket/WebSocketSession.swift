@@ -24,6 +24,9 @@ struct WebSocketSession {
             return
         }
         defer { hub.unregister(connection) }
+        hub.startSweeping(every: WebSocketHub.sweepInterval) { [store = gateway.store] sessions, users in
+            try Self.revoked(sessions: sessions, users: users, store: store)
+        }
         connection.send(WebSocketJSON.encode(ServerEvent(type: "welcome", channel: nil, data: UserView(identity.user))))
         let configuration = gateway.configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -75,36 +78,13 @@ struct WebSocketSession {
         }
     }
 
-    /// Returns once the connection must close, with the reason: at once
-    /// after the hub's `closeSession`/`closeUser` (checked every 100 ms), or
-    /// within `revocationCheckInterval` when the session was revoked, or the
-    /// account suspended or banned, by something that did not tell the hub
-    /// (another process on the same database, a token reuse, expiry).
-    /// Nil when the session ends for another reason first (cancelled).
+    /// The reason the connection must close, as soon as the hub revokes it
+    /// (`closeSession`/`closeUser` from the routes, or its periodic sweep of
+    /// the store); nil when the session ends for another reason first.
     func watchRevocation(_ connection: WebSocketConnection) async -> String? {
-        let store = gateway.store
-        let tick = Duration.milliseconds(100)
-        var sinceCheck = Duration.zero
-        while !Task.isCancelled {
-            if let reason = connection.revokedReason { return reason }
-            if sinceCheck >= Self.revocationCheckInterval {
-                sinceCheck = .zero
-                do {
-                    guard try store.liveSession(identity.sessionID) != nil else { return "session ended" }
-                    try Gateway.requireActive(try store.user(identity.user.id))
-                } catch let refusal as APIError {
-                    return refusal.code
-                } catch {
-                    // A database hiccup is not a revocation; look again next time.
-                }
-            }
-            try? await Task.sleep(for: tick)
-            sinceCheck += tick
-        }
+        for await reason in connection.revocations { return reason }
         return nil
     }
-
-    static let revocationCheckInterval = Duration.milliseconds(300)
 
     /// The reply to one client message.
     func handle(_ text: String, _ connection: WebSocketConnection) -> String {
@@ -147,6 +127,18 @@ struct WebSocketSession {
         let deployment = try gateway.store.deployment(DeploymentID(id), by: identity.user.id)
         guard deployment.ownerID == identity.user.id else { throw APIError.notFound("deployment") }
         return Subscription(channel: channel, key: String(id))
+    }
+}
+
+extension WebSocketSession {
+    /// Of the connections' sessions and users, those that must close: ended
+    /// sessions, and suspended or banned users (two queries per sweep).
+    static func revoked(sessions: Set<String>, users: Set<Int64>, store: MarketplaceStore) throws
+        -> (sessions: [String: String], users: [Int64: String]) {
+        let live = try store.liveSessions(among: Array(sessions))
+        let restricted = try store.restrictedUsers(among: users.map { UserID($0) })
+        return (Dictionary(uniqueKeysWithValues: sessions.subtracting(live).map { ($0, "session ended") }),
+                Dictionary(uniqueKeysWithValues: restricted.map { ($0.key.rawValue, "account \($0.value)") }))
     }
 }
 

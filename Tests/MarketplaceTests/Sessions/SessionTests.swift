@@ -85,4 +85,19 @@ import Testing
         try fixture.store.revokeSession(session.id, reason: "logout")
         #expect(try fixture.store.liveSession(refreshTokenHash: "hash-carol-000000") == nil)
     }
+
+    @Test func theSweepFindsEndedSessionsAndRestrictedUsersInBulk() throws {
+        let fixture = try StoreFixture()
+        let alice = try fixture.user("alice"), bob = try fixture.user("bob"), carol = try fixture.user("carol")
+        let expiry = fixture.clock.now + 3_600
+        let kept = try fixture.store.openSession(id: "session-sweep-0001", for: alice.id, refreshTokenHash: "hash-sweep-000001", expiresAt: expiry)
+        let ended = try fixture.store.openSession(id: "session-sweep-0002", for: alice.id, refreshTokenHash: "hash-sweep-000002", expiresAt: expiry)
+        try fixture.store.revokeSession(ended.id, reason: "logout")
+        #expect(try fixture.store.liveSessions(among: [kept.id, ended.id, "session-unknown-01"]) == [kept.id])
+        try fixture.store.suspend(bob.id, until: fixture.clock.now + 60, reason: "cooling off", by: fixture.admin.id)
+        try fixture.store.ban(carol.id, reason: "fraud ring", by: fixture.admin.id)
+        #expect(try fixture.store.restrictedUsers(among: [alice.id, bob.id, carol.id]) == [bob.id: "suspended", carol.id: "banned"])
+        fixture.clock.advance(60)
+        #expect(try fixture.store.restrictedUsers(among: [alice.id, bob.id, carol.id]) == [carol.id: "banned"])
+    }
 }
