@@ -90,15 +90,6 @@ extension MarketplaceStore {
         }
     }
 
-    /// The ids of a user's live sessions.
-    public func liveSessionIDs(of user: UserID) throws(StoreError) -> [String] {
-        let now = self.now
-        return try pool.read { (connection) throws(StoreError) in
-            try connection.rows("SELECT id FROM auth_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?",
-                                [user, now]) { $0.text(0) }
-        }
-    }
-
     /// Which of `ids` are live sessions (one query per 500 ids): the
     /// WebSocket hub's periodic sweep.
     public func liveSessions(among ids: [String]) throws(StoreError) -> Set<String> {
