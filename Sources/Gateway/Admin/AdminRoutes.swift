@@ -75,13 +75,15 @@ struct AdminRoutes {
             let body = try await request.decodeStrict(SuspendBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
             try store.suspend(target, until: body.until, reason: body.reason, by: context.requireIdentity().user.id)
+            gateway.webSockets.closeUser(target, reason: "account suspended")
             return UserView(try store.user(target))
         }
         admin.post("users/:id/ban") { request, context in
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
+            // The store revokes the sessions in the ban's transaction.
             try store.ban(target, reason: body.reason, by: context.requireIdentity().user.id)
-            try store.revokeSessions(of: target, reason: "banned")
+            gateway.webSockets.closeUser(target, reason: "account banned")
             return UserView(try store.user(target))
         }
         admin.post("users/:id/unban") { request, context in

@@ -120,7 +120,7 @@ public final class Gateway: Sendable {
             maxHeaderListSize: max(80 * 1_024, 4 * configuration.maximumHeaderBytes))
         let http = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(additionalChannelHandlers: [RequestProgressHandler()], httpDecoderConfiguration: decoder),
-            ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: configuration.webSocketHeartbeat)))
+            ws: .gateway(autoPing: configuration.webSocketHeartbeat))
         let server = HTTPServerBuilder { responder in
             EdgeChannel(wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: http) { [self] request, channel, _ in
                 // The upgrade handler read this head, not `RequestProgressHandler`:

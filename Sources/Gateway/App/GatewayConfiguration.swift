@@ -39,8 +39,14 @@ public struct GatewayConfiguration: Sendable {
     public var maximumHeaderBytes = 16 * 1_024
     /// `Secure` on the token cookies; off only for plain-HTTP development.
     public var secureCookies = true
+    /// Failed logins in a row (per account and client address) before delays start.
     public var lockoutThreshold = 5
-    public var lockoutSeconds: Int64 = 1_800
+    /// The longest delay between login attempts (1 s, 2 s, 4 s … up to this).
+    public var loginDelayCapSeconds: Int64 = 900
+    /// How long a password-reset token works.
+    public var passwordResetLifetime: Int64 = 1_800
+    /// Delivers password-reset tokens; nil logs them (`LoggingPasswordResetSender`).
+    public var passwordResetSender: (any PasswordResetSender)?
     /// bcrypt cost (tests use 4).
     public var bcryptCost: UInt8 = 12
     /// Deployments one user may have at once.

@@ -17,7 +17,7 @@ struct AuthRoutes {
         }
         group.post("login") { request, context in
             let body = try await request.decodeStrict(LoginBody.self, context: context)
-            return try await login(body)
+            return try await login(body, request: request, context: context)
         }
         group.post("refresh") { request, context in
             let body = try await request.decodeStrict(RefreshBody.self, context: context)
@@ -26,6 +26,7 @@ struct AuthRoutes {
             }
             return try await refresh(presented)
         }
+        PasswordRoutes(gateway: gateway).add(to: group)
     }
 
     /// The routes of a signed-in user.
@@ -33,33 +34,14 @@ struct AuthRoutes {
         group.post("logout") { _, context in
             let identity = try context.requireIdentity()
             try gateway.store.revokeSession(identity.sessionID, reason: "logout")
+            gateway.webSockets.closeSession(identity.sessionID, reason: "logout")
             var response = Response(status: .noContent)
             AuthCookies.clear(on: &response, secure: gateway.configuration.secureCookies)
             return response
         }
         group.get("me") { _, context in UserView(try context.requireIdentity().user) }
         SecondFactorRoutes(gateway: gateway).add(to: group)
-    }
-
-    private func login(_ body: LoginBody) async throws -> Response {
-        let store = gateway.store
-        let login = try Check.text(body.login, "login", length: 1...320)
-        _ = try Check.text(body.password, "password", length: 1...128)
-        if let until = try store.lockedUntil(login: login) { throw lockedOut(until: until) }
-        let credentials = try? store.credentials(login: login)
-        // Unknown logins spend the same bcrypt work and count toward the same lockout.
-        guard await gateway.passwords.verify(body.password, against: credentials?.passwordHash), let credentials else {
-            throw try failedLogin(login, APIError(status: 401, code: "invalid_credentials", message: "the login or password is wrong"))
-        }
-        try store.clearLoginFailures(login: login)
-        let user = try store.user(credentials.userID)
-        try Gateway.requireActive(user)
-        do {
-            if let challenge = try await gateway.secondFactorChallenge(for: user, code: body.code) { return challenge }
-        } catch let error as APIError where error == .invalidSecondFactor {
-            throw try failedLogin(login, error)
-        }
-        return try await issue(for: user)
+        PasswordRoutes(gateway: gateway).addSignedIn(to: group)
     }
 
     private func refresh(_ presented: String) async throws -> Response {
@@ -96,20 +78,6 @@ struct AuthRoutes {
         var response = try JSONResponse.make(pair)
         AuthCookies.set(on: &response, tokens: pair, secure: gateway.configuration.secureCookies)
         return response
-    }
-
-    /// Counts a failed login: the error to answer, or the lockout when this failure locked the login.
-    private func failedLogin(_ login: String, _ error: APIError) throws -> APIError {
-        let until = try gateway.store.recordLoginFailure(login: login, threshold: gateway.configuration.lockoutThreshold,
-                                                         lockSeconds: gateway.configuration.lockoutSeconds)
-        return until.map(lockedOut) ?? error
-    }
-
-    private func lockedOut(until: Int64) -> APIError {
-        let retry = max(1, Int(until - gateway.now))
-        let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(until)))
-        return APIError(status: 429, code: "login_locked",
-                        message: "too many failed logins; try again after \(when) (in \(retry) s)", retryAfter: retry)
     }
 }
 

@@ -25,6 +25,27 @@ extension CodeBody {
     static var schema: JSONSchema { .body(["code": .string(maxLength: 64)]) }
 }
 
+extension ChangePasswordBody {
+    static var schema: JSONSchema {
+        .body(["currentPassword": .string(minLength: 1, maxLength: 128), "newPassword": .string(minLength: 10, maxLength: 128)],
+              optional: ["code": .string(maxLength: 64)])
+    }
+}
+
+extension PasswordResetBody {
+    static var schema: JSONSchema { .body(["login": .string(minLength: 1, maxLength: 320)]) }
+}
+
+extension PasswordResetConfirmBody {
+    static var schema: JSONSchema {
+        .body(["token": .string(minLength: 16, maxLength: 128), "newPassword": .string(minLength: 10, maxLength: 128)])
+    }
+}
+
+extension PasswordResetAccepted: SchemaDescribed {
+    static var schema: JSONSchema { .record(["message": .text]) }
+}
+
 extension UserView: SchemaDescribed {
     static let schemaName = "User"
     static var schema: JSONSchema {

@@ -34,6 +34,17 @@ extension Gateway {
         return try store.useRecoveryCode(for: user, hash: TokenService.digest(trimmed.lowercased()))
     }
 
+    /// `checkSecondFactor` for a signed-in user (verify, disable): wrong
+    /// codes count toward the account's second-factor delay, as at login, so
+    /// a stolen access token cannot brute-force the factor either.
+    func requireSecondFactor(_ code: String, user: UserID, factor: TwoFactor, client: String) throws {
+        let subject = LoginSubject(user: user, typed: "")
+        if let until = try store.loginDelay(subject: subject, client: client) { throw loginDelayed(until: until) }
+        guard try checkSecondFactor(code, user: user, factor: factor) else {
+            throw try failedLogin(subject, client: client, factor: .secondFactor, .invalidSecondFactor)
+        }
+    }
+
     /// The code of the current step for `secret` (confirmation).
     func matchesCurrentStep(_ code: String, secret: String) -> Int64? {
         guard let value = Int(code.replacingOccurrences(of: " ", with: "")) else { return nil }
@@ -101,9 +112,7 @@ struct SecondFactorRoutes {
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { throw APIError.notFound("two-factor setup") }
-            guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
-                throw APIError.invalidSecondFactor
-            }
+            try gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
             return Response(status: .noContent)
         }
         auth.post("2fa/disable") { request, context in
@@ -111,9 +120,7 @@ struct SecondFactorRoutes {
             let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try store.twoFactor(of: user.id) else { throw APIError.notFound("two-factor setup") }
             if factor.confirmed {
-                guard try gateway.checkSecondFactor(body.code, user: user.id, factor: factor) else {
-                    throw APIError.invalidSecondFactor
-                }
+                try gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
             }
             try store.disableTwoFactor(for: user.id)
             return Response(status: .noContent)

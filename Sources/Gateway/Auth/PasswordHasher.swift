@@ -39,14 +39,15 @@ func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 /// The password rules (docs/api.md): 10 to 128 characters, at least one
 /// letter and one digit, and not the username or email.
 enum PasswordRules {
-    static func check(_ password: String, username: String, email: String) throws {
-        guard (10...128).contains(password.count) else { throw APIError.invalid("password", "must be 10 to 128 characters") }
+    /// `field` names the body field in the error (`newPassword` on change and reset).
+    static func check(_ password: String, username: String, email: String, field: String = "password") throws {
+        guard (10...128).contains(password.count) else { throw APIError.invalid(field, "must be 10 to 128 characters") }
         guard password.contains(where: \.isLetter), password.contains(where: \.isNumber) else {
-            throw APIError.invalid("password", "must contain at least one letter and one digit")
+            throw APIError.invalid(field, "must contain at least one letter and one digit")
         }
         let lowered = password.lowercased()
         guard lowered != username.lowercased(), lowered != email.lowercased() else {
-            throw APIError.invalid("password", "must not be the username or email")
+            throw APIError.invalid(field, "must not be the username or email")
         }
     }
 }

@@ -31,6 +31,8 @@ extension APIError {
             self.init(status: 403, code: error.code, message: "may not \(action): \(reason)")
         case .accountRestricted(let status):
             self.init(status: 403, code: error.code, message: "the account is \(status)")
+        case .selfReview:
+            self.init(status: 403, code: error.code, message: "authors cannot review their own listing")
         case .illegalTransition, .duplicate, .alreadyPurchased, .ownListing, .insufficientFunds, .inUse:
             self.init(status: 409, code: error.code, message: String(error.description.drop(while: { $0 != ":" }).dropFirst(2)))
         case .schemaTooNew, .schemaMismatch, .database, .corrupt:

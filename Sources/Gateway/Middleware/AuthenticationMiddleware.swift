@@ -39,7 +39,7 @@ extension Gateway {
     /// The identity behind an access token, or the 401/403 that explains why not.
     func authenticate(token: String?) async throws -> Identity {
         guard let token else { throw APIError.unauthenticated }
-        guard let claims = await tokens.verify(token), let raw = Int64(claims.sub.value) else {
+        guard let claims = await tokens.verify(token, now: now), let raw = Int64(claims.sub.value) else {
             throw APIError.invalidToken(code: "invalid_token", message: "the access token is invalid or expired")
         }
         guard let session = try store.liveSession(claims.sid), session.userID == UserID(raw) else {

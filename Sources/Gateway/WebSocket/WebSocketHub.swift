@@ -10,6 +10,13 @@ import Synchronization
 final class WebSocketHub: Sendable {
     let maximumConnectionsPerUser: Int
     private let connections = Mutex<[UUID: WebSocketConnection]>([:])
+    /// The one task that re-checks every open connection's session and
+    /// account against the store while any connection is open.
+    private let sweeper = Mutex<Task<Void, Never>?>(nil)
+    /// How often the sweep runs: revocations that did not go through the
+    /// routes (another process, a refresh-token reuse, expiry, an operator's
+    /// CLI) close their sockets within this.
+    static let sweepInterval = Duration.milliseconds(300)
 
     init(maximumConnectionsPerUser: Int) { self.maximumConnectionsPerUser = maximumConnectionsPerUser }
 
@@ -28,6 +35,48 @@ final class WebSocketHub: Sendable {
     }
 
     var count: Int { connections.withLock { $0.count } }
+
+    /// Starts the sweep unless it runs. `check` gets the open connections'
+    /// session ids and user ids and returns those to close, with reasons.
+    func startSweeping(every interval: Duration,
+                       check: @escaping @Sendable (Set<String>, Set<Int64>) throws -> (sessions: [String: String], users: [Int64: String])) {
+        sweeper.withLock { sweeper in
+            guard sweeper == nil else { return }
+            sweeper = Task.detached { [weak self] in
+                while let hub = self, !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    let open = hub.connections.withLock { Array($0.values) }
+                    guard !open.isEmpty else {
+                        // Stop while idle; the next connection starts a new sweep.
+                        if hub.sweeper.withLock({ sweeper in
+                            guard hub.connections.withLock({ $0.isEmpty }) else { return false }
+                            sweeper = nil
+                            return true
+                        }) { return }
+                        continue
+                    }
+                    // A database hiccup is not a revocation: the next sweep looks again.
+                    guard let revoked = try? check(Set(open.map(\.sessionID)), Set(open.map(\.userID))) else { continue }
+                    for connection in open {
+                        if let reason = revoked.sessions[connection.sessionID] ?? revoked.users[connection.userID] {
+                            connection.revoke(reason: reason)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Closes the connections opened with session `sessionID` (logout).
+    func closeSession(_ sessionID: String, reason: String) {
+        connections.withLock { $0.values.filter { $0.sessionID == sessionID } }.forEach { $0.revoke(reason: reason) }
+    }
+
+    /// Closes every connection of `user` but those of session `kept`
+    /// (ban, suspension, password change or reset).
+    func closeUser(_ user: UserID, except kept: String? = nil, reason: String) {
+        connections.withLock { $0.values.filter { $0.userID == user.rawValue && $0.sessionID != kept } }.forEach { $0.revoke(reason: reason) }
+    }
 
     func publish(_ subscription: Subscription, _ text: () -> String) {
         let targets = connections.withLock { $0.values.filter { $0.isSubscribed(subscription) } }

@@ -16,7 +16,7 @@ struct WebSocketSession {
 
     func run(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
         let hub = gateway.webSockets
-        let connection = WebSocketConnection(userID: identity.user.id.rawValue)
+        let connection = WebSocketConnection(userID: identity.user.id.rawValue, sessionID: identity.sessionID)
         guard hub.register(connection) else {
             try await outbound.write(.text(WebSocketJSON.error("too_many_connections",
                                                               "at most \(hub.maximumConnectionsPerUser) connections per user")))
@@ -24,6 +24,9 @@ struct WebSocketSession {
             return
         }
         defer { hub.unregister(connection) }
+        hub.startSweeping(every: WebSocketHub.sweepInterval) { [store = gateway.store] sessions, users in
+            try Self.revoked(sessions: sessions, users: users, store: store)
+        }
         connection.send(WebSocketJSON.encode(ServerEvent(type: "welcome", channel: nil, data: UserView(identity.user))))
         let configuration = gateway.configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -47,6 +50,10 @@ struct WebSocketSession {
                 }
             }
             group.addTask {
+                guard let reason = await watchRevocation(connection) else { return }
+                try await outbound.close(.policyViolation, reason: reason)
+            }
+            group.addTask {
                 for try await message in inbound.messages(maxSize: 16_384) {
                     connection.touch()
                     guard case .text(let text) = message else {
@@ -56,11 +63,27 @@ struct WebSocketSession {
                     connection.send(handle(text, connection))
                 }
             }
-            // Whichever ends first (the client left, idle timeout) ends the session.
-            _ = try await group.next()
+            // Whichever ends first (the client left, idle timeout, revocation) ends the session.
+            // A reader error (1007 invalid UTF-8, 1009 too large) must reach the library, which
+            // closes with its code; the other tasks would otherwise keep the group open.
+            do {
+                _ = try await group.next()
+            } catch {
+                connection.finish()
+                group.cancelAll()
+                throw error
+            }
             connection.finish()
             group.cancelAll()
         }
+    }
+
+    /// The reason the connection must close, as soon as the hub revokes it
+    /// (`closeSession`/`closeUser` from the routes, or its periodic sweep of
+    /// the store); nil when the session ends for another reason first.
+    func watchRevocation(_ connection: WebSocketConnection) async -> String? {
+        for await reason in connection.revocations { return reason }
+        return nil
     }
 
     /// The reply to one client message.
@@ -104,6 +127,18 @@ struct WebSocketSession {
         let deployment = try gateway.store.deployment(DeploymentID(id), by: identity.user.id)
         guard deployment.ownerID == identity.user.id else { throw APIError.notFound("deployment") }
         return Subscription(channel: channel, key: String(id))
+    }
+}
+
+extension WebSocketSession {
+    /// Of the connections' sessions and users, those that must close: ended
+    /// sessions, and suspended or banned users (two queries per sweep).
+    static func revoked(sessions: Set<String>, users: Set<Int64>, store: MarketplaceStore) throws
+        -> (sessions: [String: String], users: [Int64: String]) {
+        let live = try store.liveSessions(among: Array(sessions))
+        let restricted = try store.restrictedUsers(among: users.map { UserID($0) })
+        return (Dictionary(uniqueKeysWithValues: sessions.subtracting(live).map { ($0, "session ended") }),
+                Dictionary(uniqueKeysWithValues: restricted.map { ($0.key.rawValue, "account \($0.value)") }))
     }
 }
 

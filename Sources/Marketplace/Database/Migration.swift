@@ -4,6 +4,9 @@
 struct Migration: Sendable {
     let name: String
     let sql: String
+    /// Work SQL cannot express (Unicode normalization), run after `sql` in
+    /// the same transaction.
+    var backfill: (@Sendable (Connection) throws(StoreError) -> Void)?
 }
 
 /// Applies migrations at open. `PRAGMA user_version` counts the applied
@@ -27,6 +30,7 @@ enum Migrator {
             let migration = migrations[index]
             try connection.transaction(immediate: true) { () throws(StoreError) in
                 try connection.execute(migration.sql)
+                try migration.backfill?(connection)
                 try connection.run("INSERT INTO schema_migrations (position, name) VALUES (?, ?)", [index + 1, migration.name])
                 try connection.execute("PRAGMA user_version = \(index + 1)")
             }

@@ -79,7 +79,7 @@ public struct ListingDraft: Sendable, Equatable {
     /// The checked, normalized fields.
     func validated() throws(StoreError) -> ListingDraft {
         var draft = self
-        draft.title = try InputRules.text(title, field: "title", length: 3...120)
+        draft.title = try InputRules.publicText(title, field: "title", length: 3...120, multiline: false)
         draft.summary = try InputRules.text(summary, field: "summary", length: 10...300)
         draft.description = try InputRules.text(description, field: "description", length: 0...20_000)
         draft.category = try Category.parse(category).rawValue

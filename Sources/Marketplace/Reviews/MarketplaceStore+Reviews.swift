@@ -34,6 +34,8 @@ extension MarketplaceStore {
         let draft = try draft.validated()
         return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Review in
             let listing = try Self.visibleListing(listingID, to: actor, connection)
+            // Before the buyer check: an author who deployed their own free listing would pass it.
+            guard listing.authorID != actorID else { throw StoreError.selfReview }
             guard try Self.mayReview(actorID, listing, connection) else {
                 throw StoreError.forbidden(action: "review this listing", reason: "only buyers (or, when free, users who deployed it) may")
             }
@@ -57,6 +59,10 @@ extension MarketplaceStore {
             try Actor.load(actorID, connection, now: now).requireActive()
             guard let review = try Self.fetchReview(id, connection), review.userID == actorID else {
                 throw StoreError.notFound(entity: "review", id: id.description)
+            }
+            // A self-review written before the rule existed cannot be edited into shape either.
+            if try connection.integer("SELECT COUNT(*) FROM listings WHERE id = ? AND author_id = ?", [review.listingID, actorID]) > 0 {
+                throw StoreError.selfReview
             }
             try connection.run("UPDATE reviews SET rating = ?, title = ?, body = ?, updated_at = ? WHERE id = ?",
                                [draft.rating, draft.title, draft.body, now, id])
@@ -90,4 +96,19 @@ extension MarketplaceStore {
                 """, [listingID, actor.isModerator, before?.rawValue ?? Int64.max, limit], Self.review)
         }
     }
+}
+
+extension Schema {
+    /// Self-reviews written before the store refused them (an author who
+    /// deployed their own free listing) are hidden and the ratings they
+    /// inflated recomputed, as `refreshRating` would. Moderators still see them.
+    static let hideSelfReviews = Migration(name: "017-hide-self-reviews", sql: """
+        UPDATE reviews SET hidden = 1
+        WHERE hidden = 0 AND user_id = (SELECT author_id FROM listings WHERE listings.id = reviews.listing_id);
+        UPDATE listings SET
+            rating_sum = (SELECT COALESCE(SUM(rating), 0) FROM reviews WHERE listing_id = listings.id AND hidden = 0),
+            rating_count = (SELECT COUNT(*) FROM reviews WHERE listing_id = listings.id AND hidden = 0),
+            rating_average = COALESCE((SELECT AVG(rating) FROM reviews WHERE listing_id = listings.id AND hidden = 0), 0)
+        WHERE id IN (SELECT listing_id FROM reviews WHERE user_id = listings.author_id);
+        """)
 }

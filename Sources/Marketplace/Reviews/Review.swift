@@ -27,8 +27,8 @@ public struct ReviewDraft: Sendable, Equatable {
 
     func validated() throws(StoreError) -> ReviewDraft {
         guard (1...5).contains(rating) else { throw StoreError.invalid(field: "rating", rule: "must be 1 to 5") }
-        return ReviewDraft(rating: rating, title: try InputRules.text(title, field: "title", length: 3...120),
-                           body: try InputRules.text(body, field: "body", length: 0...5_000))
+        return ReviewDraft(rating: rating, title: try InputRules.publicText(title, field: "title", length: 3...120, multiline: false),
+                           body: try InputRules.publicText(body, field: "body", length: 0...5_000, multiline: true))
     }
 }
 

@@ -75,6 +75,56 @@ extension MarketplaceStore {
         }
     }
 
+    /// The live session whose current (unspent, unexpired) refresh token
+    /// hashes to `refreshTokenHash`, without spending it: proof at login that
+    /// the client already holds a sign-in of that account.
+    public func liveSession(refreshTokenHash: String) throws(StoreError) -> Session? {
+        let now = self.now
+        return try pool.read { (connection) throws(StoreError) in
+            try connection.row("""
+                SELECT s.id, s.user_id, s.created_at, s.expires_at FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+                WHERE t.token_hash = ?1 AND t.spent_at IS NULL AND t.expires_at > ?2 AND s.revoked_at IS NULL AND s.expires_at > ?2
+                """, [refreshTokenHash, now]) { row in
+                Session(id: row.text(0), userID: row.id(1), createdAt: row.int64(2), expiresAt: row.int64(3), revokedReason: nil)
+            }
+        }
+    }
+
+    /// Which of `ids` are live sessions (one query per 500 ids): the
+    /// WebSocket hub's periodic sweep.
+    public func liveSessions(among ids: [String]) throws(StoreError) -> Set<String> {
+        let now = self.now
+        var live = Set<String>()
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let found = try pool.read { (connection) throws(StoreError) in
+                try connection.rows("SELECT id FROM auth_sessions WHERE revoked_at IS NULL AND expires_at > ? AND id IN (\(marks))",
+                                    [now] + chunk) { $0.text(0) }
+            }
+            live.formUnion(found)
+        }
+        return live
+    }
+
+    /// Which of `users` are suspended (now) or banned, with that status's name.
+    public func restrictedUsers(among users: [UserID]) throws(StoreError) -> [UserID: String] {
+        let now = self.now
+        var restricted: [UserID: String] = [:]
+        for start in stride(from: 0, to: users.count, by: 500) {
+            let chunk = Array(users[start..<min(start + 500, users.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let found = try pool.read { (connection) throws(StoreError) in
+                try connection.rows("""
+                    SELECT id, status FROM users
+                    WHERE (status = 'banned' OR (status = 'suspended' AND status_until > ?)) AND id IN (\(marks))
+                    """, [now] + chunk) { (UserID($0.int64(0)), $0.text(1)) }
+            }
+            for (id, status) in found { restricted[id] = status }
+        }
+        return restricted
+    }
+
     static func revoke(_ id: String, reason: String, now: Int64, _ connection: Connection) throws(StoreError) {
         try connection.run("UPDATE auth_sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
                            [now, reason, id])

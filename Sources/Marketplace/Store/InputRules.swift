@@ -14,6 +14,7 @@ enum InputRules {
     }
 
     static func username(_ value: String) throws(StoreError) -> String {
+        try UnicodeRules.checkInvisible(value, field: "username", allowLineBreaks: false)
         guard (3...32).contains(value.count),
               value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }) else {
             throw StoreError.invalid(field: "username", rule: "must be 3 to 32 ASCII letters, digits, '_', '-' or '.'")
@@ -21,7 +22,10 @@ enum InputRules {
         return value
     }
 
+    /// NFC-normalized; compared by `IdentityKey`.
     static func email(_ value: String) throws(StoreError) -> String {
+        let value = UnicodeRules.nfc(value)
+        try UnicodeRules.checkInvisible(value, field: "email", allowLineBreaks: false)
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !value.contains(where: { $0.isWhitespace }) else {

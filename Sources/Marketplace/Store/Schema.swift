@@ -2,7 +2,8 @@
 /// add a new one at the end. docs/marketplace.md draws the tables.
 enum Schema {
     static let migrations: [Migration] = [users, strategies, listings, wallet, reviews, deployments, rankings, sessions, twoFactor, ownerRisk,
-                                           hostCheckpoints, killSwitches, deploymentMarkets]
+                                           hostCheckpoints, killSwitches, deploymentMarkets, passwordResets, loginThrottle,
+                                           identityKeys, hideSelfReviews]
 
     static let users = Migration(name: "001-users-and-audit", sql: """
         CREATE TABLE users (

@@ -18,6 +18,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyPurchased(listing: Int64)
     /// Authors cannot buy their own listings.
     case ownListing
+    /// Authors cannot review their own listings (by purchase, deployment or edit).
+    case selfReview
     case insufficientFunds(balance: Int64, required: Int64)
     /// The entity cannot be deleted while `count` `users` (other rows) refer to it.
     case inUse(entity: String, id: String, count: Int, users: String)
@@ -41,6 +43,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .duplicate: "duplicate"
         case .alreadyPurchased: "already_purchased"
         case .ownListing: "own_listing"
+        case .selfReview: "self_review"
         case .insufficientFunds: "insufficient_funds"
         case .inUse: "in_use"
         case .schemaTooNew: "schema_too_new"
@@ -60,6 +63,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .duplicate(let field): "\(code): \(field) is already taken"
         case .alreadyPurchased(let listing): "\(code): listing \(listing) is already owned"
         case .ownListing: "\(code): authors cannot buy their own listing"
+        case .selfReview: "\(code): authors cannot review their own listing"
         case .insufficientFunds(let balance, let required): "\(code): balance \(balance) is below the price \(required)"
         case .inUse(let entity, let id, let count, let users): "\(code): \(entity) \(id) is used by \(count) \(users)"
         case .schemaTooNew(let found, let supported):

@@ -37,14 +37,17 @@ extension MarketplaceStore {
             if onlyIfFirst, try connection.integer("SELECT COUNT(*) FROM users WHERE role = 'superadmin'") > 0 {
                 throw StoreError.forbidden(action: "bootstrap a superadmin", reason: "a superadmin already exists")
             }
-            if try connection.integer("SELECT COUNT(*) FROM users WHERE username = ?", [username]) > 0 {
+            // Compared after NFC and case folding (`IdentityKey`), under the keys' unique indexes.
+            let usernameKey = IdentityKey.make(username), emailKey = IdentityKey.make(email)
+            if try connection.integer("SELECT COUNT(*) FROM users WHERE username_key = ?", [usernameKey]) > 0 {
                 throw StoreError.duplicate(field: "username")
             }
-            if try connection.integer("SELECT COUNT(*) FROM users WHERE email = ?", [email]) > 0 {
+            if try connection.integer("SELECT COUNT(*) FROM users WHERE email_key = ?", [emailKey]) > 0 {
                 throw StoreError.duplicate(field: "email")
             }
-            try connection.run("INSERT INTO users (username, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
-                               [username, email, passwordHash, role.rawValue, now])
+            try connection.run("""
+                INSERT INTO users (username, email, password_hash, role, created_at, username_key, email_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [username, email, passwordHash, role.rawValue, now, usernameKey, emailKey])
             return User(id: UserID(connection.lastInsertedRowID), username: username, email: email, role: role,
                         status: .active, createdAt: now)
         }
@@ -64,7 +67,7 @@ extension MarketplaceStore {
     public func credentials(login: String) throws(StoreError) -> Credentials {
         let now = self.now
         let found = try pool.read { (connection) throws(StoreError) in
-            try connection.row("SELECT id, password_hash FROM users WHERE username = ?1 OR email = ?1", [login]) { row in
+            try connection.row("SELECT id, password_hash FROM users WHERE username_key = ?1 OR email_key = ?1", [IdentityKey.make(login)]) { row in
                 (UserID(row.int64(0)), row.text(1))
             }
         }
@@ -132,6 +135,8 @@ extension MarketplaceStore {
                     UPDATE deployments SET status = 'stopped', status_reason = 'owner banned', updated_at = ?
                     WHERE owner_id = ? AND status IN ('running', 'halted')
                     """, [now, target])
+                try connection.run("UPDATE auth_sessions SET revoked_at = ?, revoked_reason = 'banned' WHERE user_id = ? AND revoked_at IS NULL",
+                                   [now, target])
             }
             try Self.appendAudit(connection, actor: actorID, action: action, target: .user(target), reason: reason, now: now)
         }

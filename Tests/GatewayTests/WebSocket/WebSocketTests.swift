@@ -60,16 +60,16 @@ import Testing
 
     @Test func connectionsPerUserAreLimited() {
         let hub = WebSocketHub(maximumConnectionsPerUser: 3)
-        let connections = (0..<4).map { _ in WebSocketConnection(userID: 1) }
+        let connections = (0..<4).map { _ in WebSocketConnection(userID: 1, sessionID: "session-1") }
         #expect(connections.prefix(3).allSatisfy(hub.register))
         #expect(!hub.register(connections[3]))
-        #expect(hub.register(WebSocketConnection(userID: 2)))
+        #expect(hub.register(WebSocketConnection(userID: 2, sessionID: "session-2")))
         hub.unregister(connections[0])
         #expect(hub.register(connections[3]))
     }
 
     @Test func aSlowClientsOutboxIsBoundedAndDropsAreCounted() {
-        let connection = WebSocketConnection(userID: 1)
+        let connection = WebSocketConnection(userID: 1, sessionID: "session-1")
         let accepted = (0..<2_000).filter { connection.send("event \($0)") }.count
         #expect(accepted == WebSocketConnection.outboxLimit)
         #expect(connection.takeDropped() == 2_000 - WebSocketConnection.outboxLimit)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func subscriptionsPerConnectionAreLimited() {
-        let connection = WebSocketConnection(userID: 1)
+        let connection = WebSocketConnection(userID: 1, sessionID: "session-1")
         for index in 0..<50 { #expect(connection.subscribe(Subscription(channel: .logs, key: String(index)), limit: 50)) }
         #expect(!connection.subscribe(Subscription(channel: .logs, key: "50"), limit: 50))
         #expect(connection.subscribe(Subscription(channel: .logs, key: "0"), limit: 50))

@@ -17,21 +17,38 @@ import Testing
     }
 
     @Test func aDatabaseFromThePreviousSchemaUpgradesInPlaceKeepingItsData() throws {
-        let previous = Array(Schema.migrations.dropLast())
-        let fixture = try StoreFixture(migrations: previous)
-        let author = try fixture.user("author")
-        let (listing, _) = try fixture.approvedListing(by: author)
-        let raw = try Connection(path: fixture.path, readOnly: true)
-        #expect(try raw.integer("PRAGMA user_version") == Int64(previous.count))
-        // The newest migration adds the deployments' market column.
-        let marketColumn = "SELECT COUNT(*) FROM pragma_table_info('deployments') WHERE name = 'market_json'"
-        #expect(try raw.integer(marketColumn) == 0)
-
-        try fixture.reopen()
+        // The store's code writes the newest schema, so the older file is made with SQL alone,
+        // up to the migration before the identity keys (which rewrite the rows).
+        let previous = Array(Schema.migrations.prefix { $0.name != "016-identity-keys" })
+        #expect(previous.count < Schema.migrations.count)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("marketplace.sqlite").path
+        do {
+            let raw = try Connection(path: path, readOnly: false)
+            try Migrator.migrate(raw, migrations: previous)
+            // Two emails that differ only by normalization and non-ASCII case: the older schema let both in.
+            for (username, email) in [("Author", "e\u{301}ve@example.com"), ("second", "ÉVE@example.com"), ("third", "third@example.com")] {
+                try raw.run("INSERT INTO users (username, email, password_hash, role, created_at) VALUES (?, ?, 'hash', 'user', 1)",
+                            [username, email])
+            }
+            #expect(try raw.integer("PRAGMA user_version") == Int64(previous.count))
+            #expect(try raw.integer("SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'email_key'") == 0)
+        }
+        let store = try MarketplaceStore(.init(path: path, validator: SharedValidator.shared, clock: ManualClock()))
+        let raw = try Connection(path: path, readOnly: true)
         #expect(try raw.integer("PRAGMA user_version") == Int64(Schema.migrations.count))
-        #expect(try raw.integer(marketColumn) == 1)
-        #expect(try fixture.store.listing(listing.id, by: author.id) == listing)
-        #expect(try fixture.store.user(author.id).username == "author")
+        let keys = try raw.rows("SELECT username_key, email_key FROM users ORDER BY id") { [$0.text(0), $0.text(1)] }
+        #expect(keys == [["author", "\u{e9}ve@example.com"], ["second", "\u{e9}ve@example.com#2"], ["third", "third@example.com"]])
+        // The data is kept, and sign-in finds each alias however it is typed.
+        #expect(try store.user(UserID(1)).username == "Author")
+        #expect(try store.credentials(login: "AUTHOR").userID == UserID(1))
+        #expect(try store.credentials(login: "\u{c9}ve@Example.com").userID == UserID(1))
+        #expect(try store.credentials(login: "Third@example.com").userID == UserID(3))
+        #expect(throws: StoreError.duplicate(field: "email")) {
+            try store.register(username: "fourth", email: "e\u{301}VE@example.com", passwordHash: "hash")
+        }
     }
 
     @Test func aDatabaseFromANewerBuildIsRefusedClearly() throws {

@@ -57,6 +57,37 @@ import Testing
         #expect(try fixture.store.listing(listing.id, by: user.id).ratingAverage == 5)
     }
 
+    @Test func authorsCannotReviewTheirOwnListingEvenAfterDeployingIt() throws {
+        let fixture = try StoreFixture()
+        let author = try fixture.user("author")
+        let (listing, _) = try fixture.approvedListing(by: author, price: 0)
+        _ = try fixture.store.deploy(.listing(listing.id), by: author.id)
+        #expect(storeError { _ = try fixture.store.writeReview(of: listing.id, ReviewDraft(rating: 5, title: "Mine is great", body: ""), by: author.id) }
+                == .selfReview)
+        #expect(StoreError.selfReview.code == "self_review")
+        #expect(try fixture.store.listing(listing.id, by: author.id).ratingCount == 0)
+    }
+
+    @Test func selfReviewsFromBeforeTheRuleAreHiddenByTheMigration() throws {
+        let fixture = try StoreFixture()
+        let author = try fixture.user("author")
+        let buyer = try fixture.funded("buyer", 5_000)
+        let (listing, _) = try fixture.approvedListing(by: author)
+        _ = try fixture.store.purchase(listing.id, idempotencyKey: "k", by: buyer.id)
+        _ = try fixture.store.writeReview(of: listing.id, ReviewDraft(rating: 2, title: "Honest", body: ""), by: buyer.id)
+        // What the old rule let through, written as it would have been.
+        try fixture.store.pool.write { (connection) throws(StoreError) in
+            try connection.run("INSERT INTO reviews (listing_id, user_id, rating, title, body, created_at, updated_at) VALUES (?, ?, 5, 'Mine', '', 1, 1)",
+                               [listing.id, author.id])
+            try MarketplaceStore.refreshRating(listing.id, connection)
+        }
+        #expect(try fixture.store.listing(listing.id, by: buyer.id).ratingAverage == 3.5)
+        try fixture.store.pool.write { (connection) throws(StoreError) in try connection.execute(Schema.hideSelfReviews.sql) }
+        let after = try fixture.store.listing(listing.id, by: buyer.id)
+        #expect(after.ratingAverage == 2 && after.ratingCount == 1)
+        #expect(try fixture.store.reviews(of: listing.id, by: buyer.id).map(\.title) == ["Honest"])
+    }
+
     @Test func reportsAndFavorites() throws {
         let fixture = try StoreFixture()
         let author = try fixture.user("author")

@@ -37,18 +37,67 @@ import Testing
         #expect(try fixture.store.rotateRefreshToken(presentedHash: "hash-bob-11111111", nextHash: "y-000000000000000", expiresAt: fixture.clock.now + 60) == .invalid)
     }
 
-    @Test func fiveFailuresLockTheLoginForThirtyMinutesThenItCountsAfresh() throws {
+    @Test func delaysGrowPerSubjectAndAddressAndASuccessClearsThem() throws {
         let fixture = try StoreFixture()
-        for _ in 0..<4 { #expect(try fixture.store.recordLoginFailure(login: "Nobody@Example.com") == nil) }
-        #expect(try fixture.store.lockedUntil(login: "nobody@example.com") == nil)
-        let until = try fixture.store.recordLoginFailure(login: "nobody@example.com")
-        #expect(until == fixture.clock.now + 1_800)
-        #expect(try fixture.store.lockedUntil(login: " NOBODY@example.com") == until)
-        fixture.clock.advance(1_800)
-        #expect(try fixture.store.lockedUntil(login: "nobody@example.com") == nil)
-        #expect(try fixture.store.recordLoginFailure(login: "nobody@example.com") == nil)
-        try fixture.store.clearLoginFailures(login: "nobody@example.com")
-        for _ in 0..<4 { try fixture.store.recordLoginFailure(login: "nobody@example.com") }
-        #expect(try fixture.store.lockedUntil(login: "nobody@example.com") == nil)
+        let subject = LoginSubject(user: nil, typed: " Nobody@Example.com")
+        #expect(subject == LoginSubject(user: nil, typed: "nobody@example.com"))
+        for _ in 0..<4 { #expect(try fixture.store.recordLoginFailure(subject: subject, client: "203.0.113.9", factor: .password) == nil) }
+        #expect(try fixture.store.loginDelay(subject: subject, client: "203.0.113.9") == nil)
+        #expect(try fixture.store.recordLoginFailure(subject: subject, client: "203.0.113.9", factor: .password) == fixture.clock.now + 1)
+        #expect(try fixture.store.loginDelay(subject: subject, client: "203.0.113.9") == fixture.clock.now + 1)
+        // Another address is not delayed.
+        #expect(try fixture.store.loginDelay(subject: subject, client: "198.51.100.7") == nil)
+        fixture.clock.advance(1)
+        #expect(try fixture.store.loginDelay(subject: subject, client: "203.0.113.9") == nil)
+        #expect(try fixture.store.recordLoginFailure(subject: subject, client: "203.0.113.9", factor: .password) == fixture.clock.now + 2)
+        fixture.clock.advance(2)
+        #expect(try fixture.store.recordLoginFailure(subject: subject, client: "203.0.113.9", factor: .password) == fixture.clock.now + 4)
+        // The cap.
+        for _ in 0..<20 { try fixture.store.recordLoginFailure(subject: subject, client: "203.0.113.9", factor: .password) }
+        #expect(try fixture.store.loginDelay(subject: subject, client: "203.0.113.9") == fixture.clock.now + 900)
+        try fixture.store.clearLoginFailures(subject: subject, client: "203.0.113.9")
+        #expect(try fixture.store.loginDelay(subject: subject, client: "203.0.113.9") == nil)
+    }
+
+    @Test func secondFactorFailuresCountPerAccountFromEveryAddress() throws {
+        let fixture = try StoreFixture()
+        let user = try fixture.user("alice")
+        let subject = LoginSubject(user: user.id, typed: "alice")
+        #expect(subject == LoginSubject(user: user.id, typed: "alice@example.com"))
+        for index in 0..<4 {
+            #expect(try fixture.store.recordLoginFailure(subject: subject, client: "10.0.0.\(index)", factor: .secondFactor) == nil)
+        }
+        let until = try fixture.store.recordLoginFailure(subject: subject, client: "10.0.0.9", factor: .secondFactor)
+        #expect(until == fixture.clock.now + 1)
+        #expect(try fixture.store.loginDelay(subject: subject, client: "192.0.2.1") == until)
+        // A password success from one address does not clear it; a complete sign-in does.
+        try fixture.store.clearLoginFailures(subject: subject, client: "192.0.2.1")
+        #expect(try fixture.store.loginDelay(subject: subject, client: "192.0.2.1") == nil)
+    }
+
+    @Test func aLiveRefreshTokenIdentifiesItsSessionWithoutSpendingIt() throws {
+        let fixture = try StoreFixture()
+        let user = try fixture.user("carol")
+        let session = try fixture.store.openSession(id: "session-0000000009", for: user.id,
+                                                    refreshTokenHash: "hash-carol-000000", expiresAt: fixture.clock.now + 60)
+        #expect(try fixture.store.liveSession(refreshTokenHash: "hash-carol-000000")?.id == session.id)
+        #expect(try fixture.store.liveSession(refreshTokenHash: "hash-carol-000000")?.id == session.id)
+        try fixture.store.revokeSession(session.id, reason: "logout")
+        #expect(try fixture.store.liveSession(refreshTokenHash: "hash-carol-000000") == nil)
+    }
+
+    @Test func theSweepFindsEndedSessionsAndRestrictedUsersInBulk() throws {
+        let fixture = try StoreFixture()
+        let alice = try fixture.user("alice"), bob = try fixture.user("bob"), carol = try fixture.user("carol")
+        let expiry = fixture.clock.now + 3_600
+        let kept = try fixture.store.openSession(id: "session-sweep-0001", for: alice.id, refreshTokenHash: "hash-sweep-000001", expiresAt: expiry)
+        let ended = try fixture.store.openSession(id: "session-sweep-0002", for: alice.id, refreshTokenHash: "hash-sweep-000002", expiresAt: expiry)
+        try fixture.store.revokeSession(ended.id, reason: "logout")
+        #expect(try fixture.store.liveSessions(among: [kept.id, ended.id, "session-unknown-01"]) == [kept.id])
+        try fixture.store.suspend(bob.id, until: fixture.clock.now + 60, reason: "cooling off", by: fixture.admin.id)
+        try fixture.store.ban(carol.id, reason: "fraud ring", by: fixture.admin.id)
+        #expect(try fixture.store.restrictedUsers(among: [alice.id, bob.id, carol.id]) == [bob.id: "suspended", carol.id: "banned"])
+        fixture.clock.advance(60)
+        #expect(try fixture.store.restrictedUsers(among: [alice.id, bob.id, carol.id]) == [carol.id: "banned"])
     }
 }

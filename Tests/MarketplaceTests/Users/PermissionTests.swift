@@ -77,7 +77,7 @@ import Testing
             if allowed {
                 #expect(error == nil, "\(actor) \(action) \(subject) should be allowed, got \(String(describing: error))")
             } else {
-                let refusal = ["forbidden", "not_found", "account_restricted", "own_listing", "already_purchased"]
+                let refusal = ["forbidden", "not_found", "account_restricted", "own_listing", "already_purchased", "self_review"]
                 #expect(error.map { refusal.contains($0.code) } == true, "\(actor) \(action) \(subject) should be refused, got \(String(describing: error))")
             }
         }
