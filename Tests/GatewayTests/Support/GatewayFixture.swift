@@ -100,6 +100,24 @@ struct API: Sendable {
         return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
     }
 
+    /// The same call on a connection of its own (the shared test client
+    /// pipelines every call on one connection, which serializes them).
+    @discardableResult
+    func callAlone(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil) async throws -> Reply {
+        var headers: HTTPFields = [:]
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        }
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let request = TestClient.Request(uri, method: method, headers: headers, body: body)
+        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.execute(request)
+            return Reply(status: Int(response.status.code), headers: response.headers, text: response.body.map { String(buffer: $0) } ?? "")
+        }
+    }
+
     /// Registers `name` with a valid password and signs in; returns the login reply's tokens.
     func signUp(_ name: String, password: String = "correct-horse-42") async throws -> (access: String, refresh: String, id: Int) {
         let registered = try await call(.post, "/api/auth/register", json: ["username": name, "email": "\(name)@example.com", "password": password])
