@@ -26,6 +26,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Requests per minute per client address without a signed-in user, outside /api/auth [LUNAR_ANONYMOUS_RATE_LIMIT, default 300].")
     var anonymousRateLimit: Int?
     @Option(help: "Deployments per user [LUNAR_MAX_DEPLOYMENTS, default 10].") var maxDeployments: Int?
+    @Option(help: "Sandbox jobs (validations, backtests) that may wait for a worker [LUNAR_MAX_QUEUED_SANDBOX_JOBS, default 16].")
+    var maxQueuedSandboxJobs: Int?
+    @Option(help: "Sandbox jobs one user may have running or waiting [LUNAR_MAX_SANDBOX_JOBS_PER_USER, default 3].")
+    var maxSandboxJobsPerUser: Int?
     @Option(help: "bcrypt cost of new password hashes, 4-31 [LUNAR_BCRYPT_COST, default 12; below 10 only for tests and benchmarks].")
     var bcryptCost: Int?
     @Option(help: "Comma-separated proxy addresses whose X-Forwarded-For is trusted [LUNAR_TRUSTED_PROXIES].")
@@ -58,6 +62,8 @@ struct Serve: AsyncParsableCommand {
         configuration.apiRateLimit = try apiRateLimit ?? environment.integer("LUNAR_API_RATE_LIMIT") ?? 600
         configuration.anonymousRateLimit = try anonymousRateLimit ?? environment.integer("LUNAR_ANONYMOUS_RATE_LIMIT") ?? 300
         configuration.maximumDeploymentsPerUser = try maxDeployments ?? environment.integer("LUNAR_MAX_DEPLOYMENTS") ?? 10
+        configuration.maximumQueuedSandboxJobs = try maxQueuedSandboxJobs ?? environment.integer("LUNAR_MAX_QUEUED_SANDBOX_JOBS") ?? 16
+        configuration.maximumSandboxJobsPerUser = try maxSandboxJobsPerUser ?? environment.integer("LUNAR_MAX_SANDBOX_JOBS_PER_USER") ?? 3
         let cost = try bcryptCost ?? environment.integer("LUNAR_BCRYPT_COST") ?? 12
         guard (4...31).contains(cost) else { throw ValidationError("the bcrypt cost must be 4 to 31, got \(cost)") }
         configuration.bcryptCost = UInt8(cost)

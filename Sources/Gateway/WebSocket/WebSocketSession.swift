@@ -155,6 +155,9 @@ extension Gateway {
         } else if let cookie = request.headerFields[.cookie] {
             token = cookie.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
                 .first { $0.hasPrefix("\(AuthCookies.access)=") }.map { String($0.dropFirst(AuthCookies.access.count + 1)) }
+            // Cross-site WebSocket hijacking: a browser sends the cookie and its
+            // page's Origin; only the allowed origins may use the cookie.
+            if token != nil, let origin = request.headerFields[.origin], !allowedOrigins.allows(origin) { return .dontUpgrade }
         }
         token = token ?? uri.queryParameters.get("token")
         guard let identity = try? await authenticate(token: token) else { return .dontUpgrade }

@@ -112,10 +112,12 @@ public struct SyntheticMarket: MarketDataSource {
 /// A small, fast, seeded generator (SplitMix64) so synthetic data is the same
 /// on every machine and Swift version (the standard library's generator is not
 /// seedable).
-public struct SeededRandom: Sendable {
+public struct SeededRandom: Sendable, RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 { nextUInt64() }
 
     public mutating func nextUInt64() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The kernel-enforced backstops a worker sets on itself, under the
@@ -24,5 +25,14 @@ enum ProcessLimits {
         let soft = rlim_t(used + seconds)
         limit.rlim_cur = limit.rlim_max == rlim_t.max ? soft : min(soft, limit.rlim_max)
         _ = setrlimit(Int32(RLIMIT_CPU.rawValue), &limit)
+    }
+
+    /// Sets the `nice` value of every thread of this process (on Linux it is
+    /// per thread, and the runtime has started some already); threads made
+    /// later inherit it from their creator.
+    static func renice(_ niceness: Int32) {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        let ids = tasks.compactMap { id_t($0) }
+        for id in ids.isEmpty ? [0] : ids { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id, niceness) }
     }
 }

@@ -55,6 +55,13 @@ final class WorkerProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, childSocket, 3)
         posix_spawn_file_actions_adddup2(&actions, childPage, 4)
+        // Nothing else of the host crosses: sockets the server's libraries
+        // opened without close-on-exec (its listening socket, client
+        // connections) would otherwise live on in the worker.
+        guard closeFrom(5, &actions) else {
+            close(pair[0])
+            throw .system(call: "posix_spawn_file_actions_addclosefrom_np", errno: ENOSYS)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -125,6 +132,16 @@ final class WorkerProcess: @unchecked Sendable {
         else { return nil }
         return kilobytes * 1024
     }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; the
+/// Swift overlay does not export it): the child closes every descriptor from
+/// `lowest` up. False when this C library lacks it.
+private func closeFrom(_ lowest: Int32, _ actions: inout posix_spawn_file_actions_t) -> Bool {
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return false }
+    let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
+    return addCloseFrom(&actions, lowest) == 0
 }
 
 /// Calls `body` with a NULL-terminated `char *[]` of `strings`.

@@ -52,7 +52,7 @@ public enum WorkerRuntime {
     /// Runs until the supervisor says shut down (0) or the stream breaks (2).
     public static func run(_ options: WorkerOptions) -> Int32 {
         if let bytes = options.addressSpaceBytes { ProcessLimits.limitAddressSpace(bytes) }
-        if let niceness = options.niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+        if let niceness = options.niceness { ProcessLimits.renice(niceness) }
         let page = options.watchdogDescriptor >= 0 ? try? WatchdogPage(descriptor: options.watchdogDescriptor) : nil
         let channel = FrameChannel(descriptor: options.socketDescriptor, maximumFrameBytes: options.maximumFrameBytes,
                                    expectsWorkerFrames: false)

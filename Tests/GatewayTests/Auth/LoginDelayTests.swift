@@ -18,7 +18,11 @@ import Testing
         var json: [String: Any] = ["login": login, "password": password]
         if let code { json["code"] = code }
         var headers = ["X-Forwarded-For": address]
-        if let cookie { headers["Cookie"] = cookie }
+        if let cookie {
+            // A browser sends its page's Origin with the cookie (the CSRF check wants one).
+            headers["Cookie"] = cookie
+            headers["Origin"] = "http://127.0.0.1:\(api.port)"
+        }
         return try await api.call(.post, "/api/auth/login", json: json, headers: headers)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Host
 @testable import Gateway
 
 /// `DuplicateKeyScanner` against generated documents: nested objects and
@@ -7,23 +8,12 @@ import Testing
 /// and escapes. Unique keys must pass; one injected duplicate must be found
 /// at its path, however its key is escaped.
 @Suite struct DuplicateKeyScannerTests {
-    /// SplitMix64: a seeded generator, so a failure replays.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Builds one document; injects a duplicate into the `inject`-th object
     /// that has a key (pre-order), recording its path.
     struct Generator {
         static let alphabet = Array(#"ab"\{}[],: .é😀"#) + ["\u{1}", "\n"]
-        var random: Seeded
+        var random: SeededRandom
         var inject: Int?
         var objectsSeen = 0
         var injectedPath: String?
@@ -82,12 +72,12 @@ import Testing
 
     @Test func uniqueKeysPassAndAnInjectedDuplicateIsFoundAtItsPath() throws {
         for seed in 0..<400 as Range<UInt64> {
-            var clean = Generator(random: Seeded(state: seed))
+            var clean = Generator(random: SeededRandom(seed: seed))
             let document = clean.object(path: "", depth: 0)
             #expect((try? JSONSerialization.jsonObject(with: Data(document.utf8))) != nil, "seed \(seed): \(document)")
             #expect(DuplicateKeyScanner.firstDuplicate(in: Data(document.utf8)) == nil, "seed \(seed): \(document)")
 
-            var dirty = Generator(random: Seeded(state: seed), inject: Int(seed % 3))
+            var dirty = Generator(random: SeededRandom(seed: seed), inject: Int(seed % 3))
             let duplicated = dirty.object(path: "", depth: 0)
             guard let expected = dirty.injectedPath else { continue }
             #expect((try? JSONSerialization.jsonObject(with: Data(duplicated.utf8))) != nil, "seed \(seed): \(duplicated)")

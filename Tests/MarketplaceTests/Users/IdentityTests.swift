@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Host
 @testable import Marketplace
 
 /// Usernames, emails, listing titles and reviews against hostile Unicode.
@@ -14,21 +15,10 @@ import Testing
         ("\u{200B}", "zero-width"), ("\u{200C}", "zero-width"), ("\u{200D}", "zero-width"), ("\u{2060}", "zero-width"), ("\u{FEFF}", "zero-width"),
     ]
 
-    /// SplitMix64, so every run sees the same strings.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let alphabet: [Unicode.Scalar] = Array("abcXYZ019 éüß漢字-_.".unicodeScalars) + ["\u{301}", "\u{308}"]
 
-    static func randomText(_ generator: inout Generator, length: Int) -> String {
+    static func randomText(_ generator: inout SeededRandom, length: Int) -> String {
         var scalars = String.UnicodeScalarView()
         for _ in 0..<length { scalars.append(alphabet.randomElement(using: &generator)!) }
         return "Ab" + String(scalars) + "z"
@@ -40,7 +30,7 @@ import Testing
     }
 
     @Test func generatedHostileStringsAreRefusedNamingTheFieldAndTheRule() {
-        var generator = Generator(state: 12)
+        var generator = SeededRandom(seed: 12)
         for _ in 0..<400 {
             var text = Self.randomText(&generator, length: Int.random(in: 3...40, using: &generator))
             let (scalar, rule) = Self.forbidden.randomElement(using: &generator)!
@@ -59,7 +49,7 @@ import Testing
     }
 
     @Test func generatedCleanStringsPassAndComeBackInNFC() throws {
-        var generator = Generator(state: 99)
+        var generator = SeededRandom(seed: 99)
         for _ in 0..<400 {
             let text = Self.randomText(&generator, length: Int.random(in: 3...40, using: &generator))
             let draft = try ReviewDraft(rating: 3, title: text, body: "line one\n\tline two " + text).validated()
