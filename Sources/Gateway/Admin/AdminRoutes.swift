@@ -81,8 +81,11 @@ struct AdminRoutes {
         admin.post("users/:id/ban") { request, context in
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
-            // The store revokes the sessions in the ban's transaction.
-            try store.ban(target, reason: body.reason, by: context.requireIdentity().user.id)
+            // The store revokes the sessions in the ban's transaction, then the
+            // runtime stops the user's deployments in the host (blocking: off
+            // the event loop, with the host deadline).
+            let admin = try context.requireIdentity().user.id
+            try await gateway.hostCall("stop the banned user's deployments") { try store.ban(target, reason: body.reason, by: admin) }
             gateway.webSockets.closeUser(target, reason: "account banned")
             return UserView(try store.user(target))
         }

@@ -47,6 +47,8 @@ public final class Gateway: Sendable {
         self.relay = relay
         allowedOrigins = AllowedOrigins(configuration: configuration)
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
+        // A ban stops the user's running deployments in this host.
+        store.attach(runtime)
         let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
         webSockets = hub
         let runtime = self.runtime

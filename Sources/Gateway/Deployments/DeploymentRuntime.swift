@@ -26,6 +26,8 @@ final class DeploymentRuntime: Sendable {
     private let muted = Atomic<Bool>(false)
     private let logs = Mutex<[Int64: [DeploymentLogEntry]]>([:])
     private let listeners = Mutex<[UUID: @Sendable (Int64, DeploymentNotification) -> Void]>([:])
+    /// The owner of each deployment launched into the host (for bans).
+    private let owners = Mutex<[DeploymentID: UserID]>([:])
 
     init(store: MarketplaceStore, host: any DeploymentHost, tape: MarketTape, relay: DeploymentEventRelay) {
         self.store = store
@@ -59,6 +61,7 @@ final class DeploymentRuntime: Sendable {
             fault(id, reason: "restore failed: \(error)")
             throw error
         }
+        owners.withLock { $0[id] = spec.deployment.ownerID }
         do {
             try host.deploy(configuration, startAt: tape.latestTime ?? Int64(Date().timeIntervalSince1970), restoring: checkpoint)
         } catch {
@@ -80,10 +83,16 @@ final class DeploymentRuntime: Sendable {
     }
 
     /// Stops a deployment, saving the account its stop left for a later start.
-    func stop(_ id: DeploymentID) { checkpoints.stop(id) }
+    func stop(_ id: DeploymentID) {
+        checkpoints.stop(id)
+        owners.withLock { $0[id] = nil }
+    }
 
     /// Removes a deleted deployment's run from the host, saving nothing.
-    func discard(_ id: DeploymentID) { host.stop(Self.hostID(id)) }
+    func discard(_ id: DeploymentID) {
+        host.stop(Self.hostID(id))
+        owners.withLock { $0[id] = nil }
+    }
 
     /// Graceful shutdown (the feed has stopped): lets the host finish what
     /// was published, saves every deployment's checkpoint while it still
@@ -143,5 +152,17 @@ final class DeploymentRuntime: Sendable {
             if status.isFaulted { _ = try? store.recordDeploymentEvent(id, .fault(reason: status.description)) }
         }
         for listener in listeners.withLock({ Array($0.values) }) { listener(raw, notification) }
+    }
+}
+
+extension DeploymentRuntime: DeploymentController {
+    /// A ban (the store has marked the rows stopped and committed): stops the
+    /// owner's deployments in the host, saving each account as a stop does.
+    func stopDeployments(ownedBy owner: UserID, reason: String) {
+        let ids = owners.withLock { $0.filter { $0.value == owner }.map(\.key) }
+        for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
+            logger.notice("deployment \(id.rawValue) stopped: \(reason)")
+            stop(id)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 /// The Marketplace: users, strategies, listings, wallet, reviews, templates
 /// and deployments over one SQLite file.
 ///
@@ -35,6 +36,9 @@ public final class MarketplaceStore: Sendable {
 
     let configuration: Configuration
     let pool: ConnectionPool
+    /// A controller attached after the store was made (the server's
+    /// deployment runtime exists only once the store does).
+    private let attachedController = Mutex<(any DeploymentController)?>(nil)
 
     /// Opens (creating or upgrading) the database. Refuses a database written
     /// by a newer build with `StoreError.schemaTooNew`.
@@ -55,6 +59,15 @@ public final class MarketplaceStore: Sendable {
     }
 
     var now: Int64 { configuration.clock.now }
+
+    /// Attaches the controller that stops a banned user's running
+    /// deployments (when `Configuration.deploymentController` is not set).
+    public func attach(_ controller: any DeploymentController) { attachedController.withLock { $0 = controller } }
+
+    /// The controller a ban calls: the configured one, else the attached one.
+    var deploymentController: (any DeploymentController)? {
+        configuration.deploymentController ?? attachedController.withLock { $0 }
+    }
 
     /// The number of schema migrations this build applies.
     public static var schemaVersion: Int { Schema.migrations.count }

@@ -102,7 +102,7 @@ extension MarketplaceStore {
     public func ban(_ target: UserID, reason: String, by actorID: UserID) throws(StoreError) {
         let reason = try InputRules.reason(reason)
         try changeStatus(target, to: .banned(reason: reason), action: "user.ban", reason: reason, by: actorID)
-        configuration.deploymentController?.stopDeployments(ownedBy: target, reason: "owner banned: \(reason)")
+        deploymentController?.stopDeployments(ownedBy: target, reason: "owner banned: \(reason)")
     }
 
     /// Lifts a suspension or ban.
