@@ -89,12 +89,9 @@ struct DeploymentRoutes {
     private func create(_ body: CreateDeploymentBody, context: GatewayContext) async throws -> Created<DeploymentView> {
         let user = try context.requireIdentity().user
         let store = gateway.store
-        let limit = gateway.configuration.maximumDeploymentsPerUser
-        guard try store.deployments(of: user.id, by: user.id).count < limit else {
-            throw APIError(status: 429, code: "quota_exceeded", message: "at most \(limit) deployments per user")
-        }
         var deployment = try store.deploy(try body.source(), parameters: body.parameters ?? [:], risk: body.risk,
-                                          symbols: body.symbols, timeframe: body.timeframe, feed: gateway.tape.offer, by: user.id)
+                                          symbols: body.symbols, timeframe: body.timeframe, feed: gateway.tape.offer,
+                                          maximumPerOwner: gateway.configuration.maximumDeploymentsPerUser, by: user.id)
         if body.start ?? true {
             deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
             let runtime = gateway.runtime

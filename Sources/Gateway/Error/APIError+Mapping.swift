@@ -33,6 +33,8 @@ extension APIError {
             self.init(status: 403, code: error.code, message: "the account is \(status)")
         case .selfReview:
             self.init(status: 403, code: error.code, message: "authors cannot review their own listing")
+        case .quotaExceeded(let what, let limit):
+            self.init(status: 429, code: error.code, message: "at most \(limit) \(what) per user")
         case .illegalTransition, .duplicate, .alreadyPurchased, .ownListing, .insufficientFunds, .inUse:
             self.init(status: 409, code: error.code, message: String(error.description.drop(while: { $0 != ":" }).dropFirst(2)))
         case .schemaTooNew, .schemaMismatch, .database, .corrupt:

@@ -78,11 +78,18 @@ extension MarketplaceStore {
     /// With a `feed`, the deployment's market is chosen here (`FeedOffer.market`):
     /// the requested symbols and timeframe, else the script's declared
     /// symbols, else the feed's first symbol, at the feed's bar length.
+    ///
+    /// `maximumPerOwner` is checked in the insert's own transaction, so
+    /// racing creates cannot pass it together.
     public func deploy(_ source: Deployment.Source, parameters: [String: LuaValue] = [:], risk: RiskLimits? = nil,
                        symbols: [String]? = nil, timeframe: Int64? = nil, feed: FeedOffer? = nil,
-                       by actorID: UserID) throws(StoreError) -> Deployment {
+                       maximumPerOwner: Int? = nil, by actorID: UserID) throws(StoreError) -> Deployment {
         if let risk { try RiskRules.validate(risk) }
         return try writeAsActive(actorID) { (actor, connection, now) throws(StoreError) -> Deployment in
+            if let maximumPerOwner,
+               try connection.integer("SELECT COUNT(*) FROM deployments WHERE owner_id = ?", [actorID]) >= Int64(maximumPerOwner) {
+                throw StoreError.quotaExceeded(what: "deployments", limit: maximumPerOwner)
+            }
             let resolved = try Self.resolveSource(source, owner: actor, connection)
             let values = resolved.defaults.merging(parameters) { _, new in new }
             let checked = try resolved.schema.resolveForStore(values)

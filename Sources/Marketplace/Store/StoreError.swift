@@ -21,6 +21,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Authors cannot review their own listings (by purchase, deployment or edit).
     case selfReview
     case insufficientFunds(balance: Int64, required: Int64)
+    /// A per-user limit (`what`, e.g. "deployments") is reached.
+    case quotaExceeded(what: String, limit: Int)
     /// The entity cannot be deleted while `count` `users` (other rows) refer to it.
     case inUse(entity: String, id: String, count: Int, users: String)
     /// The database was written by a newer build (more migrations than this one knows).
@@ -44,6 +46,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyPurchased: "already_purchased"
         case .ownListing: "own_listing"
         case .selfReview: "self_review"
+        case .quotaExceeded: "quota_exceeded"
         case .insufficientFunds: "insufficient_funds"
         case .inUse: "in_use"
         case .schemaTooNew: "schema_too_new"
@@ -64,6 +67,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyPurchased(let listing): "\(code): listing \(listing) is already owned"
         case .ownListing: "\(code): authors cannot buy their own listing"
         case .selfReview: "\(code): authors cannot review their own listing"
+        case .quotaExceeded(let what, let limit): "\(code): at most \(limit) \(what) per user"
         case .insufficientFunds(let balance, let required): "\(code): balance \(balance) is below the price \(required)"
         case .inUse(let entity, let id, let count, let users): "\(code): \(entity) \(id) is used by \(count) \(users)"
         case .schemaTooNew(let found, let supported):
