@@ -20,8 +20,7 @@ func withDeadline<T: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let once = ResumeOnce(continuation)
         DispatchQueue.global().async { once.resume(with: Result { try work() }) }
-        let nanoseconds = Int(clamping: deadline.components.seconds * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline.dispatchInterval) {
             once.resume(with: .failure(timeout(deadline)))
         }
     }
@@ -38,5 +37,13 @@ private final class ResumeOnce<T: Sendable>: Sendable {
             defer { taken = nil }
             return taken
         }?.resume(with: result)
+    }
+}
+
+extension Duration {
+    /// The duration for Dispatch timers (whole nanoseconds, clamped).
+    var dispatchInterval: DispatchTimeInterval {
+        .nanoseconds(Int(clamping: components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue
+                                   + components.attoseconds / 1_000_000_000))
     }
 }

@@ -112,9 +112,7 @@ final class SandboxJobQueue: Sendable {
                 return true
             }
             guard queued, let maximumWait else { return }
-            let nanoseconds = Int(clamping: maximumWait.components.seconds * 1_000_000_000
-                                  + maximumWait.components.attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [self] in
+            DispatchQueue.global().asyncAfter(deadline: .now() + maximumWait.dispatchInterval) { [self] in
                 let expired: Waiter? = state.withLock { state in
                     guard let index = state.waiting.firstIndex(where: { $0.id == ticket.id }) else { return nil }
                     return state.waiting.remove(at: index)

@@ -33,7 +33,7 @@ extension SupervisorCore {
         lock.lock()
         defer { lock.unlock() }
         guard let recipient else { throw .hostUnavailable("deployment \(id) has no running worker") }
-        let deadline = Date().addingTimeInterval(Double(configuration.replyDeadline.wholeNanoseconds) / 1e9)
+        let deadline = replyDeadlineFromNow
         while manualOutcomes[ticket] == nil && shard.process === recipient && !closed && lock.wait(until: deadline) {}
         guard let outcome = manualOutcomes.removeValue(forKey: ticket) else {
             if shard.process === recipient && !closed {

@@ -70,13 +70,13 @@ extension SupervisorCore {
         // A worker that does not answer in time is killed: the recovery ends
         // the deployment where its checkpoint left it and resumes the others.
         // Should even that not happen in time, the record is ended here.
-        let deadline = Date().addingTimeInterval(Double(configuration.replyDeadline.wholeNanoseconds) / 1e9)
+        let deadline = replyDeadlineFromNow
         while records[id]?.phase == .stopping && !closed && lock.wait(until: deadline) {}
         if records[id]?.phase == .stopping && !closed, let process = shard.process {
             lock.unlock()
             process.kill()
             lock.lock()
-            let last = Date().addingTimeInterval(Double(configuration.replyDeadline.wholeNanoseconds) / 1e9)
+            let last = replyDeadlineFromNow
             while records[id]?.phase == .stopping && !closed && lock.wait(until: last) {}
         }
         if var record = records[id], record.phase == .stopping {

@@ -31,6 +31,9 @@ final class SupervisorCore: @unchecked Sendable {
     /// Tickets whose callers stopped waiting (past the reply deadline).
     var abandonedManualTickets: Set<UInt64> = []
 
+    /// When a reply asked for now is overdue (`IsolationConfiguration.replyDeadline`).
+    var replyDeadlineFromNow: Date { Date().addingTimeInterval(Double(configuration.replyDeadline.wholeNanoseconds) / 1e9) }
+
     init(configuration: IsolationConfiguration, observer: @escaping @Sendable (String, DeploymentNotification) -> Void) {
         self.configuration = configuration
         self.observer = observer
