@@ -11,9 +11,10 @@ import Testing
     @Test func aQuietWebSocketOutlivesTheHTTPTimeouts() async throws {
         let fixture = try await GatewayFixture {
             // Long enough for the test client's own requests on a loaded machine.
-            $0.headerTimeout = .seconds(1)
-            $0.bodyTimeout = .seconds(1)
-            $0.idleTimeout = .seconds(1)
+            // (1 s once cut a sign-up short while every suite ran on 2 cores.)
+            $0.headerTimeout = .seconds(3)
+            $0.bodyTimeout = .seconds(3)
+            $0.idleTimeout = .seconds(3)
         }
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
@@ -26,7 +27,7 @@ import Testing
                     guard case .text(let text) = message else { continue }
                     seen.withLock { $0.append(text) }
                     if text.contains(#""welcome""#) {
-                        try await Task.sleep(for: .milliseconds(1_600))
+                        try await Task.sleep(for: .milliseconds(3_600))
                         try await outbound.write(.text(#"{"type":"subscribe","channel":"ticks","symbol":"BTCUSD"}"#))
                     }
                     if text.contains(#""subscribed""#) { subscribed = true; break }
