@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Host", targets: ["Host"]),
         .library(name: "Marketplace", targets: ["Marketplace"]),
+        .library(name: "Platform", targets: ["Platform"]),
         .executable(name: "lunar", targets: ["lunar"]),
     ],
     dependencies: [
@@ -45,10 +46,17 @@ let package = Package(
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(name: "Host", dependencies: ["Sandbox"]),
         .target(name: "Marketplace", dependencies: ["CSQLite", "Host", "Sandbox"]),
+        // The application layer: deployment lifecycle, journal writer,
+        // checkpoints, backtest jobs, market tape, kill switches. No HTTP:
+        // `lunar serve`, the CLI and embedders call it alike.
+        .target(
+            name: "Platform",
+            dependencies: ["Host", "Marketplace", "Sandbox", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Gateway",
             dependencies: [
-                "Host", "Marketplace", "Sandbox",
+                "Host", "Marketplace", "Sandbox", "Platform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -67,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "lunar",
             dependencies: [
-                "Host", "Gateway", "Marketplace",
+                "Host", "Gateway", "Marketplace", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,10 +89,11 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HostTests", dependencies: ["Host", "TestSupport"]),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "Host", "Sandbox", "TestSupport"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Marketplace", "Host", "Sandbox", "TestSupport"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Marketplace", "Host", "TestSupport",
+                "Gateway", "Platform", "Marketplace", "Host", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

@@ -4,6 +4,7 @@ import Gateway
 import Host
 import Logging
 import Marketplace
+import Platform
 
 /// `lunar serve`: the HTTP and WebSocket API over an embedded database, the
 /// bundled templates and a live market feed. Every flag has an environment
@@ -126,11 +127,11 @@ struct Serve: AsyncParsableCommand {
         try await ServerSecrets.bootstrapAdmin(gateway, environment: environment)
         // The emergency stops engaged before the restart hold before any
         // market data or deployment moves (resumeDeployments restores them too).
-        let restored = try gateway.restoreKillSwitches()
+        let restored = try await gateway.restoreKillSwitches()
         if restored > 0 { logger.warning("kill switches engaged", metadata: ["count": .stringConvertible(restored)]) }
         let feedRunner = MarketFeed(tape: tape)
         startFeed(feedRunner, deploymentHost)
-        let resumed = try gateway.resumeDeployments()
+        let resumed = try await gateway.resumeDeployments()
         if resumed > 0 { logger.info("resumed deployments", metadata: ["count": .stringConvertible(resumed)]) }
 
         let listenHost = configuration.host

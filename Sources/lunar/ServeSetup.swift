@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Host
 import Logging
+import Platform
 
 /// The market a server trades on: a seeded synthetic market of a few
 /// symbols, or a CSV of bars replayed in a loop-free pass.

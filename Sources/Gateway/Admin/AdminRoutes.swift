@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import Platform
 
 /// `/api/admin` (admins and superadmins; role changes superadmin only,
 /// enforced by the store): moderation, reports, users, deployments, audit.
@@ -82,10 +83,8 @@ struct AdminRoutes {
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
             // The store revokes the sessions in the ban's transaction, then the
-            // runtime stops the user's deployments in the host (blocking: off
-            // the event loop, with the host deadline).
-            let admin = try context.requireIdentity().user.id
-            try await gateway.hostCall("stop the banned user's deployments") { try store.ban(target, reason: body.reason, by: admin) }
+            // platform stops the user's deployments in the host.
+            try await gateway.platform.ban(target, reason: body.reason, by: context.requireIdentity().user.id)
             gateway.webSockets.closeUser(target, reason: "account banned")
             return UserView(try store.user(target))
         }
@@ -105,9 +104,8 @@ struct AdminRoutes {
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let user = try context.requireIdentity().user
             let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
-            let runtime = gateway.runtime
-            try await gateway.hostCall("stop the deployment") { runtime.stop(deployment.id) }
-            return try gateway.deploymentView(try store.changeDeployment(deployment.id, .stop(reason: body.reason), by: user.id), snapshot: nil)
+            return try gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id),
+                                              snapshot: nil)
         }
         admin.get("audit") { request, context in
             let limit = try request.limit(default: 50)

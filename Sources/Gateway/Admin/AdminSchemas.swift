@@ -1,4 +1,5 @@
 import Marketplace
+import Platform
 
 extension AdminRoutes.SuspendBody {
     static var schema: JSONSchema { .body(["until": .time, "reason": .reason]) }

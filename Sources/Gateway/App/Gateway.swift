@@ -5,11 +5,13 @@ import HummingbirdWebSocket
 import Logging
 import Marketplace
 import NIOCore
+import Platform
 import Synchronization
 
-/// The HTTP API over a `MarketplaceStore` and a `DeploymentHost`. The
-/// Gateway never runs strategy code: deployments run in the host (worker
-/// processes in `lunar serve`), backtests in isolated workers or threads.
+/// The HTTP API over the application layer (`Platform`): routes parse,
+/// authorize, call one platform or store method, and encode. The Gateway
+/// never runs strategy code: deployments run in the host (worker processes
+/// in `lunar serve`), backtests in isolated workers or threads.
 public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     public let store: MarketplaceStore
@@ -22,15 +24,9 @@ public final class Gateway: Sendable {
     let clock: any WallClock
     /// The market the feed publishes (market-data routes read it).
     public let tape: MarketTape
-    let relay: DeploymentEventRelay
-    let runtime: DeploymentRuntime
-    let backtests: BacktestJobs
-    /// Admission of every job that runs strategy code for a request.
-    let sandboxJobs: SandboxJobQueue
+    /// The application layer: deployments, journal, backtests, kill switches.
+    public let platform: Platform
     let webSockets: WebSocketHub
-    /// Serializes kill-switch changes, so the host applies them in the order
-    /// the store committed them (the store holds them; the host enforces them).
-    let killSwitchChanges = Mutex(())
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
     /// Where cookie-authenticated writes may come from (`CSRFMiddleware`).
@@ -44,22 +40,15 @@ public final class Gateway: Sendable {
         self.host = host
         self.clock = clock
         self.tape = tape
-        self.relay = relay
         allowedOrigins = AllowedOrigins(configuration: configuration)
-        runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay)
-        // A ban stops the user's running deployments in this host.
-        store.attach(runtime)
+        // The platform attaches itself to the store: a ban stops the user's
+        // running deployments in this host.
+        let platform = Platform(configuration: configuration.platform, store: store, host: host, tape: tape, relay: relay)
+        self.platform = platform
         let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
         webSockets = hub
-        let runtime = self.runtime
-        _ = runtime.addListener { id, notification in hub.publish(id, notification, runtime: runtime) }
+        _ = platform.addListener { id, notification in hub.publish(id, notification, platform: platform) }
         tape.addObserver { events in hub.publish(events, tape: tape) }
-        let sandboxJobs = SandboxJobQueue(.init(
-            concurrent: configuration.concurrentSandboxJobs, maximumQueued: configuration.maximumQueuedSandboxJobs,
-            perUser: configuration.maximumSandboxJobsPerUser, maximumWait: configuration.sandboxJobMaximumWait))
-        self.sandboxJobs = sandboxJobs
-        backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
-                                 concurrentPerUser: configuration.maximumBacktestsPerUser, queue: sandboxJobs)
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)
@@ -68,11 +57,15 @@ public final class Gateway: Sendable {
     }
 
     var now: Int64 { clock.now }
+    var backtests: BacktestJobs { platform.backtests }
+    /// Admission of every job that runs strategy code for a request.
+    var sandboxJobs: SandboxJobQueue { platform.sandboxJobs }
 
     /// Every route, in one table (`Routes/`).
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies)))
+        router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies),
+                                                   refusesBlockingStoreCalls: configuration.refusesBlockingStoreCalls))
         router.add(middleware: HeaderSizeMiddleware(limit: configuration.maximumHeaderBytes))
         let api = router.group("api")
         let clock = self.clock
@@ -161,12 +154,18 @@ extension Gateway {
 
     /// Redeploys the deployments that were running at the last shutdown;
     /// returns how many started. The stored kill switches are engaged first.
-    public func resumeDeployments() throws -> Int {
-        try restoreKillSwitches()
-        return try runtime.resume()
-    }
+    public func resumeDeployments() async throws -> Int { try await platform.resumeDeployments() }
+
+    /// Engages every stored kill switch in the host (before any market data moves).
+    @discardableResult
+    public func restoreKillSwitches() async throws -> Int { try await platform.restoreKillSwitches() }
 
     /// Graceful shutdown: saves every deployment's checkpoint (what the next
     /// start resumes), then stops every running strategy.
-    public func shutDown() { runtime.shutDown() }
+    public func shutDown() { platform.shutDown() }
+
+    /// `Platform.hostCall` for routes.
+    func hostCall<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await platform.hostCall(what, work)
+    }
 }

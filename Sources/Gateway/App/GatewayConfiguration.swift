@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import Platform
 
 /// Everything `lunar serve` (or an embedder) can set on the Gateway.
 /// docs/api.md lists the matching flags and environment variables.
@@ -77,6 +78,24 @@ public struct GatewayConfiguration: Sendable {
     /// The longest an HTTP request waits on the deployment host (start,
     /// stop, a manual command): past it the answer is 504 `host_timeout`.
     public var hostCallDeadline: Duration = .seconds(30)
+    /// Refuse every synchronous store call made while a request runs
+    /// (`StoreError.blockingCall`, a 500): handlers await `store.read` /
+    /// `store.write`, so no request blocks a server thread on SQLite.
+    public var refusesBlockingStoreCalls = false
+    /// The journal writer's queue bound and retries (`JournalWriter.Policy`).
+    public var journal = JournalWriter.Policy()
 
     public init() {}
+}
+
+extension GatewayConfiguration {
+    /// The application layer's share of the configuration.
+    var platform: Platform.Configuration {
+        Platform.Configuration(
+            maximumDeploymentsPerUser: maximumDeploymentsPerUser, hostCallDeadline: hostCallDeadline,
+            sampleDataPath: sampleDataPath, backtestIsolation: backtestIsolation, maximumBacktestsPerUser: maximumBacktestsPerUser,
+            sandboxJobs: .init(concurrent: concurrentSandboxJobs, maximumQueued: maximumQueuedSandboxJobs,
+                               perUser: maximumSandboxJobsPerUser, maximumWait: sandboxJobMaximumWait),
+            journal: journal)
+    }
 }

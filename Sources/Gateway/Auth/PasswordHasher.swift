@@ -1,5 +1,6 @@
 import Dispatch
 import HummingbirdBcrypt
+import Platform
 
 /// bcrypt through HummingbirdBcrypt, off the event loops (a cost-12 hash
 /// takes ~0.2 s of CPU). Unknown logins are checked against a dummy hash so
@@ -25,14 +26,6 @@ public struct PasswordHasher: Sendable {
             let matched = Bcrypt.verify(password, hash: hash ?? dummy)
             return hash != nil && matched
         }
-    }
-}
-
-/// Runs blocking work (bcrypt, a Sandbox validation) on Dispatch's pool
-/// rather than a cooperative or event-loop thread.
-func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: work()) }
     }
 }
 

@@ -1,7 +1,8 @@
-import Hummingbird
 import Host
-import Sandbox
+import Hummingbird
 import Marketplace
+import Platform
+import Sandbox
 
 struct BacktestBody: RequestBody {
     static let fields: Set<String> = ["versionId", "parameters"]

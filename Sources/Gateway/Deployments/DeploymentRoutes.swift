@@ -1,6 +1,7 @@
 import Hummingbird
 import Host
 import Marketplace
+import Platform
 
 /// `/api/deployments`: paper deployments of an own version, a purchased
 /// listing or a template; start/stop; orders, fills, positions,
@@ -11,7 +12,7 @@ struct DeploymentRoutes {
 
     func add(to group: RouterGroup<GatewayContext>) {
         let store = gateway.store
-        let runtime = gateway.runtime
+        let platform = gateway.platform
         group.post("deployments") { request, context in
             let body = try await request.decodeStrict(CreateDeploymentBody.self, context: context)
             return try await create(body, context: context)
@@ -30,7 +31,7 @@ struct DeploymentRoutes {
         }
         group.get("deployments/:id") { _, context in
             let deployment = try gateway.ownDeployment(context)
-            return try gateway.deploymentView(deployment, snapshot: runtime.snapshot(deployment.id))
+            return try gateway.deploymentView(deployment, snapshot: platform.snapshot(deployment.id))
         }
         group.put("deployments/:id") { request, context in
             let user = try context.requireIdentity().user
@@ -42,63 +43,50 @@ struct DeploymentRoutes {
         group.delete("deployments/:id") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
-            try store.deleteDeployment(deployment.id, by: user.id)
-            // A faulted run stays in the host until stopped: let it go with its record.
-            try await gateway.hostCall("remove the deployment") { runtime.discard(deployment.id) }
-            // Its switch went with the record; a reused id starts free.
-            gateway.host.releaseKillSwitch(Gateway.hostScope(.deployment(deployment.id)))
+            try await platform.deleteDeployment(deployment.id, by: user.id)
             return Response(status: .noContent)
         }
         group.post("deployments/:id/start") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
-            let started = try store.changeDeployment(deployment.id, .start, by: user.id)
-            try await gateway.hostCall("start the deployment") { try runtime.launch(started.id) }
-            return try gateway.deploymentView(started, snapshot: runtime.snapshot(started.id))
+            let started = try await platform.startDeployment(deployment.id, by: user.id)
+            return try gateway.deploymentView(started, snapshot: platform.snapshot(started.id))
         }
         group.post("deployments/:id/stop") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try gateway.ownDeployment(context)
-            try await gateway.hostCall("stop the deployment") { runtime.stop(deployment.id) }
-            let stopped = try store.changeDeployment(deployment.id, .stop(reason: "stopped by \(user.username)"), by: user.id)
+            let stopped = try await platform.stopDeployment(deployment.id, reason: "stopped by \(user.username)", by: user.id)
             return try gateway.deploymentView(stopped, snapshot: nil)
         }
         group.get("deployments/:id/orders") { _, context in
-            try store.journal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
+            try await platform.settledJournal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
         }
         group.get("deployments/:id/fills") { _, context in
-            try store.journal(of: gateway.ownDeployment(context).id).fills.map { RawJSON(data: $0.body) }
+            try await platform.settledJournal(of: gateway.ownDeployment(context).id).fills.map { RawJSON(data: $0.body) }
         }
         group.get("deployments/:id/positions") { _, context -> [Position] in
             let deployment = try gateway.ownDeployment(context)
-            return runtime.snapshot(deployment.id)?.positions ?? []
+            return platform.snapshot(deployment.id)?.positions ?? []
         }
         group.get("deployments/:id/performance") { _, context in
             let deployment = try gateway.ownDeployment(context)
-            let journal = try store.journal(of: deployment.id)
-            let snapshot = runtime.snapshot(deployment.id)
+            let journal = try await platform.settledJournal(of: deployment.id)
+            let snapshot = platform.snapshot(deployment.id)
             return PerformanceView(deploymentId: deployment.id.rawValue, running: snapshot != nil, cash: snapshot?.cash.description,
                                    equity: snapshot?.equity.description, realizedPnL: snapshot?.realizedPnL.description,
                                    fees: snapshot?.fees.description, fills: journal.fills.count, orders: journal.orders.count)
         }
         group.get("deployments/:id/logs") { _, context in
-            runtime.recentLog(try gateway.ownDeployment(context).id)
+            platform.recentLog(try gateway.ownDeployment(context).id)
         }
     }
 
     private func create(_ body: CreateDeploymentBody, context: GatewayContext) async throws -> Created<DeploymentView> {
         let user = try context.requireIdentity().user
-        let store = gateway.store
-        var deployment = try store.deploy(try body.source(), parameters: body.parameters ?? [:], risk: body.risk,
-                                          symbols: body.symbols, timeframe: body.timeframe, feed: gateway.tape.offer,
-                                          maximumPerOwner: gateway.configuration.maximumDeploymentsPerUser, by: user.id)
-        if body.start ?? true {
-            deployment = try store.changeDeployment(deployment.id, .start, by: user.id)
-            let runtime = gateway.runtime
-            let id = deployment.id
-            try await gateway.hostCall("start the deployment") { try runtime.launch(id) }
-        }
-        return Created(body: try gateway.deploymentView(deployment, snapshot: gateway.runtime.snapshot(deployment.id)))
+        let deployment = try await gateway.platform.createDeployment(
+            try body.source(), parameters: body.parameters ?? [:], risk: body.risk, symbols: body.symbols,
+            timeframe: body.timeframe, start: body.start ?? true, by: user.id)
+        return Created(body: try gateway.deploymentView(deployment, snapshot: gateway.platform.snapshot(deployment.id)))
     }
 }
 

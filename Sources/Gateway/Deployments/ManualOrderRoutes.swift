@@ -1,6 +1,7 @@
-import Hummingbird
 import Host
+import Hummingbird
 import Marketplace
+import Platform
 
 /// Trading by hand on a running deployment's paper account: place (with
 /// optional take-profit and stop-loss), modify, cancel, a bulk order judged
@@ -41,8 +42,7 @@ struct ManualOrderRoutes {
     /// the matching error, its orders still recorded in the journal.
     private func run(_ command: ManualCommand, _ context: GatewayContext, field: String?) async throws -> ManualOutcomeView {
         let deployment = try gateway.tradableDeployment(context)
-        let runtime = gateway.runtime
-        let outcome = try await gateway.hostCall("answer the command") { try runtime.execute(command, on: deployment.id) }
+        let outcome = try await gateway.platform.execute(command, on: deployment.id)
         if let rejection = outcome.rejection { throw APIError(rejection: rejection, field: field) }
         return ManualOutcomeView(orders: outcome.orders)
     }

@@ -5,20 +5,14 @@ import Marketplace
 import Sandbox
 
 extension APIError {
-    /// Maps any error a handler throws to the API shape. Unknown errors become
-    /// a bare 500 (the caller logs the original): no SQL, no stack, no path.
+    /// Maps any error a handler throws to the API shape, through the one
+    /// protocol every module's error adopts (`APIErrorConvertible`). Unknown
+    /// errors become a bare 500 (the caller logs the original): no SQL, no
+    /// stack, no path.
     static func from(_ error: any Error) -> APIError {
-        switch error {
-        case let error as APIError: error
-        case let error as StoreError: APIError(error)
-        case let error as SandboxError: APIError(error)
-        case let error as HTTPError: APIError(error)
-        case let error as DecodingError: APIError(error)
-        case let error as SchemaIssues: APIError(error)
-        case let error as DeploymentError: APIError(error)
-        case let error as ManualCommandError: APIError(error)
-        default: .internalError
-        }
+        if let error = error as? APIError { return error }
+        if let error = error as? any APIErrorConvertible { return error.apiError }
+        return .internalError
     }
 
     init(_ error: StoreError) {
@@ -37,7 +31,7 @@ extension APIError {
             self.init(status: 429, code: error.code, message: "at most \(limit) \(what) per user")
         case .illegalTransition, .duplicate, .alreadyPurchased, .ownListing, .insufficientFunds, .inUse:
             self.init(status: 409, code: error.code, message: String(error.description.drop(while: { $0 != ":" }).dropFirst(2)))
-        case .schemaTooNew, .schemaMismatch, .database, .corrupt:
+        case .schemaTooNew, .schemaMismatch, .database, .corrupt, .blockingCall:
             self = .internalError
         }
     }

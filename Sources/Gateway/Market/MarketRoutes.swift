@@ -1,5 +1,6 @@
-import Hummingbird
 import Host
+import Hummingbird
+import Platform
 
 /// `/api/market`: instruments, last price, recent candles and the order
 /// book as the feed last published them. Prices are decimals in the

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Marketplace
 
 /// The outermost middleware: gives every request an id (a client's
 /// well-formed `X-Request-Id` is kept, so traces join up), resolves the
@@ -8,6 +9,9 @@ import Hummingbird
 /// stamps `X-Request-Id` on every response.
 struct RequestIDMiddleware: RouterMiddleware {
     let clientAddress: ClientAddress
+    /// Every synchronous store call inside the request is refused
+    /// (`MarketplaceStore.refusesBlockingCalls`): handlers await the store.
+    var refusesBlockingStoreCalls = false
 
     func handle(_ request: Request, context: GatewayContext,
                 next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
@@ -16,7 +20,9 @@ struct RequestIDMiddleware: RouterMiddleware {
         context.clientAddress = clientAddress.resolve(peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await MarketplaceStore.$refusesBlockingCalls.withValue(refusesBlockingStoreCalls) {
+                try await next(request, context)
+            }
         } catch {
             response = ErrorResponse.make(for: error, context: context)
         }

@@ -1,5 +1,6 @@
 import Host
 import Marketplace
+import Platform
 
 /// Every HTTP route, once: the OpenAPI document and the `/docs` page are
 /// generated from this table, and `RouteCatalogTests` checks it against

@@ -1,5 +1,6 @@
 import Host
 import Marketplace
+import Platform
 
 /// One engaged kill switch as the API shows it (`GET /api/risk/status`, and
 /// the effective one on a deployment).
@@ -71,53 +72,8 @@ extension Gateway {
         var ownerRisk: [UserID: RiskLimits] = [:]
         return try deployments.map { deployment in
             if ownerRisk[deployment.ownerID] == nil { ownerRisk[deployment.ownerID] = try store.ownerRiskLimits(of: deployment.ownerID) }
-            return DeploymentView(deployment, snapshot: runtime.snapshot(deployment.id), ownerRisk: ownerRisk[deployment.ownerID] ?? .none,
+            return DeploymentView(deployment, snapshot: platform.snapshot(deployment.id), ownerRisk: ownerRisk[deployment.ownerID] ?? .none,
                                   feedTimeframe: tape.barSeconds).showing(switches, of: deployment)
-        }
-    }
-
-    /// The host's name for a stored switch.
-    static func hostScope(_ target: KillSwitchTarget) -> KillSwitchScope {
-        switch target {
-        case .global: .global
-        case .owner(let id): .owner(id.description)
-        case .deployment(let id): .deployment(DeploymentRuntime.hostID(id))
-        }
-    }
-
-    /// Engages (or changes) a switch: stored and audited first, so a refused
-    /// or failed write changes nothing in the host; then in the host. One
-    /// change at a time, so the host applies them in the store's order.
-    func engageKillSwitch(_ target: KillSwitchTarget, level: KillSwitchLevel, reason: String,
-                          by user: UserID) throws -> EngagedKillSwitch {
-        try killSwitchChanges.withLock { _ in
-            let engaged = try store.engageKillSwitch(target, level: level, reason: reason, by: user)
-            host.engageKillSwitch(Self.hostScope(target), level: level, reason: engaged.reason)
-            return engaged
-        }
-    }
-
-    /// Releases a switch in the store (audited), then in the host.
-    func releaseKillSwitch(_ target: KillSwitchTarget, by user: UserID) throws {
-        try killSwitchChanges.withLock { _ in
-            try store.releaseKillSwitch(target, by: user)
-            host.releaseKillSwitch(Self.hostScope(target))
-        }
-    }
-
-    /// Engages every stored switch in the host; returns how many. Must run
-    /// before any deployment resumes, so that not one order of a deployment
-    /// under a switch slips through after a restart (`resumeDeployments`
-    /// calls it first; `lunar serve` also calls it before the feed starts).
-    /// Engaging twice is harmless.
-    @discardableResult
-    public func restoreKillSwitches() throws -> Int {
-        try killSwitchChanges.withLock { _ in
-            let stored = try store.engagedKillSwitches()
-            for engaged in stored {
-                host.engageKillSwitch(Self.hostScope(engaged.target), level: engaged.level, reason: engaged.reason)
-            }
-            return stored.count
         }
     }
 }

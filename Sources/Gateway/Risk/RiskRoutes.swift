@@ -1,6 +1,7 @@
-import Hummingbird
 import Host
+import Hummingbird
 import Marketplace
+import Platform
 import Synchronization
 
 /// `/api/risk`: kill switches and owner limits. A user engages the switch
@@ -44,7 +45,7 @@ struct RiskRoutes {
             let target = try Self.target(body.scope, deployment: body.deploymentId, user: user)
             let level = try Self.level(body.level)
             let reason = try Check.text(body.reason ?? "emergency stop by \(user.username)", "reason", length: 1...500)
-            _ = try gateway.engageKillSwitch(target, level: level, reason: reason, by: user.id)
+            _ = try await gateway.platform.engageKillSwitch(target, level: level, reason: reason, by: user.id)
             return try status(user)
         }
         group.delete("risk/emergency-stop") { request, context in
@@ -54,7 +55,7 @@ struct RiskRoutes {
                 guard let id = Int64(text), id > 0 else { throw APIError.invalid("deploymentId", "must be a deployment id") }
                 return id
             }
-            try gateway.releaseKillSwitch(try Self.target(query.get("scope"), deployment: deployment, user: user), by: user.id)
+            try await gateway.platform.releaseKillSwitch(try Self.target(query.get("scope"), deployment: deployment, user: user), by: user.id)
             return try status(user)
         }
         group.get("risk/limits") { _, context in

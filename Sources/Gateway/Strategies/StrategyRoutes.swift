@@ -1,5 +1,6 @@
 import Hummingbird
 import Marketplace
+import Platform
 
 /// `/api/strategies`: a user's own scripts and their immutable versions.
 /// Uploads are validated in the Sandbox (compile, schema, a smoke backtest)
@@ -77,7 +78,3 @@ extension Gateway {
     }
 }
 
-/// `offload` for work that throws.
-func offloadThrowing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await offload { Result { try work() } }.get()
-}

@@ -1,10 +1,11 @@
 import Foundation
 import Host
 import Marketplace
+import Platform
 import Synchronization
 
 /// Every open WebSocket connection, and the fan-out of market events (from
-/// the tape) and deployment notifications (from the runtime) to the
+/// the tape) and deployment notifications (from the platform) to the
 /// connections subscribed to them. Encodes an event once, only if someone
 /// listens.
 final class WebSocketHub: Sendable {
@@ -107,14 +108,14 @@ final class WebSocketHub: Sendable {
     }
 
     /// Deployment notifications as `order`, `fill`, `positions`, `log` and `status` events.
-    func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, runtime: DeploymentRuntime) {
+    func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, platform: Platform) {
         let key = String(deploymentID)
         switch notification {
         case .order(let order): publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, order) }
         case .fill(let fill):
             publish(Subscription(channel: .fills, key: key)) { Self.event("fill", .fills, key, fill) }
             publish(Subscription(channel: .positions, key: key)) {
-                Self.event("positions", .positions, key, runtime.snapshot(DeploymentID(deploymentID))?.positions ?? [])
+                Self.event("positions", .positions, key, platform.snapshot(DeploymentID(deploymentID))?.positions ?? [])
             }
         case .log(let entry): publish(Subscription(channel: .logs, key: key)) { Self.event("log", .logs, key, entry) }
         case .status(let status):

@@ -55,13 +55,15 @@ final class ConnectionPool: Sendable {
 
     /// Runs `body` in one immediate transaction on the writer.
     func write<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
-        try writer.with { (connection) throws(StoreError) -> T in
+        try checkThread("a write")
+        return try writer.with { (connection) throws(StoreError) -> T in
             try connection.transaction(immediate: true) { () throws(StoreError) -> T in try body(connection) }
         }
     }
 
     /// Runs `body` in one read transaction (a consistent snapshot) on a free reader.
     func read<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
+        try checkThread("a read")
         let run = { (connection: Connection) throws(StoreError) -> T in
             try connection.transaction(immediate: false) { () throws(StoreError) -> T in try body(connection) }
         }
@@ -70,6 +72,19 @@ final class ConnectionPool: Sendable {
             if let result = try readers[(start + offset) % readers.count].withIfFree(run) { return result }
         }
         return try readers[start % readers.count].with(run)
+    }
+}
+
+extension ConnectionPool {
+    /// The one choke point of the async boundary: inside a task that set
+    /// `MarketplaceStore.$refusesBlockingCalls` (the Gateway does, for every
+    /// request), a synchronous call is refused, so a forgotten
+    /// `await store.read` fails loudly instead of stalling a server thread
+    /// on a disk. The store's own threads run no task, so `read`/`write`
+    /// bodies pass.
+    @inline(__always)
+    private func checkThread(_ operation: String) throws(StoreError) {
+        if MarketplaceStore.refusesBlockingCalls { throw StoreError.blockingCall(operation: operation) }
     }
 }
 

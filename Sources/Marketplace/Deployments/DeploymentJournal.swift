@@ -54,42 +54,73 @@ extension MarketplaceStore {
         let now = self.now
         return try pool.write { (connection) throws(StoreError) -> Int in
             guard try Self.fetchDeployment(id, connection) != nil else { throw StoreError.notFound(entity: "deployment", id: id.description) }
-            var sequence = try connection.integer("SELECT COALESCE(MAX(sequence), 0) FROM deployment_orders WHERE deployment_id = ?", [id])
-            var inserted = 0
-            for order in checkpoint.orders {
-                let changed = try connection.run("UPDATE deployment_orders SET body = ?, updated_at = ? WHERE deployment_id = ? AND order_id = ?",
-                                                 [SQLValue.blob(Array(order.body)), now, id, order.id])
-                if changed == 0 {
-                    sequence += 1
-                    try connection.run("""
-                        INSERT INTO deployment_orders (deployment_id, order_id, sequence, body, updated_at) VALUES (?, ?, ?, ?, ?)
-                        """, [id, order.id, sequence, SQLValue.blob(Array(order.body)), now])
-                    inserted += 1
-                }
-            }
-            var fillSequence = try connection.integer("SELECT COALESCE(MAX(sequence), 0) FROM deployment_fills WHERE deployment_id = ?", [id])
-            for fill in checkpoint.fills {
-                fillSequence += 1
-                try connection.run("""
-                    INSERT INTO deployment_fills (deployment_id, fill_id, order_id, sequence, body) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """, [id, fill.id, fill.orderID, fillSequence, SQLValue.blob(Array(fill.body))])
-            }
-            if let positions = checkpoint.positions {
-                try connection.run("DELETE FROM deployment_positions WHERE deployment_id = ?", [id])
-                for symbol in positions.keys.sorted() {
-                    try connection.run("INSERT INTO deployment_positions (deployment_id, symbol, body) VALUES (?, ?, ?)",
-                                       [id, symbol, SQLValue.blob(Array(positions[symbol]!))])
-                }
-            }
-            if let state = checkpoint.state {
-                try connection.run("""
-                    INSERT INTO deployment_state (deployment_id, state, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT (deployment_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                    """, [id, SQLValue.blob(Array(state)), now])
-            }
-            return inserted
+            return try Self.write(checkpoint, for: id, now: now, connection)
         }
+    }
+
+    /// Appends the journal records of many deployments in one durable
+    /// transaction (the journal writer's batch): all of it or none. Records
+    /// of a deployment that no longer exists are skipped (its journal went
+    /// with it); returns the ids skipped.
+    @discardableResult
+    public func appendJournal(_ batch: [(DeploymentID, DeploymentCheckpoint)]) throws(StoreError) -> Set<DeploymentID> {
+        for (_, checkpoint) in batch {
+            for record in checkpoint.orders + checkpoint.fills { _ = try InputRules.key(record.id, field: "journal id") }
+        }
+        let now = self.now
+        return try pool.write { (connection) throws(StoreError) -> Set<DeploymentID> in
+            var skipped: Set<DeploymentID> = []
+            var known: Set<DeploymentID> = []
+            for (id, checkpoint) in batch where !skipped.contains(id) {
+                if !known.contains(id) {
+                    guard try Self.fetchDeployment(id, connection) != nil else { skipped.insert(id); continue }
+                    known.insert(id)
+                }
+                try Self.write(checkpoint, for: id, now: now, connection)
+            }
+            return skipped
+        }
+    }
+
+    /// Writes one deployment's records on the writer connection, inside the caller's transaction.
+    @discardableResult
+    private static func write(_ checkpoint: DeploymentCheckpoint, for id: DeploymentID, now: Int64,
+                              _ connection: Connection) throws(StoreError) -> Int {
+        var sequence = try connection.integer("SELECT COALESCE(MAX(sequence), 0) FROM deployment_orders WHERE deployment_id = ?", [id])
+        var inserted = 0
+        for order in checkpoint.orders {
+            let changed = try connection.run("UPDATE deployment_orders SET body = ?, updated_at = ? WHERE deployment_id = ? AND order_id = ?",
+                                             [SQLValue.blob(Array(order.body)), now, id, order.id])
+            if changed == 0 {
+                sequence += 1
+                try connection.run("""
+                    INSERT INTO deployment_orders (deployment_id, order_id, sequence, body, updated_at) VALUES (?, ?, ?, ?, ?)
+                    """, [id, order.id, sequence, SQLValue.blob(Array(order.body)), now])
+                inserted += 1
+            }
+        }
+        var fillSequence = try connection.integer("SELECT COALESCE(MAX(sequence), 0) FROM deployment_fills WHERE deployment_id = ?", [id])
+        for fill in checkpoint.fills {
+            fillSequence += 1
+            try connection.run("""
+                INSERT INTO deployment_fills (deployment_id, fill_id, order_id, sequence, body) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, [id, fill.id, fill.orderID, fillSequence, SQLValue.blob(Array(fill.body))])
+        }
+        if let positions = checkpoint.positions {
+            try connection.run("DELETE FROM deployment_positions WHERE deployment_id = ?", [id])
+            for symbol in positions.keys.sorted() {
+                try connection.run("INSERT INTO deployment_positions (deployment_id, symbol, body) VALUES (?, ?, ?)",
+                                   [id, symbol, SQLValue.blob(Array(positions[symbol]!))])
+            }
+        }
+        if let state = checkpoint.state {
+            try connection.run("""
+                INSERT INTO deployment_state (deployment_id, state, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT (deployment_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                """, [id, SQLValue.blob(Array(state)), now])
+        }
+        return inserted
     }
 
     /// Loads everything saved for a deployment (trusted caller: the Host).

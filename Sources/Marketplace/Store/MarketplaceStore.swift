@@ -36,6 +36,8 @@ public final class MarketplaceStore: Sendable {
 
     let configuration: Configuration
     let pool: ConnectionPool
+    /// Where `read` and `write` run their bodies.
+    let threads: StoreThreads
     /// A controller attached after the store was made (the server's
     /// deployment runtime exists only once the store does).
     private let attachedController = Mutex<(any DeploymentController)?>(nil)
@@ -56,6 +58,7 @@ public final class MarketplaceStore: Sendable {
         }
         self.configuration = configuration
         self.pool = try ConnectionPool(path: configuration.path, readerCount: configuration.readerCount, migrations: migrations)
+        threads = StoreThreads(readers: configuration.readerCount)
     }
 
     var now: Int64 { configuration.clock.now }

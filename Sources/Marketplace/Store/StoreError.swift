@@ -33,6 +33,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case database(code: Int32, message: String)
     /// A stored JSON document could not be encoded or decoded.
     case corrupt(String)
+    /// A synchronous store call made where async code must await `read` or
+    /// `write` instead (`MarketplaceStore.refusesBlockingCalls`).
+    case blockingCall(operation: String)
 
     /// Stable code for clients and logs.
     public var code: String {
@@ -51,6 +54,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .inUse: "in_use"
         case .schemaTooNew: "schema_too_new"
         case .schemaMismatch: "schema_mismatch"
+        case .blockingCall: "blocking_call"
         case .database: "database"
         case .corrupt: "corrupt"
         }
@@ -76,6 +80,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(code): migration \(position) is '\(found)' in the database but '\(expected)' in this build"
         case .database(let sqliteCode, let message): "\(code) (SQLite \(sqliteCode)): \(message)"
         case .corrupt(let what): "\(code): \(what)"
+        case .blockingCall(let operation): "\(code): \(operation) was called synchronously from async code; await store.read or store.write"
         }
     }
 

@@ -4,6 +4,7 @@ import TestSupport
 @testable import Gateway
 import Host
 import Marketplace
+import Platform
 
 /// A ban stops the banned user's running deployments in the host, not only
 /// in the store (docs/marketplace.md), in both host modes; the other users'
@@ -26,12 +27,12 @@ import Marketplace
             let banned = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": hers], token: mallory.access).json["id"] as? Int)
             let kept = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": theirs], token: alice.access).json["id"] as? Int)
             DeploymentRouteTests.feed(fixture, events: 50)
-            let hostID = DeploymentRuntime.hostID(DeploymentID(Int64(banned)))
+            let hostID = Platform.hostID(DeploymentID(Int64(banned)))
             #expect(fixture.host.snapshot(hostID) != nil)
             let ban = try await api.call(.post, "/api/admin/users/\(mallory.id)/ban", json: ["reason": "fraud"], token: root.access)
             #expect(ban.status == 200, "\(ban.text)")
             #expect(fixture.host.snapshot(hostID) == nil, "the banned user's deployment no longer runs in the host")
-            #expect(fixture.host.snapshot(DeploymentRuntime.hostID(DeploymentID(Int64(kept))))?.status == .running)
+            #expect(fixture.host.snapshot(Platform.hostID(DeploymentID(Int64(kept))))?.status == .running)
             let row = try fixture.store.deployment(DeploymentID(Int64(banned)), by: UserID(Int64(root.id)))
             guard case .stopped = row.status else { Issue.record("row: \(row.status)"); return }
         }

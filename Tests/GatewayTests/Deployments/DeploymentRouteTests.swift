@@ -1,5 +1,6 @@
 import Foundation
 import Host
+import Platform
 import Testing
 import TestSupport
 @testable import Gateway

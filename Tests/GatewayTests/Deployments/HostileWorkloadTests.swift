@@ -5,6 +5,7 @@ import TestSupport
 @testable import Gateway
 @testable import Host
 import Marketplace
+import Platform
 
 /// Requests that once took the whole server down (issue 12): uploads whose
 /// validation trapped or hogged the gateway, and a worker crash-looping on
@@ -203,7 +204,7 @@ import Marketplace
             let id = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": version],
                                                      token: alice.access).json["id"] as? Int)
             let host = try #require(fixture.host as? SupervisedHost)
-            host.testStall(DeploymentRuntime.hostID(DeploymentID(Int64(id))))
+            host.testStall(Platform.hostID(DeploymentID(Int64(id))))
             DispatchQueue.global().async { DeploymentRouteTests.feed(fixture, events: 20) }
             try await Task.sleep(for: .milliseconds(300))
             let clock = ContinuousClock()

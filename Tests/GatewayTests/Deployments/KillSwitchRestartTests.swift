@@ -1,6 +1,7 @@
 import Foundation
 import Host
 import Marketplace
+import Platform
 import Testing
 import TestSupport
 @testable import Gateway
@@ -38,8 +39,8 @@ import TestSupport
 
         // A new process on the same file: the switch is engaged before the deployment resumes.
         let second = try await GatewayFixture(directory: first.directory)
-        #expect(try second.gateway.resumeDeployments() == 1)
-        #expect(second.gateway.host.snapshot(DeploymentRuntime.hostID(DeploymentID(Int64(id)))) != nil)
+        #expect(try await second.gateway.resumeDeployments() == 1)
+        #expect(second.gateway.host.snapshot(Platform.hostID(DeploymentID(Int64(id)))) != nil)
         second.clock.advance(10_000)
         ManualOrderRouteTests.feed(second, events: 30)
         try await second.run { api in

@@ -1,6 +1,7 @@
 import Foundation
 import Host
 import Marketplace
+import Platform
 import Testing
 import TestSupport
 @testable import Gateway
@@ -84,7 +85,7 @@ import TestSupport
         first.ownsDirectory = false
 
         let second = try await GatewayFixture(directory: first.directory)
-        #expect(try second.gateway.resumeDeployments() == 1)
+        #expect(try await second.gateway.resumeDeployments() == 1)
         try await second.run { api in
             let alice = try await api.signIn("alice")
             let resumed = try await Self.account(api, before.id, alice.access)
@@ -115,7 +116,7 @@ import TestSupport
             return try await Self.deploy(api, alice.access)
         }
         Self.feed(fixture, from: start, events: 200)
-        let live = try #require(fixture.host.checkpoint(DeploymentRuntime.hostID(DeploymentID(Int64(id)))))
+        let live = try #require(fixture.host.checkpoint(Platform.hostID(DeploymentID(Int64(id)))))
         #expect(!live.portfolio.openPositions.isEmpty)
         // What a hard kill now would leave: the last periodic save.
         var saved: HostCheckpoint?
@@ -141,7 +142,7 @@ import TestSupport
         try first.store.saveHostCheckpoint(Data("{\"not\":\"a checkpoint\"}".utf8), for: DeploymentID(Int64(id)))
 
         let second = try await GatewayFixture(directory: first.directory)
-        #expect(try second.gateway.resumeDeployments() == 0)
+        #expect(try await second.gateway.resumeDeployments() == 0)
         #expect(second.host.deploymentCount == 0)
         try await second.run { api in
             let alice = try await api.signIn("alice")

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Marketplace
+import Platform
 import TestSupport
 
 /// A clock the test moves by hand (the store's and the Gateway's).

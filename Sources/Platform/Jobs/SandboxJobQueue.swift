@@ -10,17 +10,25 @@ import Synchronization
 /// be admitted is refused at once (429 for the user's own limit, 503 when
 /// the server is full) and a queued job that waits past `maximumWait` is
 /// refused with 503: no request waits without a bound.
-final class SandboxJobQueue: Sendable {
-    struct Limits: Sendable {
-        var concurrent: Int
-        var maximumQueued: Int
-        var perUser: Int
-        var maximumWait: Duration
+public final class SandboxJobQueue: Sendable {
+    /// The queue's bounds (see the type's summary).
+    public struct Limits: Sendable {
+        public var concurrent: Int
+        public var maximumQueued: Int
+        public var perUser: Int
+        public var maximumWait: Duration
+
+        public init(concurrent: Int, maximumQueued: Int, perUser: Int, maximumWait: Duration) {
+            self.concurrent = concurrent
+            self.maximumQueued = maximumQueued
+            self.perUser = perUser
+            self.maximumWait = maximumWait
+        }
     }
 
     /// One admitted job. `start()` waits for a running slot; `finish()`
     /// gives back whatever the job holds (idempotent; call it in a `defer`).
-    final class Ticket: Sendable {
+    public final class Ticket: Sendable {
         fileprivate let queue: SandboxJobQueue
         fileprivate let id: UInt64
         fileprivate let owner: UserID
@@ -33,8 +41,8 @@ final class SandboxJobQueue: Sendable {
 
         /// Waits for a running slot, at most `maximumWait` (nil: no bound,
         /// for jobs the caller polls).
-        func start(maximumWait: Duration?) async throws { try await queue.start(self, maximumWait: maximumWait) }
-        func finish() { queue.finish(self) }
+        public func start(maximumWait: Duration?) async throws { try await queue.start(self, maximumWait: maximumWait) }
+        public func finish() { queue.finish(self) }
     }
 
     private struct Waiter {
@@ -51,30 +59,28 @@ final class SandboxJobQueue: Sendable {
         var perOwner: [UserID: Int] = [:]
     }
 
-    let limits: Limits
+    public let limits: Limits
     private let state = Mutex(State())
 
-    init(_ limits: Limits) {
+    public init(_ limits: Limits) {
         self.limits = Limits(concurrent: max(1, limits.concurrent), maximumQueued: max(0, limits.maximumQueued),
                              perUser: max(1, limits.perUser), maximumWait: limits.maximumWait)
     }
 
     /// Counts: running, waiting (for `/api/health/ready` and tests).
-    var load: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }
+    public var load: (running: Int, waiting: Int) { state.withLock { ($0.running, $0.waiting.count) } }
 
     /// Admits a job of `owner` or refuses it at once.
-    func admit(_ owner: UserID) throws(APIError) -> Ticket {
+    public func admit(_ owner: UserID) throws(PlatformError) -> Ticket {
         let limits = self.limits
-        let id = try state.withLock { (state) throws(APIError) -> UInt64 in
+        let id = try state.withLock { (state) throws(PlatformError) -> UInt64 in
             guard state.perOwner[owner, default: 0] < limits.perUser else {
-                throw APIError(status: 429, code: "quota_exceeded",
-                               message: "at most \(limits.perUser) of your uploads, checks and backtests may run or wait at once",
-                               retryAfter: 5)
+                throw .quotaExceeded(message: "at most \(limits.perUser) of your uploads, checks and backtests may run or wait at once",
+                                     retryAfter: 5)
             }
             guard state.admitted.count < limits.concurrent + limits.maximumQueued else {
-                throw APIError(status: 503, code: "busy",
-                               message: "the sandbox workers are busy (\(state.running) running, \(state.waiting.count) waiting); retry shortly",
-                               retryAfter: 5)
+                throw .busy(message: "the sandbox workers are busy (\(state.running) running, \(state.waiting.count) waiting); retry shortly",
+                            retryAfter: 5)
             }
             let id = state.nextID
             state.nextID += 1
@@ -87,7 +93,7 @@ final class SandboxJobQueue: Sendable {
 
     /// Admits, waits for a slot (at most `maximumWait`) and runs `work` on a
     /// Dispatch thread, never on the caller's.
-    func run<T: Sendable>(for owner: UserID, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public func run<T: Sendable>(for owner: UserID, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         let ticket = try admit(owner)
         defer { ticket.finish() }
         try await ticket.start(maximumWait: limits.maximumWait)
@@ -99,7 +105,7 @@ final class SandboxJobQueue: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let queued: Bool = state.withLock { state in
                 guard state.admitted[ticket.id] == false else {
-                    continuation.resume(throwing: APIError(status: 500, code: "internal_error", message: "a job started twice"))
+                    continuation.resume(throwing: PlatformError.internalInconsistency("a job started twice"))
                     return false
                 }
                 if state.running < limits.concurrent && state.waiting.isEmpty {
@@ -117,9 +123,8 @@ final class SandboxJobQueue: Sendable {
                     guard let index = state.waiting.firstIndex(where: { $0.id == ticket.id }) else { return nil }
                     return state.waiting.remove(at: index)
                 }
-                expired?.continuation.resume(throwing: APIError(
-                    status: 503, code: "busy", message: "the job waited \(maximumWait) for a sandbox worker; retry shortly",
-                    retryAfter: 5))
+                expired?.continuation.resume(throwing: PlatformError.busy(
+                    message: "the job waited \(maximumWait) for a sandbox worker; retry shortly", retryAfter: 5))
             }
         }
     }
@@ -140,7 +145,7 @@ final class SandboxJobQueue: Sendable {
             state.admitted[next.id] = true
             return (next, abandoned)
         }
-        abandoned?.continuation.resume(throwing: APIError(status: 503, code: "busy", message: "the job was withdrawn before it started"))
+        abandoned?.continuation.resume(throwing: PlatformError.busy(message: "the job was withdrawn before it started", retryAfter: nil))
         next?.continuation.resume()
     }
 }

@@ -6,12 +6,13 @@ import Synchronization
 /// the latest book per symbol, for the market-data routes. Bounded: at most
 /// `barLimit` bars per symbol.
 public final class MarketTape: Sendable {
-    struct SymbolState: Sendable {
-        var lastPrice: Price?
-        var lastTime: Int64 = 0
-        var bars: [Bar] = []
-        var timeframe: Int64 = 0
-        var book: BookSnapshot?
+    /// What the tape holds of one symbol.
+    public struct SymbolState: Sendable {
+        public var lastPrice: Price?
+        public var lastTime: Int64 = 0
+        public var bars: [Bar] = []
+        public var timeframe: Int64 = 0
+        public var book: BookSnapshot?
     }
 
     public let instruments: [Instrument]
@@ -51,11 +52,11 @@ public final class MarketTape: Sendable {
     }
 
     /// Called with every batch recorded (the WebSocket hub).
-    func addObserver(_ observer: @escaping @Sendable ([MarketEvent]) -> Void) {
+    public func addObserver(_ observer: @escaping @Sendable ([MarketEvent]) -> Void) {
         observers.withLock { $0.append(observer) }
     }
 
-    func snapshot(_ symbol: String) -> SymbolState? { state.withLock { $0[symbol] } }
+    public func snapshot(_ symbol: String) -> SymbolState? { state.withLock { $0[symbol] } }
 }
 
 extension MarketTape {

@@ -1,21 +1,8 @@
 import Foundation
 import Synchronization
 
-extension Gateway {
-    /// Runs a blocking host call on a Dispatch thread and waits for it at
-    /// most `configuration.hostCallDeadline`: past it the request is answered
-    /// 504 `host_timeout` (the call itself ends by the host's own reply
-    /// deadline). No HTTP request waits on a worker without a bound.
-    func hostCall<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withDeadline(configuration.hostCallDeadline, work) {
-            APIError(status: 504, code: "host_timeout",
-                     message: "the deployment host did not \(what) within \($0); it may still happen: read the deployment again")
-        }
-    }
-}
-
 /// `work` on a Dispatch thread, raced against `deadline`.
-func withDeadline<T: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () throws -> T,
+public func withDeadline<T: Sendable>(_ deadline: Duration, _ work: @escaping @Sendable () throws -> T,
                                timeout: @escaping @Sendable (Duration) -> any Error) async throws -> T {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         let once = ResumeOnce(continuation)
@@ -42,7 +29,7 @@ private final class ResumeOnce<T: Sendable>: Sendable {
 
 extension Duration {
     /// The duration for Dispatch timers (whole nanoseconds, clamped).
-    var dispatchInterval: DispatchTimeInterval {
+    public var dispatchInterval: DispatchTimeInterval {
         .nanoseconds(Int(clamping: components.seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue
                                    + components.attoseconds / 1_000_000_000))
     }

@@ -11,17 +11,18 @@ import Synchronization
 public final class BacktestJobs: Sendable {
     public enum Status: String, Codable, Sendable { case queued, running, completed, failed }
 
-    struct Job: Sendable {
-        var id: Int64
-        var ownerID: UserID
-        var strategyID: StrategyID
-        var versionID: VersionID
-        var status: Status
-        var progress: Double
-        var createdAt: Int64
-        var finishedAt: Int64?
-        var error: String?
-        var result: BacktestResult?
+    /// One job as a poller sees it.
+    public struct Job: Sendable {
+        public var id: Int64
+        public var ownerID: UserID
+        public var strategyID: StrategyID
+        public var versionID: VersionID
+        public var status: Status
+        public var progress: Double
+        public var createdAt: Int64
+        public var finishedAt: Int64?
+        public var error: String?
+        public var result: BacktestResult?
     }
 
     let samplePath: String
@@ -42,15 +43,15 @@ public final class BacktestJobs: Sendable {
     }
 
     /// Queues a job and starts it; refused with 429 past the per-user limit.
-    func submit(owner: UserID, strategy: StrategyID, version: VersionID, source: String,
+    public func submit(owner: UserID, strategy: StrategyID, version: VersionID, source: String,
                 parameters: [String: LuaValue], now: Int64) throws -> Job {
         let id = nextID.add(1, ordering: .relaxed).oldValue
         let job = Job(id: id, ownerID: owner, strategyID: strategy, versionID: version, status: .queued, progress: 0, createdAt: now)
         try jobs.withLock { jobs in
             let mine = jobs.values.filter { $0.ownerID == owner }
             guard mine.filter({ $0.status == .queued || $0.status == .running }).count < concurrentPerUser else {
-                throw APIError(status: 429, code: "quota_exceeded",
-                               message: "at most \(concurrentPerUser) backtests may be queued or running at once", retryAfter: 5)
+                throw PlatformError.quotaExceeded(message: "at most \(concurrentPerUser) backtests may be queued or running at once",
+                                                  retryAfter: 5)
             }
             for old in mine.sorted(by: { $0.id < $1.id }).dropLast(keptPerUser - 1) where old.finishedAt != nil { jobs[old.id] = nil }
             jobs[id] = job
@@ -79,8 +80,8 @@ public final class BacktestJobs: Sendable {
         return job
     }
 
-    func job(_ id: Int64, owner: UserID) -> Job? { jobs.withLock { $0[id] }.flatMap { $0.ownerID == owner ? $0 : nil } }
-    func jobs(of owner: UserID) -> [Job] { jobs.withLock { $0.values.filter { $0.ownerID == owner } }.sorted { $0.id > $1.id } }
+    public func job(_ id: Int64, owner: UserID) -> Job? { jobs.withLock { $0[id] }.flatMap { $0.ownerID == owner ? $0 : nil } }
+    public func jobs(of owner: UserID) -> [Job] { jobs.withLock { $0.values.filter { $0.ownerID == owner } }.sorted { $0.id > $1.id } }
 
     private func sampleBars() throws -> [Bar] {
         try bars.withLock { cached in

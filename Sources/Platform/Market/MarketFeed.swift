@@ -33,11 +33,17 @@ public final class MarketFeed: Sendable {
 }
 
 /// Passes a source's events through, writing each to the tape.
-struct RecordingSource<Base: MarketDataSource>: MarketDataSource {
-    var base: Base
-    let tape: MarketTape
-    var instruments: [Instrument] { base.instruments }
-    mutating func next() -> MarketEvent? {
+public struct RecordingSource<Base: MarketDataSource>: MarketDataSource {
+    public var base: Base
+    public let tape: MarketTape
+
+    public init(base: Base, tape: MarketTape) {
+        self.base = base
+        self.tape = tape
+    }
+
+    public var instruments: [Instrument] { base.instruments }
+    public mutating func next() -> MarketEvent? {
         guard let event = base.next() else { return nil }
         tape.record([event])
         return event

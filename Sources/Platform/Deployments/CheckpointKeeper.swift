@@ -12,6 +12,9 @@ import Synchronization
 /// working orders, which must not become the resume state), and on a user's
 /// stop the checkpoint the stop left. A hard kill loses at most the last
 /// interval; the order and fill journal is written as it happens anyway.
+/// A save that fails is tried again at the next tick; after `retries`
+/// failed ticks in a row `onFailure` halts the deployment (reduce-only):
+/// an account that cannot be saved must not keep opening positions.
 ///
 /// One lock serialises every save with the stops: a periodic save can never
 /// overwrite the checkpoint a stop just left with an older, live one.
@@ -22,19 +25,27 @@ final class CheckpointKeeper: Sendable {
     private let saved = Mutex<[Int64: Data]>([:])
     private let running = Atomic<Bool>(true)
     private let queue = DispatchQueue(label: "lunar.checkpoints")
+    private let retries: Int
+    private let onFailure: @Sendable (DeploymentID, String) -> Void
+    /// Failed saves in a row, by deployment id (under `saved`'s lock).
+    private let failures = Mutex<[Int64: Int]>([:])
 
-    init(store: MarketplaceStore, host: any DeploymentHost) {
+    init(store: MarketplaceStore, host: any DeploymentHost, retries: Int,
+         onFailure: @escaping @Sendable (DeploymentID, String) -> Void) {
         self.store = store
         self.host = host
+        self.retries = retries
+        self.onFailure = onFailure
     }
 
     /// Saves changed checkpoints every `interval` seconds until `finish()`
-    /// (or until the keeper is released).
-    func start(every interval: Double) {
+    /// (or until the keeper is released), then runs `tick`.
+    func start(every interval: Double, tick: @escaping @Sendable () -> Void = {}) {
         queue.asyncAfter(deadline: .now() + interval) { [weak self] in
             guard let self, running.load(ordering: .acquiring) else { return }
             saveChanged()
-            start(every: interval)
+            tick()
+            start(every: interval, tick: tick)
         }
     }
 
@@ -81,12 +92,31 @@ final class CheckpointKeeper: Sendable {
     private func save(_ checkpoint: HostCheckpoint, _ id: Int64, _ saved: inout [Int64: Data]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        guard let body = try? encoder.encode(checkpoint), saved[id] != body else { return }
+        let body: Data
+        do {
+            body = try encoder.encode(checkpoint)
+        } catch {
+            failed(id, "its checkpoint could not be encoded: \(error)")
+            return
+        }
+        guard saved[id] != body else { return }
         do {
             try store.saveHostCheckpoint(body, for: DeploymentID(id))
             saved[id] = body
+            failures.withLock { $0[id] = nil }
+        } catch .notFound {
+            // Deleted: nothing to keep.
         } catch {
-            // The deployment was deleted, or the disk failed: the next tick retries.
+            failed(id, "its checkpoint could not be saved: \(error)")
         }
+    }
+
+    /// Counts a failed save; past `retries` in a row, halts the deployment.
+    private func failed(_ id: Int64, _ reason: String) {
+        let count = failures.withLock { failures -> Int in
+            failures[id, default: 0] += 1
+            return failures[id]!
+        }
+        if count == retries + 1 { onFailure(DeploymentID(id), "\(reason) (\(count) attempts)") }
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import Host
+import Marketplace
+import Sandbox
+
+/// Deployment lifecycle. Each command on one deployment holds that
+/// deployment's lane (`DeploymentLanes`) for its store change and its host
+/// call together, so commands never interleave: after every command the
+/// store and the host agree (a row `running` runs in the host; a row
+/// `stopped` does not). A caller that stops waiting (the host deadline) gets
+/// `PlatformError.hostTimeout`; the command still runs to its end in order.
+extension Platform {
+    /// Creates a deployment (the per-user quota is checked in the insert's
+    /// transaction) and, when `start`, launches it.
+    public func createDeployment(_ source: Deployment.Source, parameters: [String: LuaValue], risk: RiskLimits?,
+                                 symbols: [String]?, timeframe: Int64?, start: Bool, by user: UserID) async throws -> Deployment {
+        let offer = tape.offer
+        let limit = configuration.maximumDeploymentsPerUser
+        let deployment = try await store.write {
+            try $0.deploy(source, parameters: parameters, risk: risk, symbols: symbols, timeframe: timeframe, feed: offer,
+                          maximumPerOwner: limit, by: user)
+        }
+        guard start else { return deployment }
+        return try await startDeployment(deployment.id, by: user)
+    }
+
+    /// Starts a stopped or faulted deployment: the row goes `running`, then
+    /// the host runs it (from its checkpoint when it has one). A refusal by
+    /// the host faults the row and is thrown (`DeploymentHostError`).
+    public func startDeployment(_ id: DeploymentID, by user: UserID) async throws -> Deployment {
+        try await command(id, "start the deployment") { [store, runtime] in
+            let started = try store.changeDeployment(id, .start, by: user)
+            try runtime.launch(id)
+            return started
+        }
+    }
+
+    /// Stops a deployment: the host run ends (its account saved for a later
+    /// start), then the row goes `stopped` with `reason`. Admins stop anyone's.
+    public func stopDeployment(_ id: DeploymentID, reason: String, by user: UserID) async throws -> Deployment {
+        try await command(id, "stop the deployment") { [self] in
+            runtime.stop(id)
+            let stopped = try store.changeDeployment(id, .stop(reason: reason), by: user)
+            try reengageStoredSwitch(covering: id)
+            return stopped
+        }
+    }
+
+    /// Deletes a deployment and its journal; a run still in the host (a
+    /// faulted one) goes with it, saving nothing.
+    public func deleteDeployment(_ id: DeploymentID, by user: UserID) async throws {
+        try await command(id, "remove the deployment") { [store, runtime, host] in
+            try store.deleteDeployment(id, by: user)
+            runtime.discard(id)
+            // Its switch went with the record; a reused id starts free.
+            host.releaseKillSwitch(Self.hostScope(.deployment(id)))
+        }
+    }
+
+    /// Carries out an owner's manual command on a running deployment's account.
+    public func execute(_ command: ManualCommand, on id: DeploymentID) async throws -> ManualCommandOutcome {
+        try await hostCall("answer the command") { [runtime] in try runtime.execute(command, on: id) }
+    }
+
+    /// The host's view of a running deployment (nil when it does not run).
+    public func snapshot(_ id: DeploymentID) -> DeploymentSnapshot? { runtime.snapshot(id) }
+
+    /// The deployment's recent log lines (bounded).
+    public func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { runtime.recentLog(id) }
+
+    /// Why the deployment is halted for failed journal or checkpoint writes, if it is.
+    public func writeHalt(_ id: DeploymentID) -> String? { runtime.writeHalt(id) }
+
+    /// The journal writer (its backlog and last error are health figures).
+    public var journal: JournalWriter { runtime.journal }
+
+    /// Waits until the deployment's reported orders and fills are written
+    /// (at most a moment), so a reader sees what a WebSocket already showed.
+    public func settledJournal(of id: DeploymentID) async throws -> DeploymentJournal {
+        await runtime.journal.flush()
+        return try await store.read { try $0.journal(of: id) }
+    }
+
+    /// Adds a listener for every notification; returns its key for `removeListener`.
+    public func addListener(_ body: @escaping @Sendable (Int64, DeploymentNotification) -> Void) -> UUID {
+        runtime.addListener(body)
+    }
+
+    public func removeListener(_ key: UUID) { runtime.removeListener(key) }
+
+    /// Redeploys what was running (or halted) when the server last stopped,
+    /// after engaging the stored kill switches; returns how many started.
+    public func resumeDeployments() async throws -> Int {
+        try await restoreKillSwitches()
+        return try await offloadThrowing { [self] in
+            var resumed = 0
+            for deployment in try store.deploymentsToResume() {
+                if (try? lanes.run(deployment.id, { try runtime.launch(deployment.id) })) != nil { resumed += 1 }
+            }
+            return resumed
+        }
+    }
+
+    /// Graceful shutdown (the feed has stopped): saves every deployment's
+    /// checkpoint and journal, then stops every running strategy.
+    public func shutDown() { runtime.shutDown() }
+
+    /// Runs a lifecycle command holding `id`'s lane, off the caller's thread, with the host deadline.
+    func command<T: Sendable>(_ id: DeploymentID, _ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await hostCall(what) { [lanes] in try lanes.run(id, work) }
+    }
+}
+
+extension Platform: DeploymentController {
+    /// A ban (the store has marked the rows stopped and committed): stops the
+    /// owner's deployments in the host, each in its lane, saving each
+    /// account as a stop does. A start racing the ban sees the row stopped
+    /// after its launch and undoes it (`DeploymentRuntime.launch`).
+    public func stopDeployments(ownedBy owner: UserID, reason: String) {
+        for id in runtime.deployments(ownedBy: owner) {
+            lanes.run(id) { runtime.stop(id) }
+        }
+    }
+
+    /// Bans a user: the store stops their rows and revokes their sessions in
+    /// one transaction, then their runs stop in the host.
+    public func ban(_ target: UserID, reason: String, by admin: UserID) async throws {
+        try await hostCall("stop the banned user's deployments") { [store] in try store.ban(target, reason: reason, by: admin) }
+    }
+}
