@@ -22,6 +22,20 @@ extension APIError {
 }
 
 extension APIError {
+    /// What the host said when it could not deploy, the same in both host modes.
+    init(_ error: DeploymentHostError) {
+        switch error {
+        case .refused(let refusal): self.init(refusal)
+        case .duplicate:
+            self.init(status: 409, code: "conflict", message: "the deployment is already running in the host")
+        case .unavailable(let reason):
+            self.init(status: 503, code: "host_unavailable", message: "the deployment host could not start it (\(reason)); retry",
+                      retryAfter: 1)
+        }
+    }
+}
+
+extension APIError {
     /// A manual command the host could not carry out at all: the deployment
     /// exists (the route checked) but does not trade in the host now.
     init(_ error: ManualCommandError) {

@@ -18,6 +18,7 @@ extension HTTPError: APIErrorConvertible { var apiError: APIError { APIError(sel
 extension DecodingError: APIErrorConvertible { var apiError: APIError { APIError(self) } }
 extension SchemaIssues: APIErrorConvertible { var apiError: APIError { APIError(self) } }
 extension DeploymentError: APIErrorConvertible { var apiError: APIError { APIError(self) } }
+extension DeploymentHostError: APIErrorConvertible { var apiError: APIError { APIError(self) } }
 extension ManualCommandError: APIErrorConvertible { var apiError: APIError { APIError(self) } }
 extension PlatformError: APIErrorConvertible { var apiError: APIError { APIError(self) } }
 

@@ -17,7 +17,8 @@ public protocol CheckpointingHost: AnyObject, Sendable {
     /// checkpoint carries on at its own time without on_start; a `ready` one
     /// (see `DeploymentCheckpoint.restarted()`) keeps its account and starts
     /// at `time`, on_start included.
-    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64, restoring checkpoint: DeploymentCheckpoint?) throws
+    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64, restoring checkpoint: DeploymentCheckpoint?)
+        throws(DeploymentHostError)
 
     /// Stops a deployment as `stop(_:)` does (on_stop, working orders
     /// canceled) and returns its checkpoint after the stop: the account a

@@ -3,7 +3,9 @@ import Foundation
 /// What an embedder needs from a live host, whichever `HostMode` runs it:
 /// `LiveHost` (threads, in process) and `SupervisedHost` (worker processes).
 public protocol DeploymentHost: CheckpointingHost {
-    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws
+    /// Creates a deployment and starts it at `time`; throws
+    /// `DeploymentHostError` in every mode.
+    func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentHostError)
     @discardableResult func stop(_ id: String) -> DeploymentSnapshot?
     func snapshot(_ id: String) -> DeploymentSnapshot?
     func snapshots() -> [DeploymentSnapshot]

@@ -9,6 +9,8 @@ public enum IsolationError: Error, Sendable, Equatable, CustomStringConvertible 
     case frame(FrameError)
     /// The worker could not create the deployment (script, schema, symbols).
     case deploymentRefused(id: String, reason: String)
+    /// The worker refused the deployment for what its script got wrong.
+    case refused(id: String, DeploymentError)
     case duplicateDeployment(String)
     /// The worker died before the request finished; `reason` says how.
     case workerDied(reason: String)
@@ -20,7 +22,7 @@ public enum IsolationError: Error, Sendable, Equatable, CustomStringConvertible 
         case .system: "isolationSystemCall"
         case .spawnFailed: "workerSpawnFailed"
         case .frame(let error): error.code
-        case .deploymentRefused: "deploymentRefused"
+        case .deploymentRefused, .refused: "deploymentRefused"
         case .duplicateDeployment: "duplicateDeployment"
         case .workerDied: "workerDied"
         case .shutDown: "hostShutDown"
@@ -33,6 +35,7 @@ public enum IsolationError: Error, Sendable, Equatable, CustomStringConvertible 
         case .spawnFailed(let path, let code): "could not start worker '\(path)': errno \(code)"
         case .frame(let error): error.description
         case .deploymentRefused(let id, let reason): "deployment '\(id)' refused: \(reason)"
+        case .refused(let id, let error): "deployment '\(id)' refused: \(error)"
         case .duplicateDeployment(let id): "deployment '\(id)' already exists"
         case .workerDied(let reason): "worker died: \(reason)"
         case .shutDown: "the host is shut down"

@@ -5,8 +5,8 @@ extension SupervisedHost {
     /// re-creates the kernel from it (as after a worker crash, but without
     /// indicator warm-up: the supervisor has no bars from before).
     public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64,
-                       restoring checkpoint: DeploymentCheckpoint?) throws(IsolationError) {
-        try core.deploy(configuration, startAt: time, restoring: checkpoint)
+                       restoring checkpoint: DeploymentCheckpoint?) throws(DeploymentHostError) {
+        do { try core.deploy(configuration, startAt: time, restoring: checkpoint) } catch { throw DeploymentHostError(error) }
     }
 
     public func checkpoints() -> [DeploymentCheckpoint] {

@@ -33,10 +33,10 @@ public final class SupervisedHost: DeploymentHost {
     // MARK: - Deployments
 
     /// Creates a deployment on the worker with the fewest and starts it at
-    /// `time`. Throws `IsolationError.deploymentRefused` with what the
-    /// script or its parameters got wrong.
-    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(IsolationError) {
-        try core.deploy(configuration, startAt: time)
+    /// `time`. Throws `DeploymentHostError.refused` with what the script or
+    /// its parameters got wrong (the same error the in-process host throws).
+    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentHostError) {
+        do { try core.deploy(configuration, startAt: time) } catch { throw DeploymentHostError(error) }
     }
 
     /// Stops a deployment (its `on_stop` runs in its worker) and removes it;

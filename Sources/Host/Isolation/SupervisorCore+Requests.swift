@@ -35,8 +35,9 @@ extension SupervisorCore {
         defer { lock.unlock() }
         while records[id]?.phase == .deploying && !closed { lock.wait() }
         switch records[id]?.phase {
-        case .refused(let reason):
+        case .refused(let reason, let refusal):
             records[id] = nil
+            if let refusal { throw .refused(id: id, refusal) }
             throw .deploymentRefused(id: id, reason: reason)
         case .faulted:
             // On_start crashed or hung its worker: the deployment exists, faulted.

@@ -215,7 +215,7 @@ final class SupervisorCore: @unchecked Sendable {
         if let checkpoint = reply.checkpoint { record.checkpoint = checkpoint }
         switch (type, record.phase) {
         case (.deployed, .deploying):
-            record.phase = reply.error.map(DeploymentRecord.Phase.refused) ?? .running
+            record.phase = reply.error.map { .refused($0, reply.refusal?.error) } ?? .running
         case (.deployed, _):
             // A restore in a fresh worker; one that fails faults the deployment.
             if let error = reply.error { fault(&record, reason: "restore failed: \(error)", &deliveries) }

@@ -46,8 +46,9 @@ struct DeploymentRecord: Sendable {
         /// Sent to a worker, no reply yet.
         case deploying
         case running
-        /// Refused by the worker (script, schema).
-        case refused(String)
+        /// Refused by the worker: what the script got wrong when it says
+        /// (script, schema, symbols), else the worker's reason.
+        case refused(String, DeploymentError?)
         /// Faulted by the supervisor: its worker died while it ran a callback.
         case faulted
         /// A stop was sent, no reply yet.

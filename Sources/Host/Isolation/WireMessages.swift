@@ -24,6 +24,8 @@ struct DeployRequest: Codable, Sendable {
 struct SlotReply: Codable, Sendable {
     var slot: Int
     var error: String?
+    /// What the script got wrong, when the worker refused a deployment for it.
+    var refusal: WireDeploymentError?
     var notifications: [WireNotification]
     var checkpoint: DeploymentCheckpoint?
 }

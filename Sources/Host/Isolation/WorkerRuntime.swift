@@ -149,6 +149,9 @@ final class WorkerSession {
             reply.checkpoint = kernel.checkpoint()
         } catch let error as WireError {
             reply.error = error.reason
+        } catch let error as DeploymentError {
+            reply.error = "\(error)"
+            reply.refusal = WireDeploymentError(error)
         } catch {
             reply.error = "\(error)"
         }

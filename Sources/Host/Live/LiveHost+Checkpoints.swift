@@ -16,11 +16,15 @@ extension LiveHost {
     /// script got wrong, or `.script(.conversion)` when the checkpoint's
     /// instruments are not the configuration's.
     public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64,
-                       restoring checkpoint: DeploymentCheckpoint?) throws(DeploymentError) {
+                       restoring checkpoint: DeploymentCheckpoint?) throws(DeploymentHostError) {
         guard let checkpoint else { return try deploy(configuration, startAt: time) }
         // A restarted (ready) checkpoint starts like a fresh deployment.
-        try install(configuration.id, startAt: time) { board throws(DeploymentError) in
-            try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: board)
+        do {
+            try install(configuration.id, startAt: time) { board throws(DeploymentError) in
+                try DeploymentKernel(configuration: configuration, restoring: checkpoint, killSwitches: board)
+            }
+        } catch {
+            throw .refused(error)
         }
     }
 

@@ -47,10 +47,15 @@ public final class LiveHost: DeploymentHost {
     // MARK: - Deployments
 
     /// Creates a deployment on the least recently used worker and starts it
-    /// at `time`. Throws what the script or its parameters got wrong.
-    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentError) {
-        try install(configuration.id, startAt: time) { board throws(DeploymentError) in
-            try DeploymentKernel(configuration: configuration, killSwitches: board)
+    /// at `time`. Throws `DeploymentHostError.refused` with what the script
+    /// or its parameters got wrong.
+    public func deploy(_ configuration: DeploymentConfiguration, startAt time: Int64) throws(DeploymentHostError) {
+        do {
+            try install(configuration.id, startAt: time) { board throws(DeploymentError) in
+                try DeploymentKernel(configuration: configuration, killSwitches: board)
+            }
+        } catch {
+            throw .refused(error)
         }
     }
 

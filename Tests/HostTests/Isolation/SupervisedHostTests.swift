@@ -149,7 +149,7 @@ import TestSupport
 
     @Test func aScriptThatDoesNotLoadIsRefusedAndTheModeIsOneValue() throws {
         let host = try makeDeploymentHost(.isolated(IsolationFixtures.isolation(workers: 1)))
-        #expect(throws: IsolationError.self) {
+        #expect(throws: DeploymentHostError.self) {
             try host.deploy(IsolationFixtures.deployment("bad", source: "function on_bar("), startAt: 0)
         }
         try host.deploy(IsolationFixtures.deployment("good"), startAt: 1_700_000_000)
