@@ -13,8 +13,9 @@ import Testing
 @Suite struct JournalFailureTests {
     @Test func aFailingJournalHaltsTheDeploymentAndLosesNothing() async throws {
         let fixture = try PlatformFixture()
-        let counter = NotificationCounter()
-        _ = fixture.platform.addListener { id, notification in counter.record(id, notification) }
+        let counter = fixture.reported
+        let told = NotificationCounter()
+        _ = fixture.platform.addListener { id, notification in told.record(id, notification) }
         // DCA buying every bar: an order and a fill per bar while it may buy.
         let deployment = try await fixture.platform.createDeployment(
             .template("dca"), parameters: ["every": .integer(1), "amount": .number(100), "boost_below_sma": .integer(0)],
@@ -49,6 +50,7 @@ import Testing
         #expect(Set(journal.fills.map(\.id)).count == journal.fills.count, "each once")
         #expect(journal.orders.count == counter.orders(id.rawValue), "every reported order is in the journal once")
         #expect(fixture.platform.journal.lastError == nil)
+        #expect(told.fills(id.rawValue) == journal.fills.count, "listeners heard of each fill once it was committed")
         // The halt holds until the owner stops the deployment.
         #expect(fixture.platform.writeHalt(id) != nil)
         let stopped = try await fixture.platform.stopDeployment(id, reason: "owner stop", by: fixture.user.id)
@@ -71,8 +73,7 @@ import Testing
         let second = try PlatformFixture.reopening(fixture)
         #expect(try await second.platform.resumeDeployments() == 1)
         #expect(second.platform.writeHalt(deployment.id) != nil, "the halt is restored with the run")
-        let counter = NotificationCounter()
-        _ = second.platform.addListener { id, notification in counter.record(id, notification) }
+        let counter = second.reported
         var more = second.market(seed: 8)
         second.feed(200, from: &more)
         #expect(counter.fills(deployment.id.rawValue) == 0, "still reduce-only after the restart")

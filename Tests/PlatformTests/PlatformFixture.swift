@@ -17,6 +17,8 @@ final class PlatformFixture: @unchecked Sendable {
     let tape: MarketTape
     let platform: Platform
     let user: User
+    /// Everything the host reported, before the platform saw it.
+    let reported = NotificationCounter()
     let start: Int64 = 1_700_000_000
     /// The fixture that made the folder (a reopened one leaves it to it).
     private let owner: PlatformFixture?
@@ -37,7 +39,11 @@ final class PlatformFixture: @unchecked Sendable {
             user = try store.register(username: "alice", email: "alice@example.com", passwordHash: "hash:alice")
         }
         let relay = self.relay
-        host = LiveHost(configuration: .init(workers: 1)) { id, notification in relay.receive(id, notification) }
+        let reported = self.reported
+        host = LiveHost(configuration: .init(workers: 1)) { id, notification in
+            if let raw = Int64(id.dropFirst("deployment-".count)) { reported.record(raw, notification) }
+            relay.receive(id, notification)
+        }
         tape = MarketTape(instruments: SyntheticMarket().instruments, barSeconds: 2)
         platform = Platform(configuration: .init(journal: journal), store: store, host: host, tape: tape, relay: relay)
     }

@@ -58,25 +58,28 @@ extension MarketplaceStore {
         }
     }
 
-    /// Appends the journal records of many deployments in one durable
+    /// Appends the journal records of many deployments, each with the host
+    /// checkpoint that covers them when there is one, in one durable
     /// transaction (the journal writer's batch): all of it or none. Records
     /// of a deployment that no longer exists are skipped (its journal went
     /// with it); returns the ids skipped.
     @discardableResult
-    public func appendJournal(_ batch: [(DeploymentID, DeploymentCheckpoint)]) throws(StoreError) -> Set<DeploymentID> {
-        for (_, checkpoint) in batch {
+    public func appendJournal(_ batch: [(DeploymentID, DeploymentCheckpoint, hostCheckpoint: Data?)]) throws(StoreError)
+        -> Set<DeploymentID> {
+        for (_, checkpoint, _) in batch {
             for record in checkpoint.orders + checkpoint.fills { _ = try InputRules.key(record.id, field: "journal id") }
         }
         let now = self.now
         return try pool.write { (connection) throws(StoreError) -> Set<DeploymentID> in
             var skipped: Set<DeploymentID> = []
             var known: Set<DeploymentID> = []
-            for (id, checkpoint) in batch where !skipped.contains(id) {
+            for (id, checkpoint, hostCheckpoint) in batch where !skipped.contains(id) {
                 if !known.contains(id) {
                     guard try Self.fetchDeployment(id, connection) != nil else { skipped.insert(id); continue }
                     known.insert(id)
                 }
                 try Self.write(checkpoint, for: id, now: now, connection)
+                if let hostCheckpoint { try Self.writeHostCheckpoint(hostCheckpoint, for: id, now: now, connection) }
             }
             return skipped
         }

@@ -20,11 +20,16 @@ extension MarketplaceStore {
         let now = self.now
         try pool.write { (connection) throws(StoreError) in
             guard try Self.fetchDeployment(id, connection) != nil else { throw StoreError.notFound(entity: "deployment", id: id.description) }
-            try connection.run("""
-                INSERT INTO deployment_host_checkpoints (deployment_id, body, updated_at) VALUES (?1, ?2, ?3)
-                ON CONFLICT (deployment_id) DO UPDATE SET body = ?2, updated_at = ?3
-                """, [id, SQLValue.blob(Array(body)), now])
+            try Self.writeHostCheckpoint(body, for: id, now: now, connection)
         }
+    }
+
+    /// Upserts the checkpoint on the writer connection, inside the caller's transaction.
+    static func writeHostCheckpoint(_ body: Data, for id: DeploymentID, now: Int64, _ connection: Connection) throws(StoreError) {
+        try connection.run("""
+            INSERT INTO deployment_host_checkpoints (deployment_id, body, updated_at) VALUES (?1, ?2, ?3)
+            ON CONFLICT (deployment_id) DO UPDATE SET body = ?2, updated_at = ?3
+            """, [id, SQLValue.blob(Array(body)), now])
     }
 
     /// The deployment's last saved host checkpoint; nil when it never ran

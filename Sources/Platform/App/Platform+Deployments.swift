@@ -77,7 +77,9 @@ extension Platform {
     /// Waits until the deployment's reported orders and fills are written
     /// (at most a moment), so a reader sees what a WebSocket already showed.
     public func settledJournal(of id: DeploymentID) async throws -> DeploymentJournal {
-        await runtime.journal.flush()
+        // Ask for a checkpoint now: the records commit with it.
+        await offload { [runtime] in runtime.checkpoints.saveNow(id) }
+        await runtime.journal.flush(id, timeout: .seconds(2))
         return try await store.read { try $0.journal(of: id) }
     }
 

@@ -7,38 +7,35 @@ import Synchronization
 /// account, working orders, order counter, `ctx.state`, timers) so a server
 /// restart, or a user's stop and later start, continues the same account.
 ///
-/// It saves every `interval` (only checkpoints whose bytes changed), once
+/// It offers every `interval` (only checkpoints whose bytes changed), once
 /// more at graceful shutdown before the host stops anything (a stop cancels
-/// working orders, which must not become the resume state), and on a user's
-/// stop the checkpoint the stop left. A hard kill loses at most the last
-/// interval; the order and fill journal is written as it happens anyway.
-/// A save that fails is tried again at the next tick; after `retries`
-/// failed ticks in a row `onFailure` halts the deployment (reduce-only):
-/// an account that cannot be saved must not keep opening positions.
+/// working orders, which must not become the resume state), on a user's
+/// stop the checkpoint the stop left, and on demand (`saveNow`, when a
+/// reader waits for the journal). Offers go to the `JournalWriter`, which
+/// commits each one with the fills it covers: the account and the journal
+/// never disagree, even after a hard kill.
 ///
-/// One lock serialises every save with the stops: a periodic save can never
-/// overwrite the checkpoint a stop just left with an older, live one.
+/// One lock serialises every offer with the stops: a periodic offer can
+/// never follow the checkpoint a stop just left with an older, live one.
 final class CheckpointKeeper: Sendable {
-    private let store: MarketplaceStore
     private let host: any DeploymentHost
-    /// The bytes last saved, by deployment id; under this lock every save runs.
+    private let journal: JournalWriter
+    private let store: MarketplaceStore
+    /// The bytes last offered, by deployment id; under this lock every offer runs.
     private let saved = Mutex<[Int64: Data]>([:])
     private let running = Atomic<Bool>(true)
     private let queue = DispatchQueue(label: "lunar.checkpoints")
-    private let retries: Int
     private let onFailure: @Sendable (DeploymentID, String) -> Void
-    /// Failed saves in a row, by deployment id (under `saved`'s lock).
-    private let failures = Mutex<[Int64: Int]>([:])
 
-    init(store: MarketplaceStore, host: any DeploymentHost, retries: Int,
+    init(store: MarketplaceStore, host: any DeploymentHost, journal: JournalWriter,
          onFailure: @escaping @Sendable (DeploymentID, String) -> Void) {
         self.store = store
         self.host = host
-        self.retries = retries
+        self.journal = journal
         self.onFailure = onFailure
     }
 
-    /// Saves changed checkpoints every `interval` seconds until `finish()`
+    /// Offers changed checkpoints every `interval` seconds until `finish()`
     /// (or until the keeper is released), then runs `tick`.
     func start(every interval: Double, tick: @escaping @Sendable () -> Void = {}) {
         queue.asyncAfter(deadline: .now() + interval) { [weak self] in
@@ -49,30 +46,36 @@ final class CheckpointKeeper: Sendable {
         }
     }
 
-    /// Saves the checkpoint of every hosted deployment whose bytes changed
-    /// since its last save. A failed save is retried at the next tick.
+    /// Offers the checkpoint of every hosted deployment whose bytes changed.
     func saveChanged() {
         saved.withLock { saved in
             for checkpoint in host.checkpoints() {
                 guard let id = DeploymentRuntime.deploymentID(checkpoint.id) else { continue }
-                save(checkpoint, id, &saved)
+                offer(checkpoint, id, &saved)
             }
         }
     }
 
-    /// Graceful shutdown: stops the periodic saves, waits for one in
-    /// progress, and saves every deployment once more while it still runs.
+    /// Offers one deployment's checkpoint now (a reader waits for its journal).
+    func saveNow(_ id: DeploymentID) {
+        saved.withLock { saved in
+            if let checkpoint = host.checkpoint(DeploymentRuntime.hostID(id)) { offer(checkpoint, id.rawValue, &saved) }
+        }
+    }
+
+    /// Graceful shutdown: stops the periodic offers, waits for one in
+    /// progress, and offers every deployment once more while it still runs.
     func finish() {
         guard running.exchange(false, ordering: .acquiringAndReleasing) else { return }
         queue.sync {}
         saveChanged()
     }
 
-    /// Stops a deployment in the host (if it runs there) and saves the
+    /// Stops a deployment in the host (if it runs there) and offers the
     /// checkpoint its stop left: what a later start continues.
     func stop(_ id: DeploymentID) {
         saved.withLock { saved in
-            if let checkpoint = host.stopTakingCheckpoint(DeploymentRuntime.hostID(id)) { save(checkpoint, id.rawValue, &saved) }
+            if let checkpoint = host.stopTakingCheckpoint(DeploymentRuntime.hostID(id)) { offer(checkpoint, id.rawValue, &saved) }
             saved[id.rawValue] = nil
         }
     }
@@ -80,43 +83,29 @@ final class CheckpointKeeper: Sendable {
     /// Where a start of `id` begins: nil (fresh) when nothing was saved; a
     /// live (running, halted) checkpoint as it is, so a server restart
     /// carries on; a stopped or faulted one `restarted()`, so a user's new
-    /// start keeps the account and runs `on_start`. Throws what kept the
-    /// saved bytes from decoding: the caller faults the deployment rather
-    /// than start a fresh account in silence.
+    /// start keeps the account and runs `on_start`. Waits for the journal
+    /// writer to commit what it holds of `id` first (a stop's checkpoint may
+    /// still be queued). Throws what kept the saved bytes from decoding: the
+    /// caller faults the deployment rather than start a fresh account in silence.
     func resumePoint(of id: DeploymentID) throws -> HostCheckpoint? {
+        journal.flushBlocking(id)
         guard let body = try store.hostCheckpoint(of: id) else { return nil }
         let checkpoint = try JSONDecoder().decode(HostCheckpoint.self, from: body)
         return checkpoint.isLive ? checkpoint : checkpoint.restarted()
     }
 
-    private func save(_ checkpoint: HostCheckpoint, _ id: Int64, _ saved: inout [Int64: Data]) {
+    private func offer(_ checkpoint: HostCheckpoint, _ id: Int64, _ saved: inout [Int64: Data]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let body: Data
         do {
             body = try encoder.encode(checkpoint)
         } catch {
-            failed(id, "its checkpoint could not be encoded: \(error)")
+            onFailure(DeploymentID(id), "its checkpoint could not be encoded: \(error)")
             return
         }
         guard saved[id] != body else { return }
-        do {
-            try store.saveHostCheckpoint(body, for: DeploymentID(id))
-            saved[id] = body
-            failures.withLock { $0[id] = nil }
-        } catch .notFound {
-            // Deleted: nothing to keep.
-        } catch {
-            failed(id, "its checkpoint could not be saved: \(error)")
-        }
-    }
-
-    /// Counts a failed save; past `retries` in a row, halts the deployment.
-    private func failed(_ id: Int64, _ reason: String) {
-        let count = failures.withLock { failures -> Int in
-            failures[id, default: 0] += 1
-            return failures[id]!
-        }
-        if count == retries + 1 { onFailure(DeploymentID(id), "\(reason) (\(count) attempts)") }
+        journal.appendCheckpoint(body, fillCount: checkpoint.fillCount, for: DeploymentID(id))
+        saved[id] = body
     }
 }

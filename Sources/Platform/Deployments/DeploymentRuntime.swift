@@ -29,7 +29,7 @@ final class DeploymentRuntime: Sendable {
     /// are not journaled (see `shutDown()`).
     private let muted = Atomic<Bool>(false)
     private let logs = Mutex<[Int64: [DeploymentLogEntry]]>([:])
-    private let listeners = Mutex<[UUID: @Sendable (Int64, DeploymentNotification) -> Void]>([:])
+    private let listeners = Listeners()
     /// The owner of each deployment launched into the host (for bans).
     private let owners = Mutex<[DeploymentID: UserID]>([:])
     /// Deployments halted because their records could not be written, with
@@ -42,8 +42,12 @@ final class DeploymentRuntime: Sendable {
         self.host = host
         self.tape = tape
         let halt = HaltRelay()
-        journal = JournalWriter(store: store, policy: policy) { id, reason in halt.halt(id, reason) }
-        checkpoints = CheckpointKeeper(store: store, host: host, retries: policy.retries) { id, reason in halt.halt(id, reason) }
+        let listeners = self.listeners
+        journal = JournalWriter(store: store, policy: policy, onFailure: { id, reason in halt.halt(id, reason) },
+                                onCommitted: { id, notifications in
+                                    for notification in notifications { listeners.publish(id.rawValue, notification) }
+                                })
+        checkpoints = CheckpointKeeper(store: store, host: host, journal: journal) { id, reason in halt.halt(id, reason) }
         halt.attach { [weak self] id, reason in self?.haltForWrites(id, reason: reason) }
         checkpoints.start(every: Self.checkpointInterval) { [weak self] in self?.recordPendingHalts() }
         relay.attach { [weak self] hostID, notification in self?.receive(hostID, notification) }
@@ -73,6 +77,7 @@ final class DeploymentRuntime: Sendable {
             throw error
         }
         owners.withLock { $0[id] = spec.deployment.ownerID }
+        journal.begin(id, fillCount: checkpoint?.fillCount ?? 0)
         // A halt outlives a restart: engaged before the first event reaches it.
         if case .halted(let reason) = spec.deployment.status {
             writeHalts.withLock { $0[id] = (reason, true) }
@@ -154,6 +159,7 @@ final class DeploymentRuntime: Sendable {
     /// Removes a deleted deployment's run from the host, saving nothing.
     func discard(_ id: DeploymentID) {
         host.stop(Self.hostID(id))
+        journal.discard(id)
         owners.withLock { $0[id] = nil }
     }
 
@@ -165,7 +171,9 @@ final class DeploymentRuntime: Sendable {
     func shutDown() {
         host.drain()
         checkpoints.finish()
-        journal.flushBlocking()
+        if !journal.flushBlocking(timeout: .seconds(10)) {
+            logger.error("shutdown: the journal writer still holds \(journal.backlog) entries (last error: \(journal.lastError ?? "none"))")
+        }
         muted.store(true, ordering: .releasing)
         for snapshot in host.snapshots() { host.stop(snapshot.id) }
         host.drain()
@@ -183,13 +191,9 @@ final class DeploymentRuntime: Sendable {
     func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { logs.withLock { $0[id.rawValue] ?? [] } }
 
     /// Adds a listener for every notification (the WebSocket hub); returns its key for `removeListener`.
-    func addListener(_ body: @escaping @Sendable (Int64, DeploymentNotification) -> Void) -> UUID {
-        let key = UUID()
-        listeners.withLock { $0[key] = body }
-        return key
-    }
+    func addListener(_ body: @escaping @Sendable (Int64, DeploymentNotification) -> Void) -> UUID { listeners.add(body) }
 
-    func removeListener(_ key: UUID) { _ = listeners.withLock { $0.removeValue(forKey: key) } }
+    func removeListener(_ key: UUID) { listeners.remove(key) }
 
     private func receive(_ hostID: String, _ notification: DeploymentNotification) {
         guard !muted.load(ordering: .acquiring), let raw = Self.deploymentID(hostID) else { return }
@@ -199,7 +203,8 @@ final class DeploymentRuntime: Sendable {
         case .order(let order):
             do {
                 let body = try encoder.encode(order)
-                journal.append(DeploymentCheckpoint(orders: [JournalRecord(id: String(order.id), body: body)]), for: id)
+                journal.append(Marketplace.DeploymentCheckpoint(orders: [JournalRecord(id: String(order.id), body: body)]),
+                               notification: notification, for: id)
             } catch {
                 haltForWrites(id, reason: "order \(order.id) could not be encoded for the journal: \(error)")
             }
@@ -207,8 +212,9 @@ final class DeploymentRuntime: Sendable {
             do {
                 let body = try encoder.encode(fill)
                 let key = SHA256.hexDigest(body).prefix(24)
-                journal.append(DeploymentCheckpoint(fills: [JournalRecord(id: String(key), orderID: String(fill.orderID), body: body)]),
-                               for: id)
+                journal.append(Marketplace.DeploymentCheckpoint(fills: [JournalRecord(id: String(key), orderID: String(fill.orderID),
+                                                                                      body: body)]),
+                               notification: notification, for: id)
             } catch {
                 haltForWrites(id, reason: "a fill of order \(fill.orderID) could not be encoded for the journal: \(error)")
             }
@@ -222,7 +228,28 @@ final class DeploymentRuntime: Sendable {
         case .status(let status):
             if status.isFaulted { recordFault(id, reason: status.description) }
         }
-        for listener in listeners.withLock({ Array($0.values) }) { listener(raw, notification) }
+        // Orders and fills reach listeners once committed (`JournalWriter`).
+        if case .order = notification { return }
+        if case .fill = notification { return }
+        listeners.publish(raw, notification)
+    }
+}
+
+/// The notification listeners (the WebSocket hub), shared with the journal
+/// writer, which publishes orders and fills once they are committed.
+private final class Listeners: Sendable {
+    private let bodies = Mutex<[UUID: @Sendable (Int64, DeploymentNotification) -> Void]>([:])
+
+    func add(_ body: @escaping @Sendable (Int64, DeploymentNotification) -> Void) -> UUID {
+        let key = UUID()
+        bodies.withLock { $0[key] = body }
+        return key
+    }
+
+    func remove(_ key: UUID) { _ = bodies.withLock { $0.removeValue(forKey: key) } }
+
+    func publish(_ id: Int64, _ notification: DeploymentNotification) {
+        for listener in bodies.withLock({ Array($0.values) }) { listener(id, notification) }
     }
 }
 
