@@ -13,6 +13,9 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	# The crash test (a 200-deployment server SIGKILLed) runs alone: beside
+	# the parallel suite it would starve on a 2-core machine.
+	LUNAR_CRASH_TEST=1 $(SWIFT) test --skip-build --filter CrashRestartTests
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.

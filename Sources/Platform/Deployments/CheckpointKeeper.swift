@@ -104,8 +104,10 @@ final class CheckpointKeeper: Sendable {
             onFailure(DeploymentID(id), "its checkpoint could not be encoded: \(error)")
             return
         }
-        guard saved[id] != body else { return }
-        journal.appendCheckpoint(body, fillCount: checkpoint.fillCount, for: DeploymentID(id))
+        // Unchanged bytes are offered again while records wait: the last
+        // offer may have come too late to cover them.
+        guard saved[id] != body || journal.isWaiting(DeploymentID(id)) else { return }
+        journal.appendCheckpoint(body, fillCount: checkpoint.fillCount, nextOrderID: Int64(checkpoint.nextOrderID), for: DeploymentID(id))
         saved[id] = body
     }
 }

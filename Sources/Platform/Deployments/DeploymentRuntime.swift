@@ -263,8 +263,18 @@ extension DeploymentRuntime {
 /// Passes a halt from the journal writer and the checkpoint keeper (made
 /// before the runtime exists) to the runtime.
 private final class HaltRelay: Sendable {
-    private let target = Mutex<(@Sendable (DeploymentID, String) -> Void)?>(nil)
+    /// Boxed, as in `DeploymentEventRelay` (a bare closure in a `Mutex` grows a thunk per read).
+    private final class Target: Sendable {
+        let body: @Sendable (DeploymentID, String) -> Void
+        init(_ body: @escaping @Sendable (DeploymentID, String) -> Void) { self.body = body }
+    }
 
-    func attach(_ body: @escaping @Sendable (DeploymentID, String) -> Void) { target.withLock { $0 = body } }
-    func halt(_ id: DeploymentID, _ reason: String) { target.withLock { $0 }?(id, reason) }
+    private let target = Mutex<Target?>(nil)
+
+    func attach(_ body: @escaping @Sendable (DeploymentID, String) -> Void) {
+        let boxed = Target(body)
+        target.withLock { $0 = boxed }
+    }
+
+    func halt(_ id: DeploymentID, _ reason: String) { target.withLock { $0 }?.body(id, reason) }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import Host
+import Logging
 import Marketplace
 import Synchronization
 
 /// Writes the deployments' order and fill journal, and their checkpoints,
 /// off the deployment threads: `append` queues and returns at once (a
 /// deployment never waits on SQLite); one writer thread commits what is
-/// queued in batches, one transaction each.
+/// queued in batches, one transaction each (every deployment's cut that is
+/// ready goes into the same transaction: one fsync for all).
 ///
 /// **The journal and the account agree.** A deployment's records are
 /// committed together with a checkpoint whose fill count equals the fills
@@ -28,8 +30,6 @@ public final class JournalWriter: Sendable {
     public struct Policy: Sendable {
         /// Queued entries past which a producing deployment is halted.
         public var capacity: Int
-        /// Entries per transaction at most.
-        public var batchLimit: Int
         /// Attempts after the first before the deployments are halted.
         public var retries: Int
         /// The first retry's delay (doubling after each).
@@ -39,10 +39,9 @@ public final class JournalWriter: Sendable {
         /// How long records wait for a covering checkpoint before they are committed alone.
         public var consistencyWait: Duration
 
-        public init(capacity: Int = 10_000, batchLimit: Int = 512, retries: Int = 3, retryDelay: Duration = .milliseconds(50),
-                    stalledRetryInterval: Duration = .seconds(1), consistencyWait: Duration = .seconds(5)) {
+        public init(capacity: Int = 100_000, retries: Int = 3, retryDelay: Duration = .milliseconds(50),
+                    stalledRetryInterval: Duration = .seconds(1), consistencyWait: Duration = .seconds(30)) {
             self.capacity = max(1, capacity)
-            self.batchLimit = max(1, batchLimit)
             self.retries = max(0, retries)
             self.retryDelay = retryDelay
             self.stalledRetryInterval = stalledRetryInterval
@@ -54,10 +53,16 @@ public final class JournalWriter: Sendable {
     enum Entry: Sendable {
         /// Orders or fills, with the notification to pass on once committed.
         case records(Marketplace.DeploymentCheckpoint, DeploymentNotification)
-        /// The host's checkpoint (encoded) and the fills it has seen in all.
-        case checkpoint(Data, fillCount: Int)
+        /// The host's checkpoint (encoded), the fills it has seen in all, and
+        /// the id its next order will get (it covers orders below it).
+        case checkpoint(Data, fillCount: Int, nextOrderID: Int64)
 
         var fills: Int { if case .records(let records, _) = self { records.fills.count } else { 0 } }
+        /// The highest order id among the records (0 when none).
+        var highestOrderID: Int64 {
+            guard case .records(let records, _) = self else { return 0 }
+            return records.orders.compactMap { Int64($0.id) }.max() ?? 0
+        }
     }
 
     /// One deployment's queue.
@@ -79,12 +84,19 @@ public final class JournalWriter: Sendable {
         var running = false
         /// Bumped on every commit: `flush` waits on it.
         var commits: UInt64 = 0
+        /// Lanes that got a checkpoint since they were last looked at: only
+        /// a new checkpoint (or the end of the wait) can make a cut.
+        var dirty: Set<DeploymentID> = []
     }
 
-    /// What one transaction commits for one deployment.
+    /// What one transaction commits for one deployment: the first `count`
+    /// entries of its queue, and the checkpoint entry at `checkpointIndex`
+    /// (which may sit after them: read before, queued after, fills that it
+    /// does not cover).
     private struct Cut {
         var deployment: DeploymentID
         var count: Int
+        var checkpointIndex: Int?
         var fills: Int
         var records: Marketplace.DeploymentCheckpoint
         var checkpoint: Data?
@@ -97,6 +109,7 @@ public final class JournalWriter: Sendable {
     private let onCommitted: @Sendable (DeploymentID, [DeploymentNotification]) -> Void
     private let state = Mutex(State())
     private let wake = NSCondition()
+    private let logger = Logger(label: "lunar.journal")
 
     /// `onFailure(deployment, reason)` is called once per deployment per
     /// failure episode; `onCommitted` with each committed deployment's
@@ -122,9 +135,10 @@ public final class JournalWriter: Sendable {
         enqueue(.records(records, notification), for: deployment)
     }
 
-    /// Queues a checkpoint of `deployment` (`fillCount`: the fills it has seen in all).
-    func appendCheckpoint(_ body: Data, fillCount: Int, for deployment: DeploymentID) {
-        enqueue(.checkpoint(body, fillCount: fillCount), for: deployment)
+    /// Queues a checkpoint of `deployment` (`fillCount`: the fills it has
+    /// seen in all; `nextOrderID`: the id its next order will get).
+    func appendCheckpoint(_ body: Data, fillCount: Int, nextOrderID: Int64, for deployment: DeploymentID) {
+        enqueue(.checkpoint(body, fillCount: fillCount, nextOrderID: nextOrderID), for: deployment)
     }
 
     private func enqueue(_ entry: Entry, for deployment: DeploymentID) {
@@ -134,6 +148,7 @@ public final class JournalWriter: Sendable {
             lane.entries.append(entry)
             state.lanes[deployment] = lane
             state.queued += 1
+            if case .checkpoint = entry { state.dirty.insert(deployment) }
             let start = !state.running
             state.running = true
             guard state.queued > policy.capacity, state.reported.insert(deployment).inserted else { return (nil, start) }
@@ -143,11 +158,15 @@ public final class JournalWriter: Sendable {
             let thread = Thread { [self] in run() }
             thread.name = "journal-writer"
             thread.start()
-        } else {
+        } else if case .checkpoint = entry {
+            // Records alone make no cut: only a checkpoint is worth waking for.
             wake.lock(); wake.signal(); wake.unlock()
         }
         if let overflow { onFailure(deployment, "the journal writer is \(overflow) entries behind (limit \(policy.capacity))") }
     }
+
+    /// Whether records of `deployment` wait for a checkpoint.
+    func isWaiting(_ deployment: DeploymentID) -> Bool { state.withLock { !($0.lanes[deployment]?.entries.isEmpty ?? true) } }
 
     /// Entries queued and not yet committed.
     public var backlog: Int { state.withLock { $0.queued } }
@@ -200,9 +219,16 @@ public final class JournalWriter: Sendable {
         defer { wake.unlock() }
         var idleSince = ContinuousClock.now
         while true {
+            var fallbacks: [String] = []
             let (cuts, queued): ([Cut], Int) = state.withLock { state in
-                (Self.cuts(state.lanes, limit: policy.batchLimit, wait: policy.consistencyWait), state.queued)
+                let now = ContinuousClock.now
+                let due = state.lanes.filter { id, lane in
+                    state.dirty.contains(id) || lane.oldest.map { now - $0 > policy.consistencyWait } == true
+                }
+                state.dirty.subtract(due.keys)
+                return (Self.cuts(due, wait: policy.consistencyWait, fallbacks: &fallbacks), state.queued)
             }
+            for fallback in fallbacks { logger.warning("journal committed without a checkpoint: \(fallback)") }
             if !cuts.isEmpty { return cuts }
             if queued > 0 { idleSince = .now }
             if queued == 0, ContinuousClock.now - idleSince > .seconds(2) {
@@ -213,33 +239,56 @@ public final class JournalWriter: Sendable {
                 }
                 if stopped { return nil }
             }
-            // Woken by an append; else look again shortly (a checkpoint may be due, or the wait over).
-            _ = wake.wait(until: Date(timeIntervalSinceNow: queued > 0 ? 0.05 : 1))
+            // Woken by a checkpoint; else look again shortly (a wait may be over).
+            _ = wake.wait(until: Date(timeIntervalSinceNow: queued > 0 ? 0.1 : 1))
         }
     }
 
-    /// For each deployment, the longest prefix of its queue that ends where
-    /// its fills committed equal a checkpoint's fill count (that checkpoint
-    /// commits with it); a queue that waited past `wait` goes whole, alone.
-    private static func cuts(_ lanes: [DeploymentID: Lane], limit: Int, wait: Duration) -> [Cut] {
+    /// For each deployment, the longest prefix of its queue that a checkpoint
+    /// in it covers: the fills committed equal its fill count, and every
+    /// order in the prefix has an id below its next order id (that
+    /// checkpoint commits with it). A queue that waited past `wait` goes
+    /// whole, alone.
+    private static func cuts(_ lanes: [DeploymentID: Lane], wait: Duration, fallbacks: inout [String]) -> [Cut] {
         var cuts: [Cut] = []
-        var budget = limit
         let now = ContinuousClock.now
-        for (deployment, lane) in lanes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !lane.entries.isEmpty && budget > 0 {
+        for (deployment, lane) in lanes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where !lane.entries.isEmpty {
             var fills = lane.committedFills
-            var pending: (body: Data, fillCount: Int)?
-            var cut: (count: Int, checkpoint: Data?)?
+            var highestOrder: Int64 = 0
+            var pending: (body: Data, fillCount: Int, nextOrderID: Int64, index: Int)?
+            var lastOffered: (fillCount: Int, nextOrderID: Int64)?
+            var cut: (count: Int, checkpoint: Data?, checkpointIndex: Int?)?
+            /// (entries so far, fills so far, highest order so far) at each boundary, for a checkpoint queued late.
+            var boundaries: [(count: Int, fills: Int, highestOrder: Int64)] = [(0, fills, 0)]
             for (index, entry) in lane.entries.enumerated() {
                 fills += entry.fills
-                if case .checkpoint(let body, let fillCount) = entry { pending = (body, fillCount) }
-                if let checkpoint = pending {
-                    if fills == checkpoint.fillCount { cut = (index + 1, checkpoint.body) }
-                    // Behind the fills already queued: a later checkpoint supersedes it.
-                    if fills > checkpoint.fillCount { pending = nil }
+                highestOrder = max(highestOrder, entry.highestOrderID)
+                if case .checkpoint(let body, let fillCount, let nextOrderID) = entry {
+                    lastOffered = (fillCount, nextOrderID)
+                    if fills > fillCount || highestOrder >= nextOrderID {
+                        // Read before the records ahead of it were queued: it
+                        // covers the longest earlier prefix that matches it.
+                        if let boundary = boundaries.last(where: { $0.fills == fillCount && $0.highestOrder < nextOrderID }),
+                           boundary.count > (cut?.count ?? 0) {
+                            cut = (boundary.count, body, index)
+                        }
+                        pending = nil
+                    } else {
+                        pending = (body, fillCount, nextOrderID, index)
+                    }
                 }
+                if let checkpoint = pending {
+                    if fills == checkpoint.fillCount && highestOrder < checkpoint.nextOrderID { cut = (index + 1, checkpoint.body, nil) }
+                    // Behind what is already queued: a later checkpoint supersedes it.
+                    if fills > checkpoint.fillCount || highestOrder >= checkpoint.nextOrderID { pending = nil }
+                }
+                boundaries.append((index + 1, fills, highestOrder))
             }
-            if cut == nil, let oldest = lane.oldest, now - oldest > wait { cut = (lane.entries.count, nil) }
-            guard let (count, checkpoint) = cut else { continue }
+            if cut == nil, let oldest = lane.oldest, now - oldest > wait {
+                cut = (lane.entries.count, nil, nil)
+                fallbacks.append("deployment \(deployment.rawValue): \(lane.entries.count) entries waited \(now - oldest) with no covering checkpoint (fills \(fills), last checkpoint \(lastOffered.map { "\($0.fillCount) fills, next order \($0.nextOrderID)" } ?? "none"), highest order \(highestOrder))")
+            }
+            guard let (count, checkpoint, checkpointIndex) = cut else { continue }
             // A cut is never split: a part of it would not match its checkpoint.
             let taken = lane.entries.prefix(count)
             var records = Marketplace.DeploymentCheckpoint()
@@ -249,9 +298,9 @@ public final class JournalWriter: Sendable {
                 records.fills += entry.fills
                 notifications.append(notification)
             }
-            cuts.append(Cut(deployment: deployment, count: taken.count, fills: records.fills.count, records: records,
+            cuts.append(Cut(deployment: deployment, count: taken.count, checkpointIndex: checkpointIndex, fills: records.fills.count,
+                            records: records,
                             checkpoint: checkpoint, notifications: notifications))
-            budget -= taken.count
         }
         return cuts
     }
@@ -265,11 +314,12 @@ public final class JournalWriter: Sendable {
                 state.withLock { state in
                     for cut in cuts {
                         guard var lane = state.lanes[cut.deployment] else { continue }
+                        if let index = cut.checkpointIndex { lane.entries.remove(at: index) }
                         lane.entries.removeFirst(cut.count)
                         lane.committedFills += cut.fills
                         lane.oldest = lane.entries.isEmpty ? nil : .now
                         state.lanes[cut.deployment] = lane
-                        state.queued -= cut.count
+                        state.queued -= cut.count + (cut.checkpointIndex == nil ? 0 : 1)
                     }
                     state.commits &+= 1
                     state.lastError = nil
