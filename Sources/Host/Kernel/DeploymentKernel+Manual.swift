@@ -17,13 +17,13 @@ extension DeploymentKernel {
         case .cancel(let orderID):
             let events = exchange.cancel(orderID, now: currentTimeValue, reason: Self.canceledByOwner)
             deliveries.append(contentsOf: events)
-            rejection = events.isEmpty ? OrderReason(code: "unknownOrder", message: "order \(orderID) is not working") : nil
+            rejection = events.isEmpty ? OrderReason(code: .unknownOrder, message: "order \(orderID) is not working") : nil
         case .close(let symbol):
             rejection = close(symbol: symbol).map(\.rejection)
-                ?? OrderReason(code: "noPosition", message: "there is no open position in '\(symbol)'")
+                ?? OrderReason(code: .noPosition, message: "there is no open position in '\(symbol)'")
         case .squareOff:
             deliveries.append(contentsOf: exchange.cancelAll(
-                symbol: nil, now: currentTimeValue, reason: OrderReason(code: "squareOff", message: "canceled by a square-off")))
+                symbol: nil, now: currentTimeValue, reason: OrderReason(code: .squareOff, message: "canceled by a square-off")))
             let closes = portfolio.openPositions.map(\.symbol).sorted().compactMap { close(symbol: $0) }
             rejection = closes.first(where: { $0.rejection != nil })?.rejection
         }
@@ -34,7 +34,7 @@ extension DeploymentKernel {
         return ManualCommandOutcome(orders: orders, rejection: rejection)
     }
 
-    static let canceledByOwner = OrderReason(code: "canceledByOwner", message: "canceled by the deployment's owner")
+    static let canceledByOwner = OrderReason(code: .canceledByOwner, message: "canceled by the deployment's owner")
 
     private func place(_ order: ManualOrder) -> [OrderSubmission] {
         guard order.isBracket else { return [submit(order.request)] }

@@ -53,19 +53,19 @@ extension DeploymentKernel {
 
     func cancel(_ id: OrderID) -> Bool {
         let events = exchange.cancel(id, now: currentTimeValue,
-                                     reason: OrderReason(code: "canceledByStrategy", message: "canceled by the strategy"))
+                                     reason: OrderReason(code: .canceledByStrategy, message: "canceled by the strategy"))
         deliveries.append(contentsOf: events)
         return !events.isEmpty
     }
 
     func cancelAll(symbol: String?) -> Int {
         let events = exchange.cancelAll(symbol: symbol, now: currentTimeValue,
-                                        reason: OrderReason(code: "canceledByStrategy", message: "canceled by the strategy"))
+                                        reason: OrderReason(code: .canceledByStrategy, message: "canceled by the strategy"))
         deliveries.append(contentsOf: events)
         return events.count
     }
 
-    func cancelAllWorking(code: String, message: String) {
+    func cancelAllWorking(code: OrderReasonCode, message: String) {
         deliveries.append(contentsOf: exchange.cancelAll(symbol: nil, now: currentTimeValue,
                                                          reason: OrderReason(code: code, message: message)))
         // Cancellations are recorded and observed even when the strategy no
@@ -78,7 +78,7 @@ extension DeploymentKernel {
 
     func replace(_ id: OrderID, quantity: Double?, price: Double?, trigger: Double?) -> OrderReason? {
         guard let order = exchange.order(id), let instrument = instruments[order.symbol] else {
-            return OrderReason(code: "unknownOrder", message: "order \(id) is not working")
+            return OrderReason(code: .unknownOrder, message: "order \(id) is not working")
         }
         var newPrice: Price?
         var newTrigger: Price?
@@ -95,18 +95,18 @@ extension DeploymentKernel {
         var type = order.type
         switch order.type {
         case .market:
-            if price != nil || trigger != nil { return OrderReason(code: "invalidReplace", message: "a market order has no price") }
+            if price != nil || trigger != nil { return OrderReason(code: .invalidReplace, message: "a market order has no price") }
         case .limit(let old):
-            if trigger != nil { return OrderReason(code: "invalidReplace", message: "a limit order has no trigger") }
+            if trigger != nil { return OrderReason(code: .invalidReplace, message: "a limit order has no trigger") }
             type = .limit(newPrice ?? old)
         case .stop(let old):
-            if price != nil { return OrderReason(code: "invalidReplace", message: "a stop order has no limit price") }
+            if price != nil { return OrderReason(code: .invalidReplace, message: "a stop order has no limit price") }
             type = .stop(trigger: newTrigger ?? old)
         case .stopLimit(let oldTrigger, let oldLimit):
             type = .stopLimit(trigger: newTrigger ?? oldTrigger, limit: newPrice ?? oldLimit)
         }
         if let newQuantity, newQuantity.lots <= 0 {
-            return OrderReason(code: "quantityTooSmall", message: "the new quantity rounds to zero lots")
+            return OrderReason(code: .quantityTooSmall, message: "the new quantity rounds to zero lots")
         }
         var candidate = order
         candidate.type = type
@@ -142,7 +142,7 @@ extension DeploymentKernel {
             var trialGate = risk
             let account = KernelRiskAccount(kernel: self, excluded: Set(exits))
             if trialGate.check(order, instrument: instrument, account: account).isAccepted {
-                let reason = OrderReason(code: "closedPosition", message: "the position it protected was closed")
+                let reason = OrderReason(code: .closedPosition, message: "the position it protected was closed")
                 for id in exits { deliveries.append(contentsOf: exchange.cancel(id, now: currentTimeValue, reason: reason)) }
             }
         }
@@ -166,7 +166,7 @@ extension DeploymentKernel {
     /// it at its fill (docs/fills.md, "Sizing at the fill").
     func makeOrder(_ request: OrderRequest, id: OrderID) -> Result<Order, OrderReason> {
         guard let instrument = instruments[request.symbol], symbols.contains(request.symbol) else {
-            return .failure(OrderReason(code: "unknownSymbol",
+            return .failure(OrderReason(code: .unknownSymbol,
                                         message: "'\(request.symbol.prefix(32))' is not traded by this deployment "
                                             + "(its symbols: \(symbols.joined(separator: ", ")))"))
         }
@@ -215,20 +215,20 @@ extension DeploymentKernel {
                 let isNotional: Bool
                 if case .notional = sizing { isNotional = true } else { isNotional = false }
                 return .failure(OrderReason(
-                    code: isNotional ? ExchangeReason.notionalTooSmall : ExchangeReason.insufficientEquity,
+                    code: isNotional ? OrderReasonCode.notionalTooSmall : OrderReasonCode.insufficientEquity,
                     message: "the order buys less than the minimum quantity \(instrument.double(instrument.minimumQuantity)) "
                         + "at \(instrument.double(reference)) (equity \(portfolio.equity.description))"))
             }
         }
         if case .quantity = sizing, quantity.lots < instrument.minimumQuantity.lots {
-            return .failure(OrderReason(code: "quantityTooSmall",
+            return .failure(OrderReason(code: .quantityTooSmall,
                                         message: "quantity \(instrument.double(quantity)) is below the minimum \(instrument.double(instrument.minimumQuantity))",
                                         limit: "\(instrument.double(instrument.minimumQuantity))"))
         }
         if let reference, RiskMath.value(lots: quantity.lots.magnitude, price: reference, instrument)
             > Int128(instrument.maximumNotional.units) {
             return .failure(OrderReason(
-                code: "notionalOutOfRange",
+                code: .notionalOutOfRange,
                 message: "order notional \(instrument.double(quantity)) × \(instrument.double(reference)) exceeds the maximum "
                     + "\(instrument.maximumNotional.description) per order", limit: instrument.maximumNotional.description))
         }
@@ -236,7 +236,7 @@ extension DeploymentKernel {
             let position = portfolio.position(request.symbol)?.quantity ?? .zero
             let reduces = (request.side == .sell && position.lots > 0) || (request.side == .buy && position.lots < 0)
             guard reduces else {
-                return .failure(OrderReason(code: "reduceOnlyWouldIncrease",
+                return .failure(OrderReason(code: .reduceOnlyWouldIncrease,
                                             message: "a reduce-only \(request.side.rawValue) needs an opposite position"))
             }
             if case .quantity = sizing, quantity > position.magnitude {
@@ -256,7 +256,7 @@ extension DeploymentKernel {
             return .failure(Self.outOfRange(field, value, limit: RiskDenials.text(instrument.maximumPrice, instrument)))
         }
         guard price.ticks > 0 else {
-            return .failure(OrderReason(code: "invalidPrice", message: "\(field) rounds to zero ticks"))
+            return .failure(OrderReason(code: .invalidPrice, message: "\(field) rounds to zero ticks"))
         }
         return .success(price)
     }
@@ -270,13 +270,13 @@ extension DeploymentKernel {
     }
 
     static func outOfRange(_ field: String, _ value: Double, limit: String) -> OrderReason {
-        let code = field == "notional" ? "notionalOutOfRange" : (field == "quantity" ? "quantityOutOfRange" : "priceOutOfRange")
+        let code: OrderReasonCode = field == "notional" ? .notionalOutOfRange : (field == "quantity" ? .quantityOutOfRange : .priceOutOfRange)
         return OrderReason(code: code, message: "order field '\(field)' is \(value); it must be a positive finite number "
                            + "of at most \(limit)", limit: limit)
     }
 
     static func noPriceToSize(_ symbol: String) -> OrderReason {
-        OrderReason(code: "noReferencePrice",
+        OrderReason(code: .noReferencePrice,
                     message: "no price of \(symbol) yet to size a notional or equity order; give a quantity or wait for a bar")
     }
 

@@ -51,7 +51,7 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) var cachedWantsBook = false
     @exclusivity(unchecked) var cachedPortfolioIndex = 0
     @exclusivity(unchecked) var cachedSeries: IndicatorSet.SeriesID?
-    @exclusivity(unchecked) var timers: [StrategyTimer] = []
+    @exclusivity(unchecked) var timers = TimerSchedule()
     /// Exchange events waiting for delivery to the strategy, in order.
     @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []
     @exclusivity(unchecked) var matchBuffer: [ExchangeEvent] = []
@@ -76,7 +76,7 @@ public final class DeploymentKernel {
     /// Builds the strategy's bars when its timeframe is longer than the feed's.
     @exclusivity(unchecked) var barBuilder: BarBuilder
 
-    let callbacks: Callbacks
+    let callbacks: StrategyCallbacks
     let eventArguments: EventArguments
     @exclusivity(unchecked) var arguments = CallArguments()
 
@@ -119,7 +119,7 @@ public final class DeploymentKernel {
             var state = configuration.restoredState ?? .table([:])
             if state == .array([]) { state = .table([:]) }
             try sandbox.setModuleField(module: "ctx", field: "state", value: state, readOnly: false)
-            callbacks = try Callbacks(sandbox)
+            callbacks = try StrategyCallbacks(sandbox)
             eventArguments = try EventArguments(sandbox)
         } catch {
             throw .script(error)
@@ -166,7 +166,7 @@ public final class DeploymentKernel {
     public func stop(reason: String = "stopped") {
         guard acceptsEvents else { return }
         if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
-        cancelAllWorking(code: "deploymentStopped", message: reason)
+        cancelAllWorking(code: .deploymentStopped, message: reason)
         deliverPending()
         sandbox.flushLog()
         if !status.isFaulted { status = .stopped }
@@ -350,7 +350,7 @@ public final class DeploymentKernel {
         guard !status.isFaulted else { return }
         status = .faulted(reason: reason)
         appendLog(level: "error", message: "\(subject) faulted: \(reason)")
-        cancelAllWorking(code: "deploymentFaulted", message: reason)
+        cancelAllWorking(code: .deploymentFaulted, message: reason)
         deliveries.removeAll()
         notify(.status(status))
     }
@@ -372,45 +372,6 @@ public enum DeploymentNotification: Sendable {
     case fill(Fill)
     case log(DeploymentLogEntry)
     case status(DeploymentStatus)
-}
-
-/// The strategy's callbacks, resolved once.
-struct Callbacks {
-    let onStart, onBar, onTick, onBook, onOrder, onFill, onTimer, onStop: LuaFunction?
-
-    init(_ sandbox: Sandbox) throws(SandboxError) {
-        func resolve(_ name: String) throws(SandboxError) -> LuaFunction? {
-            sandbox.hasFunction(named: name) ? try sandbox.function(named: name) : nil
-        }
-        onStart = try resolve("on_start")
-        onBar = try resolve("on_bar")
-        onTick = try resolve("on_tick")
-        onBook = try resolve("on_book")
-        onOrder = try resolve("on_order")
-        onFill = try resolve("on_fill")
-        onTimer = try resolve("on_timer")
-        onStop = try resolve("on_stop")
-    }
-}
-
-/// The `ctx` reference and the record layouts of event tables, interned once.
-struct EventArguments {
-    let context: LuaReference
-    let bar: RecordLayout
-    let trade: RecordLayout
-    let order: RecordLayout
-    let fill: RecordLayout
-
-    init(_ sandbox: Sandbox) throws(SandboxError) {
-        context = try sandbox.reference(global: "ctx")
-        bar = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
-        trade = try sandbox.recordLayout(keys: ["symbol", "time", "price", "quantity"])
-        order = try sandbox.recordLayout(keys: [
-            "id", "symbol", "side", "type", "status", "quantity", "filled", "price", "trigger", "tif", "tag",
-            "average_price", "reason", "message", "limit",
-        ])
-        fill = try sandbox.recordLayout(keys: ["order_id", "symbol", "side", "quantity", "price", "fee", "time", "tag"])
-    }
 }
 
 /// Lets the `ctx` closures, created before the kernel exists, reach it.
