@@ -122,7 +122,7 @@ extension DeploymentKernel {
     }
 
     func openOrdersValue(symbol: String?) -> LuaValue {
-        .array(exchange.openOrders(symbol: symbol).map { order in
+        .array(router.exchange.openOrders(symbol: symbol).map { order in
             let instrument = instruments[order.symbol]
             var fields: [String: LuaValue] = [
                 "id": .integer(order.id), "symbol": .string(order.symbol), "side": .string(order.side.rawValue),
@@ -198,7 +198,7 @@ extension DeploymentKernel {
         case .roc: request = .roc(period: try period(0, 0))
         }
         do {
-            if symbol == nil, cachedSymbol != nil, let series = cachedSeries {
+            if symbol == nil, symbolCache.symbol != nil, let series = symbolCache.series {
                 return try indicators.value(request, series: series)
             }
             guard let symbol = symbol ?? currentSymbolValue else { throw HostCallError.failed("needs a symbol (no current event)") }

@@ -11,8 +11,9 @@ extension DeploymentKernel {
         var account = portfolio
         account.closedTrades = []
         return DeploymentCheckpoint(
-            id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: nextOrderID,
-            portfolio: account, workingOrders: exchange.workingOrderRecords(), exchangeSequence: exchange.eventSequence,
+            id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: router.nextOrderID,
+            portfolio: account, workingOrders: router.exchange.workingOrderRecords(),
+            exchangeSequence: router.exchange.eventSequence,
             state: persistedState(), timers: timers.records,
             subscriptions: subscriptions.mapValues { $0.sorted { $0.rawValue < $1.rawValue } }, fillCount: fillCount)
     }
@@ -30,8 +31,8 @@ extension DeploymentKernel {
             throw .script(.conversion("checkpoint instruments differ from the configuration's"))
         }
         portfolio = checkpoint.portfolio
-        exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
-        nextOrderID = checkpoint.nextOrderID
+        router.exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
+        router.nextOrderID = checkpoint.nextOrderID
         currentTimeValue = checkpoint.time
         sandbox.setClock(.manual(Double(checkpoint.time)))
         timers = TimerSchedule(records: checkpoint.timers)
