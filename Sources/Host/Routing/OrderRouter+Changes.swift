@@ -39,12 +39,11 @@ extension OrderRouter {
         if let newQuantity, newQuantity.lots <= 0 {
             return OrderReason(code: .quantityTooSmall, message: "the new quantity rounds to zero lots")
         }
-        let account = self.account(portfolio, now: now)
         var candidate = order
         candidate.type = type
         if let newQuantity { candidate.quantity = newQuantity }
-        if candidate.quantity == .zero { candidate.quantity = account.estimatedQuantity(of: candidate) }
-        if let reason = check(candidate, account: account) { return reason }
+        if candidate.quantity == .zero { candidate.quantity = account(portfolio, now: now).estimatedQuantity(of: candidate) }
+        if let reason = check(candidate, portfolio: portfolio, now: now) { return reason }
         switch exchange.replace(id, quantity: newQuantity, type: type, now: now) {
         case .success(let changes):
             events.append(contentsOf: changes)
@@ -70,14 +69,24 @@ extension OrderRouter {
         let request = OrderRequest(symbol: symbol, side: side, size: .quantity(instrument.double(position.quantity.magnitude)),
                                    tag: "close", reduceOnly: true)
         let exits = exchange.openOrders(symbol: symbol).filter { $0.reduceOnly && $0.side == side }.map(\.id)
-        if !exits.isEmpty, case .success(var order) = makeOrder(request, id: nextOrderID, account: account(portfolio, now: now)) {
-            order.quantity = position.quantity.magnitude
-            var trialGate = risk
-            if trialGate.check(order, instrument: instrument, account: account(portfolio, now: now, excluding: Set(exits))).isAccepted {
-                let reason = OrderReason(code: .closedPosition, message: "the position it protected was closed")
-                for id in exits { events.append(contentsOf: exchange.cancel(id, now: now, reason: reason)) }
-            }
+        if !exits.isEmpty && closeWouldPass(request, exactQuantity: position.quantity.magnitude, without: exits,
+                                            instrument: instrument, portfolio: portfolio, now: now) {
+            let reason = OrderReason(code: .closedPosition, message: "the position it protected was closed")
+            for id in exits { events.append(contentsOf: exchange.cancel(id, now: now, reason: reason)) }
         }
         return submit(request, exactQuantity: position.quantity.magnitude, portfolio: portfolio, now: now, events: &events)
+    }
+
+    /// Whether a copy of the risk gate would accept the close with `exits`
+    /// canceled (nothing is recorded: the copy is thrown away).
+    private func closeWouldPass(_ request: OrderRequest, exactQuantity: Quantity, without exits: [OrderID],
+                                instrument: Instrument, portfolio: Portfolio, now: Int64) -> Bool {
+        guard case .success(var order) = makeOrder(request, id: nextOrderID, account: account(portfolio, now: now)) else {
+            return false
+        }
+        order.quantity = exactQuantity
+        var trialGate = risk
+        return trialGate.check(order, instrument: instrument,
+                               account: account(portfolio, now: now, excluding: Set(exits))).isAccepted
     }
 }

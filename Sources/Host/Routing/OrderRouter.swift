@@ -41,8 +41,7 @@ struct OrderRouter {
     mutating func submit(_ request: OrderRequest, exactQuantity: Quantity? = nil, portfolio: Portfolio, now: Int64,
                          events: inout [ExchangeEvent]) -> OrderSubmission {
         let id = takeOrderID()
-        let account = self.account(portfolio, now: now)
-        switch makeOrder(request, id: id, account: account) {
+        switch makeOrder(request, id: id, account: account(portfolio, now: now)) {
         case .failure(let reason):
             return reject(request, id: id, reason: reason, now: now, events: &events)
         case .success(var order):
@@ -50,7 +49,9 @@ struct OrderRouter {
                 order.quantity = exactQuantity
                 order.sizing = .quantity(exactQuantity)
             }
-            if let reason = check(order, account: account) { return reject(order, reason: reason, now: now, events: &events) }
+            if let reason = check(order, portfolio: portfolio, now: now) {
+                return reject(order, reason: reason, now: now, events: &events)
+            }
             events.append(contentsOf: exchange.submit(Self.unsized(order), now: now))
             return OrderSubmission(id: id, rejection: nil)
         }
@@ -61,9 +62,8 @@ struct OrderRouter {
     mutating func submitBracket(_ request: BracketRequest, portfolio: Portfolio, now: Int64,
                                 events: inout [ExchangeEvent]) -> [OrderSubmission] {
         let entryID = takeOrderID()
-        let account = self.account(portfolio, now: now)
         let entry: Order
-        switch makeOrder(request.entry, id: entryID, account: account) {
+        switch makeOrder(request.entry, id: entryID, account: account(portfolio, now: now)) {
         case .failure(let reason): return [reject(request.entry, id: entryID, reason: reason, now: now, events: &events)]
         case .success(let order): entry = order
         }
@@ -83,7 +83,9 @@ struct OrderRouter {
         }
         let takeProfit = legPrices[0].map { leg(.limit($0)) }
         let stopLoss = legPrices[1].map { leg(.stop(trigger: $0)) }
-        if let reason = check(entry, account: account) { return [reject(entry, reason: reason, now: now, events: &events)] }
+        if let reason = check(entry, portfolio: portfolio, now: now) {
+            return [reject(entry, reason: reason, now: now, events: &events)]
+        }
         events.append(contentsOf: exchange.submitBracket(entry: Self.unsized(entry), takeProfit: takeProfit,
                                                          stopLoss: stopLoss, now: now))
         return [entry.id, takeProfit?.id, stopLoss?.id].compactMap { $0 }.map { OrderSubmission(id: $0, rejection: nil) }
@@ -91,7 +93,10 @@ struct OrderRouter {
 
     // MARK: - Shared steps
 
-    /// The risk gate's view of the account now.
+    /// The risk gate's view of the account now. It holds copies of the
+    /// portfolio and the exchange: build it for one step, as a temporary,
+    /// and let it go before the exchange changes (a change while a copy lives
+    /// would copy the exchange's storage).
     func account(_ portfolio: Portfolio, now: Int64, excluding excluded: Set<OrderID> = []) -> RoutingAccount {
         RoutingAccount(portfolio: portfolio, exchange: exchange, instruments: instruments, commission: commission,
                        isCashAccount: risk.effective.accountType?.value == .cash, now: now, excluded: excluded)
@@ -102,10 +107,10 @@ struct OrderRouter {
         return nextOrderID
     }
 
-    /// The risk gate; a denial is recorded by the engine.
-    mutating func check(_ order: Order, account: some RiskAccount) -> OrderReason? {
+    /// The risk gate, on the account as it is now; a denial is recorded by the engine.
+    mutating func check(_ order: Order, portfolio: Portfolio, now: Int64) -> OrderReason? {
         guard let instrument = instruments[order.symbol] else { return nil }
-        return risk.check(order, instrument: instrument, account: account).reason
+        return risk.check(order, instrument: instrument, account: account(portfolio, now: now)).reason
     }
 
     /// The order as the exchange takes it: notional and equity-fraction

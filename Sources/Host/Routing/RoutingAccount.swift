@@ -4,8 +4,9 @@
 /// count as gone (what the gate would say to a close once the exits it
 /// supersedes are canceled).
 ///
-/// Built per routed order from the router's state (copies of two
-/// copy-on-write values: a few retains per order, never per event).
+/// Built by `OrderRouter.account` for one step of one order, never per
+/// event: it holds copies of two copy-on-write values (a few retains), and
+/// it is let go before the exchange changes, so no storage is copied.
 struct RoutingAccount: RiskAccount {
     let portfolio: Portfolio
     let exchange: PaperExchange
