@@ -54,12 +54,12 @@ extension APIError {
     /// refused is a 422 naming the rule and the limit.
     init(rejection: OrderReason, field: String?) {
         switch rejection.code {
-        case "unknownOrder", "noPosition":
+        case .unknownOrder, .noPosition:
             self.init(status: 404, code: "not_found", message: rejection.message)
         default:
             let limit = rejection.limit.map { " (limit \($0))" } ?? ""
             self.init(status: 422, code: "order_rejected", message: rejection.message,
-                      details: [Detail(field: field, issue: "\(rejection.code): \(rejection.message)\(limit)")])
+                      details: [Detail(field: field, issue: "\(rejection.code.rawValue): \(rejection.message)\(limit)")])
         }
     }
 }

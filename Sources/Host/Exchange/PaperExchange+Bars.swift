@@ -50,7 +50,7 @@ extension PaperExchange {
         if working[instrument][index].order.timeInForce == .day,
            WorkingOrder.utcDay(time) > WorkingOrder.utcDay(working[instrument][index].order.createdAt) {
             terminate(instrument, index, .expired, .exchange(
-                ExchangeReason.dayExpired, "DAY order created on an earlier UTC day"), time: time, into: &events)
+                .dayExpired, "DAY order created on an earlier UTC day"), time: time, into: &events)
             return false
         }
         // Delivered after the order was submitted (or armed), stamped at or

@@ -41,7 +41,7 @@ extension PaperExchange {
         var ids: Set<OrderID> = [entry.id]
         for (leg, role) in legs {
             func invalid(_ message: String) -> OrderReason {
-                .exchange(ExchangeReason.invalidBracket, "leg \(leg.id): \(message)")
+                .exchange(.invalidBracket, "leg \(leg.id): \(message)")
             }
             guard leg.status == .accepted, leg.filledQuantity == .zero else { return invalid("is not freshly accepted") }
             guard ids.insert(leg.id).inserted, locations[leg.id] == nil else { return invalid("id is not unique") }
@@ -88,7 +88,7 @@ extension PaperExchange {
                 if closed {
                     // Canceled as it stood, so its event shows what was left unfilled.
                     terminate(instrument, other, .canceled, .exchange(
-                        ExchangeReason.ocoCanceled, "the other leg \(leg.id) filled"), time: time, into: &events)
+                        .ocoCanceled, "the other leg \(leg.id) filled"), time: time, into: &events)
                 } else {
                     working[instrument][other].order.quantity -= filled
                     working[instrument][other].order.updatedAt = time
@@ -100,7 +100,7 @@ extension PaperExchange {
             }
             if closed, let entry = working[instrument].firstIndex(where: { $0.order.id == entryID }) {
                 terminate(instrument, entry, .canceled, .exchange(
-                    ExchangeReason.ocoCanceled, "leg \(leg.id) closed the bracket"), time: time, into: &events)
+                    .ocoCanceled, "leg \(leg.id) closed the bracket"), time: time, into: &events)
             }
             return nil
         }

@@ -7,27 +7,27 @@ extension PaperExchange {
     /// Why the exchange cannot take `order`, or nil when it can.
     func refusal(of order: Order) -> OrderReason? {
         guard instrumentIndex[order.symbol] != nil else {
-            return .exchange(ExchangeReason.unknownInstrument, "no instrument \(order.symbol) on this exchange")
+            return .exchange(.unknownInstrument, "no instrument \(order.symbol) on this exchange")
         }
         if locations[order.id] != nil {
-            return .exchange(ExchangeReason.duplicateOrderID, "order \(order.id) is already working")
+            return .exchange(.duplicateOrderID, "order \(order.id) is already working")
         }
         if order.filledQuantity != .zero {
-            return .exchange(ExchangeReason.invalidOrder, "order \(order.id) already has fills")
+            return .exchange(.invalidOrder, "order \(order.id) already has fills")
         }
-        if let problem = Self.priceProblem(order.type) { return .exchange(ExchangeReason.invalidOrder, problem) }
+        if let problem = Self.priceProblem(order.type) { return .exchange(.invalidOrder, problem) }
         switch order.sizing {
         case .quantity:
             if order.quantity.lots <= 0 {
-                return .exchange(ExchangeReason.invalidOrder, "quantity \(order.quantity.lots) lots is not positive")
+                return .exchange(.invalidOrder, "quantity \(order.quantity.lots) lots is not positive")
             }
         case .notional(let notional):
             if notional.units <= 0 || order.quantity.lots < 0 {
-                return .exchange(ExchangeReason.invalidOrder, "notional \(notional.description) is not positive")
+                return .exchange(.invalidOrder, "notional \(notional.description) is not positive")
             }
         case .equityFraction(let fraction):
             if !(fraction.isFinite && fraction > 0 && fraction <= 1) || order.quantity.lots < 0 {
-                return .exchange(ExchangeReason.invalidOrder, "equity fraction \(fraction) is outside (0, 1]", limit: "1")
+                return .exchange(.invalidOrder, "equity fraction \(fraction) is outside (0, 1]", limit: "1")
             }
         }
         return nil
@@ -69,7 +69,7 @@ extension PaperExchange {
               working[instrument][index].order.filledQuantity == .zero else { return }
         let entryID = working[instrument][index].order.id
         for leg in working[instrument].indices where isLiveLeg(instrument, leg, of: entryID) {
-            let legReason = OrderReason.exchange(ExchangeReason.parentCanceled,
+            let legReason = OrderReason.exchange(.parentCanceled,
                                                  "entry \(entryID) ended without a fill (\(reason.code))")
             terminate(instrument, leg, .canceled, legReason, time: time, into: &events)
         }
@@ -95,7 +95,7 @@ extension PaperExchange {
         let isNotional: Bool
         if case .notional = working[instrument][index].order.sizing { isNotional = true } else { isNotional = false }
         let reason = OrderReason.exchange(
-            isNotional ? ExchangeReason.notionalTooSmall : ExchangeReason.insufficientEquity,
+            isNotional ? .notionalTooSmall : .insufficientEquity,
             "sized to \(quantity.lots) lots at \(price.ticks) ticks, below the minimum of \(minimum) lots",
             limit: String(minimum))
         terminate(instrument, index, .rejected, reason, time: time, into: &events)
@@ -164,12 +164,12 @@ extension PaperExchange {
             switch working[instrument][index].order.timeInForce {
             case .ioc:
                 terminate(instrument, index, .canceled, .exchange(
-                    ExchangeReason.iocUnfilled, "the unfilled rest is canceled after the first opportunity"),
+                    .iocUnfilled, "the unfilled rest is canceled after the first opportunity"),
                           time: time, into: &events)
                 return armedStopLoss
             case .fok:
                 terminate(instrument, index, .canceled, .exchange(
-                    ExchangeReason.fokUnfilled, "could not fill completely at the first opportunity"),
+                    .fokUnfilled, "could not fill completely at the first opportunity"),
                           time: time, into: &events)
                 return armedStopLoss
             case .gtc, .day:

@@ -15,12 +15,12 @@ extension PaperExchange {
                                  now: Int64) -> Result<[ExchangeEvent], ExchangeError> {
         guard let instrument = locations[id],
               let index = working[instrument].firstIndex(where: { $0.order.id == id }) else {
-            return .failure(ExchangeError(.exchange(ExchangeReason.unknownOrder, "order \(id) is not working")))
+            return .failure(ExchangeError(.exchange(.unknownOrder, "order \(id) is not working")))
         }
         guard quantity != nil || type != nil else { return .success([]) }
         let current = working[instrument][index]
         func invalid(_ message: String) -> Result<[ExchangeEvent], ExchangeError> {
-            .failure(ExchangeError(.exchange(ExchangeReason.invalidReplace, "order \(id): \(message)")))
+            .failure(ExchangeError(.exchange(.invalidReplace, "order \(id): \(message)")))
         }
         if let quantity {
             if current.role.isLeg { return invalid("a bracket leg's quantity follows its entry's fills") }

@@ -258,7 +258,7 @@ final class SupervisorCore: @unchecked Sendable {
         for working in checkpoint.workingOrders {
             var order = working.order
             order.status = .canceled
-            order.reason = OrderReason(code: "deploymentFaulted", message: reason)
+            order.reason = OrderReason(code: .deploymentFaulted, message: reason)
             order.updatedAt = checkpoint.time
             deliveries.append((id, .order(order)))
         }

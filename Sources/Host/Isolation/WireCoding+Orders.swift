@@ -32,7 +32,7 @@ extension WireWriter {
         integer(order.createdAt)
         integer(order.updatedAt)
         optional(order.reason) { writer, reason in
-            writer.string(reason.code)
+            writer.string(reason.code.rawValue)
             writer.text(reason.message)
             writer.optional(reason.limit) { $0.string($1) }
         }
@@ -101,8 +101,10 @@ extension WireReader {
         order.createdAt = try integer()
         order.updatedAt = try integer()
         order.reason = try optional { reader throws(WireError) in
-            OrderReason(code: try reader.string(), message: try reader.text(),
-                        limit: try reader.optional { reader throws(WireError) in try reader.string() })
+            // The code as its raw string: a worker of this build only sends known ones.
+            guard let code = OrderReasonCode(rawValue: try reader.string()) else { throw .invalid("order reason code") }
+            return OrderReason(code: code, message: try reader.text(),
+                               limit: try reader.optional { reader throws(WireError) in try reader.string() })
         }
         return order
     }

@@ -57,16 +57,6 @@ public struct CheckpointStatus: Sendable, Codable, Equatable {
     }
 }
 
-/// A working order with the matching state the exchange keeps beside it.
-public struct WorkingOrderRecord: Sendable, Codable, Equatable {
-    public var order: Order
-    /// 0 plain, 1 bracket entry, 2 take-profit leg, 3 stop-loss leg.
-    public var role: UInt8
-    public var armed: Bool
-    public var armedSequence: UInt64
-    public var eligibleFrom: Int64
-}
-
 /// A strategy timer in a checkpoint.
 public struct TimerRecord: Sendable, Codable, Equatable {
     public var name: String

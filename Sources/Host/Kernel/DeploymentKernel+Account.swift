@@ -71,7 +71,7 @@ extension DeploymentKernel {
             record.string(order.timeInForce.rawValue)
             record.string(order.tag)
             record.number(average)
-            record.string(order.reason?.code)
+            record.string(order.reason?.code.rawValue)
             record.string(order.reason?.message)
             record.string(order.reason?.limit)
         }
@@ -122,7 +122,7 @@ extension DeploymentKernel {
     }
 
     func openOrdersValue(symbol: String?) -> LuaValue {
-        .array(exchange.openOrders(symbol: symbol).map { order in
+        .array(router.exchange.openOrders(symbol: symbol).map { order in
             let instrument = instruments[order.symbol]
             var fields: [String: LuaValue] = [
                 "id": .integer(order.id), "symbol": .string(order.symbol), "side": .string(order.side.rawValue),
@@ -150,39 +150,17 @@ extension DeploymentKernel {
         _ = indicators.addSymbol(symbol)
     }
 
-    static let timerLimit = 100
-
     func setTimer(name: String, seconds: Double, repeating: Bool) throws(HostCallError) {
-        guard seconds.isFinite, seconds >= 1, seconds <= 366 * 86_400 else {
-            throw .badArgument(position: 2, reason: "seconds must be between 1 and 31,622,400")
-        }
-        let interval = Int64(seconds.rounded(.up))
-        timers.removeAll { $0.name == name }
-        guard timers.count < Self.timerLimit else { throw .failed("at most \(Self.timerLimit) timers") }
-        timers.append(StrategyTimer(name: name, due: currentTimeValue + interval, interval: repeating ? interval : nil))
+        try timers.add(name: name, seconds: seconds, repeating: repeating, now: currentTimeValue)
     }
 
-    func cancelTimer(name: String) -> Bool {
-        let before = timers.count
-        timers.removeAll { $0.name == name }
-        return timers.count != before
-    }
+    func cancelTimer(name: String) -> Bool { timers.cancel(name: name) }
 
-    /// Fires timers due at or before `time`, earliest first (ties by name). A
-    /// repeating timer fires once per event even if it missed several
-    /// periods (a gap in the data), then is rescheduled after `time`.
+    /// Runs `on_timer` for each timer due at or before `time`, in the
+    /// schedule's order, at the timer's own time (`TimerSchedule.takeNext`).
     func fireTimers(upTo time: Int64) {
         guard !timers.isEmpty else { return }
-        while acceptsEvents, let next = timers.indices.filter({ timers[$0].due <= time })
-            .min(by: { (timers[$0].due, timers[$0].name) < (timers[$1].due, timers[$1].name) }) {
-            let timer = timers[next]
-            if let interval = timer.interval {
-                var due = timer.due + interval
-                if due <= time { due = time + interval - (time - timer.due) % interval }
-                timers[next].due = due
-            } else {
-                timers.remove(at: next)
-            }
+        while acceptsEvents, let timer = timers.takeNext(dueBy: time) {
             currentTimeValue = timer.due
             sandbox.setClock(.manual(Double(timer.due)))
             if let onTimer = callbacks.onTimer {
@@ -220,7 +198,7 @@ extension DeploymentKernel {
         case .roc: request = .roc(period: try period(0, 0))
         }
         do {
-            if symbol == nil, cachedSymbol != nil, let series = cachedSeries {
+            if symbol == nil, symbolCache.symbol != nil, let series = symbolCache.series {
                 return try indicators.value(request, series: series)
             }
             guard let symbol = symbol ?? currentSymbolValue else { throw HostCallError.failed("needs a symbol (no current event)") }
@@ -233,11 +211,4 @@ extension DeploymentKernel {
             throw .failed("\(error)")
         }
     }
-}
-
-/// A timer a strategy set.
-struct StrategyTimer: Sendable {
-    var name: String
-    var due: Int64
-    var interval: Int64?
 }

@@ -15,15 +15,15 @@ extension DeploymentKernel {
         case .modify(let orderID, let quantity, let price, let trigger):
             rejection = replace(orderID, quantity: quantity, price: price, trigger: trigger)
         case .cancel(let orderID):
-            let events = exchange.cancel(orderID, now: currentTimeValue, reason: Self.canceledByOwner)
+            let events = router.exchange.cancel(orderID, now: currentTimeValue, reason: Self.canceledByOwner)
             deliveries.append(contentsOf: events)
-            rejection = events.isEmpty ? OrderReason(code: "unknownOrder", message: "order \(orderID) is not working") : nil
+            rejection = events.isEmpty ? OrderReason(code: .unknownOrder, message: "order \(orderID) is not working") : nil
         case .close(let symbol):
             rejection = close(symbol: symbol).map(\.rejection)
-                ?? OrderReason(code: "noPosition", message: "there is no open position in '\(symbol)'")
+                ?? OrderReason(code: .noPosition, message: "there is no open position in '\(symbol)'")
         case .squareOff:
-            deliveries.append(contentsOf: exchange.cancelAll(
-                symbol: nil, now: currentTimeValue, reason: OrderReason(code: "squareOff", message: "canceled by a square-off")))
+            deliveries.append(contentsOf: router.exchange.cancelAll(
+                symbol: nil, now: currentTimeValue, reason: OrderReason(code: .squareOff, message: "canceled by a square-off")))
             let closes = portfolio.openPositions.map(\.symbol).sorted().compactMap { close(symbol: $0) }
             rejection = closes.first(where: { $0.rejection != nil })?.rejection
         }
@@ -34,7 +34,7 @@ extension DeploymentKernel {
         return ManualCommandOutcome(orders: orders, rejection: rejection)
     }
 
-    static let canceledByOwner = OrderReason(code: "canceledByOwner", message: "canceled by the deployment's owner")
+    static let canceledByOwner = OrderReason(code: .canceledByOwner, message: "canceled by the deployment's owner")
 
     private func place(_ order: ManualOrder) -> [OrderSubmission] {
         guard order.isBracket else { return [submit(order.request)] }
@@ -42,26 +42,15 @@ extension DeploymentKernel {
     }
 
     /// Every leg is put on the grid and checked by a copy of the risk gate
-    /// that counts the legs before it as open orders; only when all pass are
-    /// they placed, in order. A refusal names the leg (1-based) and sends
-    /// nothing.
+    /// that counts the legs before it as open orders
+    /// (`OrderRouter.firstRefusal(amongLegs:)`); only when all pass are they
+    /// placed, in order. A refusal names the leg (1-based) and sends nothing.
     private func placeBulk(_ legs: [ManualOrder]) -> OrderReason? {
-        var trialGate = risk
-        var trialAccount = TrialRiskAccount(base: KernelRiskAccount(kernel: self))
-        for (index, leg) in legs.enumerated() {
-            let refusal: OrderReason?
-            switch makeOrder(leg.request, id: nextOrderID + OrderID(index)) {
-            case .failure(let reason):
-                refusal = reason
-            case .success(let order):
-                guard let instrument = instruments[order.symbol] else { return nil }
-                refusal = trialGate.check(order, instrument: instrument, account: trialAccount).reason
-                trialAccount.add(order, reducing: trialGate.reducesPosition(order, account: trialAccount))
-            }
-            if let refusal {
-                return OrderReason(code: refusal.code, message: "leg \(index + 1) (\(leg.side.rawValue) \(leg.symbol)): "
-                                   + "\(refusal.message); no leg was sent", limit: refusal.limit)
-            }
+        if let (index, refusal) = router.firstRefusal(amongLegs: legs.map(\.request), portfolio: portfolio,
+                                                      now: currentTimeValue) {
+            let leg = legs[index]
+            return OrderReason(code: refusal.code, message: "leg \(index + 1) (\(leg.side.rawValue) \(leg.symbol)): "
+                               + "\(refusal.message); no leg was sent", limit: refusal.limit)
         }
         for leg in legs { _ = place(leg) }
         return nil
@@ -91,67 +80,5 @@ extension ManualCommand {
         case .close: "close"
         case .squareOff: "square-off"
         }
-    }
-}
-
-/// A kernel's risk account plus the bulk legs already checked, counted as if
-/// they were open orders: a bulk order is judged as a whole.
-private struct TrialRiskAccount: RiskAccount {
-    let base: KernelRiskAccount
-    private var pending: [Order] = []
-    /// The pending legs that do not reduce a position: they add exposure.
-    private var adding: [Order] = []
-
-    init(base: KernelRiskAccount) { self.base = base }
-
-    mutating func add(_ order: Order, reducing: Bool) {
-        pending.append(order)
-        if !reducing { adding.append(order) }
-    }
-
-    var nowNanoseconds: Int64 { base.nowNanoseconds }
-    func position(_ symbol: String) -> Quantity { base.position(symbol) }
-    func openQuantity(_ symbol: String, side: Side) -> Quantity {
-        pending.reduce(base.openQuantity(symbol, side: side)) { total, order in
-            order.symbol == symbol && order.side == side ? total + order.quantity : total
-        }
-    }
-    var openOrderCount: Int { base.openOrderCount + pending.count }
-    func lastPrice(_ symbol: String) -> Price? { base.lastPrice(symbol) }
-    var grossExposure: Money {
-        adding.reduce(base.grossExposure) { total, order in
-            guard let instrument = base.kernel.instruments[order.symbol],
-                  let price = order.type.referencePrice ?? base.lastPrice(order.symbol) else { return total }
-            return total + instrument.notional(price, order.quantity)
-        }
-    }
-    var realizedPnL: Money { base.realizedPnL }
-    var unrealizedPnL: Money { base.unrealizedPnL }
-    var cash: Money? { base.cash }
-    var equity: Money? { base.equity }
-    func fee(on notional: Money) -> Money { base.fee(on: notional) }
-
-    /// The base account's projection plus the exposure of the legs before
-    /// this one that add to a position (each valued at its own price).
-    func projectedGrossExposure(symbol: String, side: Side, quantity: Quantity, price: Price,
-                                instrument: Instrument) -> Int128 {
-        adding.reduce(base.projectedGrossExposure(symbol: symbol, side: side, quantity: quantity, price: price,
-                                                  instrument: instrument)) { total, order in
-            total + notional(of: order)
-        }
-    }
-
-    var openBuyCommitment: Int128 {
-        pending.reduce(base.openBuyCommitment) { total, order in
-            guard order.side == .buy else { return total }
-            let notional = notional(of: order)
-            return total + notional + Int128(fee(on: Money(units: Int64(clamping: notional))).units)
-        }
-    }
-
-    private func notional(of order: Order) -> Int128 {
-        guard let instrument = base.kernel.instruments[order.symbol],
-              let price = order.type.referencePrice ?? base.lastPrice(order.symbol) else { return 0 }
-        return RiskMath.value(lots: order.quantity.lots.magnitude, price: price, instrument)
     }
 }

@@ -11,9 +11,10 @@ extension DeploymentKernel {
         var account = portfolio
         account.closedTrades = []
         return DeploymentCheckpoint(
-            id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: nextOrderID,
-            portfolio: account, workingOrders: exchange.workingOrderRecords(), exchangeSequence: exchange.eventSequence,
-            state: persistedState(), timers: timers.map { TimerRecord(name: $0.name, due: $0.due, interval: $0.interval) },
+            id: id, status: CheckpointStatus(status), time: currentTimeValue, nextOrderID: router.nextOrderID,
+            portfolio: account, workingOrders: router.exchange.workingOrderRecords(),
+            exchangeSequence: router.exchange.eventSequence,
+            state: persistedState(), timers: timers.records,
             subscriptions: subscriptions.mapValues { $0.sorted { $0.rawValue < $1.rawValue } }, fillCount: fillCount)
     }
 
@@ -30,11 +31,11 @@ extension DeploymentKernel {
             throw .script(.conversion("checkpoint instruments differ from the configuration's"))
         }
         portfolio = checkpoint.portfolio
-        exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
-        nextOrderID = checkpoint.nextOrderID
+        router.exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
+        router.nextOrderID = checkpoint.nextOrderID
         currentTimeValue = checkpoint.time
         sandbox.setClock(.manual(Double(checkpoint.time)))
-        timers = checkpoint.timers.map { StrategyTimer(name: $0.name, due: $0.due, interval: $0.interval) }
+        timers = TimerSchedule(records: checkpoint.timers)
         var restored: [String: Set<SubscriptionKind>] = [:]
         for (symbol, kinds) in checkpoint.subscriptions where instruments[symbol] != nil {
             restored[symbol] = Set(kinds)
@@ -54,48 +55,6 @@ extension DeploymentKernel {
             indicators.append(symbol: event.symbol, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
                               close: instrument.double(bar.close), volume: instrument.double(bar.volume))
-        }
-    }
-}
-
-extension PaperExchange {
-    /// The working orders with their matching state, in matching priority.
-    func workingOrderRecords() -> [WorkingOrderRecord] {
-        working.flatMap { orders in
-            orders.map { entry in
-                let role: UInt8 = switch entry.role {
-                case .plain: 0
-                case .entry: 1
-                case .takeProfit: 2
-                case .stopLoss: 3
-                }
-                return WorkingOrderRecord(order: entry.order, role: role, armed: entry.armed,
-                                          armedSequence: entry.armedSequence, eligibleFrom: entry.eligibleFrom)
-            }
-        }
-    }
-
-    /// Replaces the working orders with `records` (from `workingOrderRecords`)
-    /// and the event counter with `sequence`. Orders of unknown instruments
-    /// are dropped.
-    mutating func restore(_ records: [WorkingOrderRecord], sequence: UInt64) {
-        working = Array(repeating: [], count: instruments.count)
-        locations = [:]
-        workingCount = 0
-        lastSymbol = nil
-        eventSequence = sequence
-        for record in records {
-            guard let instrument = instrumentIndex[record.order.symbol], !record.order.status.isTerminal else { continue }
-            let role: WorkingOrder.Role = switch record.role {
-            case 1: .entry
-            case 2: .takeProfit
-            case 3: .stopLoss
-            default: .plain
-            }
-            working[instrument].append(WorkingOrder(order: record.order, role: role, armed: record.armed,
-                                                    armedSequence: record.armedSequence, eligibleFrom: record.eligibleFrom))
-            locations[record.order.id] = instrument
-            workingCount += 1
         }
     }
 }

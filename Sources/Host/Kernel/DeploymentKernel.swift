@@ -3,7 +3,13 @@ import Sandbox
 /// Runs one strategy deployment: its sandbox, its paper account (exchange,
 /// portfolio), its risk gate, its indicators and timers. The flow for every
 /// event is event → exchange matching → fills into the portfolio → `on_order`
-/// / `on_fill` → the event's own callback → orders → risk → exchange.
+/// / `on_fill` → the event's own callback → orders through the `OrderRouter`
+/// (grid → risk → exchange).
+///
+/// Its parts, each a value it owns: `OrderRouter` (with the `PaperExchange`
+/// and the `RiskEngine` inside it), `Portfolio`, `TimerSchedule`,
+/// `IndicatorSet`, `BarBuilder`, `EventSymbolCache`; and what it keeps about
+/// the script, `StrategyCallbacks`.
 ///
 /// Confinement: one kernel is used by one thread at a time (it owns a
 /// `Sandbox`); a host runs many kernels, each pinned to one worker. The
@@ -15,6 +21,8 @@ public final class DeploymentKernel {
     // mutations), so the runtime's per-access check (a thread-local access
     // set, about 15% of a backtest bar) guards nothing here. Debug test runs
     // of the same code paths exercised the checks before they were turned off.
+    // State that changes together lives in one value (`router`, `symbolCache`,
+    // `timers`): one property, one annotation, no check inside it.
     public let id: String
     public let ownerID: String
     public let schema: StrategySchema
@@ -31,38 +39,26 @@ public final class DeploymentKernel {
     @exclusivity(unchecked) var callbackWillRun: (() -> Void)?
 
     let sandbox: Sandbox
-    @exclusivity(unchecked) var exchange: PaperExchange
-    @exclusivity(unchecked) var risk: RiskEngine
+    /// Grid → risk gate → exchange for every order; holds the exchange the
+    /// events are matched on and the risk gate that may halt the deployment.
+    @exclusivity(unchecked) var router: OrderRouter
     @exclusivity(unchecked) var indicators: IndicatorSet
-    let commission: CommissionModel
     /// Sizes equity-fraction orders at their fill from this account.
     let fillSizer: AccountFillSizer
     let instruments: [String: Instrument]
     @exclusivity(unchecked) var subscriptions: [String: Set<SubscriptionKind>] = [:] {
-        didSet { cachedSymbol = nil }
+        didSet { symbolCache.symbol = nil }
     }
-    /// The last event's symbol with its instrument and subscriptions: most
-    /// feeds repeat a symbol, and hashing a String per lookup adds up per bar.
-    @exclusivity(unchecked) var cachedSymbol: String?
-    @exclusivity(unchecked) var cachedInstrument = Instrument(symbol: "")
-    /// The cached symbol's subscriptions as flags: `Set.contains` hashes.
-    @exclusivity(unchecked) var cachedWantsBars = false
-    @exclusivity(unchecked) var cachedWantsTrades = false
-    @exclusivity(unchecked) var cachedWantsBook = false
-    @exclusivity(unchecked) var cachedPortfolioIndex = 0
-    @exclusivity(unchecked) var cachedSeries: IndicatorSet.SeriesID?
-    @exclusivity(unchecked) var timers: [StrategyTimer] = []
+    @exclusivity(unchecked) var symbolCache = EventSymbolCache()
+    @exclusivity(unchecked) var timers = TimerSchedule()
     /// Exchange events waiting for delivery to the strategy, in order.
     @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []
     @exclusivity(unchecked) var matchBuffer: [ExchangeEvent] = []
-    @exclusivity(unchecked) var nextOrderID: OrderID = 1
     @exclusivity(unchecked) var currentTimeValue: Int64 = 0
     @exclusivity(unchecked) var currentSymbolValue: String?
-    /// Orders that were rejected before reaching the exchange (bounded).
-    @exclusivity(unchecked) var rejectedHistory = BoundedHistory<Order>(limit: 1_000)
     @exclusivity(unchecked) var logHistory = BoundedHistory<DeploymentLogEntry>(limit: DeploymentKernel.logLimit)
-    /// The latest rejected orders, oldest first (at most 1,000).
-    public var rejectedOrders: [Order] { rejectedHistory.elements }
+    /// The latest orders refused before reaching the exchange, oldest first (at most 1,000).
+    public var rejectedOrders: [Order] { router.rejectedHistory.elements }
     /// The latest log lines, oldest first (at most `logLimit`).
     public var logEntries: [DeploymentLogEntry] { logHistory.elements }
     @exclusivity(unchecked) public internal(set) var fillCount = 0
@@ -76,7 +72,7 @@ public final class DeploymentKernel {
     /// Builds the strategy's bars when its timeframe is longer than the feed's.
     @exclusivity(unchecked) var barBuilder: BarBuilder
 
-    let callbacks: Callbacks
+    let callbacks: StrategyCallbacks
     let eventArguments: EventArguments
     @exclusivity(unchecked) var arguments = CallArguments()
 
@@ -87,12 +83,8 @@ public final class DeploymentKernel {
         id = configuration.id
         ownerID = configuration.ownerID
         instruments = Dictionary(configuration.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
-        commission = configuration.exchange.commission
         fillSizer = AccountFillSizer(commission: configuration.exchange.commission)
-        exchange = PaperExchange(configuration: configuration.exchange, instruments: configuration.instruments)
         portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
-        risk = RiskEngine(deploymentID: configuration.id, ownerID: configuration.ownerID,
-                          limits: configuration.risk, killSwitches: killSwitches)
         indicators = IndicatorSet()
         var logBuffer: [DeploymentLogEntry] = []
         let bridge = RuntimeBridge()
@@ -119,7 +111,7 @@ public final class DeploymentKernel {
             var state = configuration.restoredState ?? .table([:])
             if state == .array([]) { state = .table([:]) }
             try sandbox.setModuleField(module: "ctx", field: "state", value: state, readOnly: false)
-            callbacks = try Callbacks(sandbox)
+            callbacks = try StrategyCallbacks(sandbox)
             eventArguments = try EventArguments(sandbox)
         } catch {
             throw .script(error)
@@ -132,6 +124,10 @@ public final class DeploymentKernel {
             _ = indicators.addSymbol(symbol)
         }
         self.symbols = symbols
+        router = OrderRouter(instruments: configuration.instruments, symbols: symbols,
+                             exchange: PaperExchange(configuration: configuration.exchange, instruments: configuration.instruments),
+                             risk: RiskEngine(deploymentID: configuration.id, ownerID: configuration.ownerID,
+                                              limits: configuration.risk, killSwitches: killSwitches))
         if let timeframe = configuration.timeframe, !(1...86_400).contains(timeframe) { throw .invalidTimeframe(timeframe) }
         barBuilder = BarBuilder(timeframe: configuration.timeframe)
         do {
@@ -166,7 +162,7 @@ public final class DeploymentKernel {
     public func stop(reason: String = "stopped") {
         guard acceptsEvents else { return }
         if let onStop = callbacks.onStop { invoke(onStop) { $0.append(self.eventArguments.context) } }
-        cancelAllWorking(code: "deploymentStopped", message: reason)
+        cancelAllWorking(code: .deploymentStopped, message: reason)
         deliverPending()
         sandbox.flushLog()
         if !status.isFaulted { status = .stopped }
@@ -204,25 +200,26 @@ public final class DeploymentKernel {
         sandbox.setClock(.manual(Double(event.time)))
         // `fillSizer` is passed straight from the stored `let`: a local copy
         // of the reference would cost a retain and release on every event.
-        if exchange.hasWorkingOrders {
-            let position = portfolio.position(at: cachedPortfolioIndex).quantity
-            let mark = portfolio.mark(at: cachedPortfolioIndex)
-            fillSizer.isCashAccount = risk.effective.accountType?.value == .cash
+        let portfolioIndex = symbolCache.portfolioIndex
+        if router.exchange.hasWorkingOrders {
+            let position = portfolio.position(at: portfolioIndex).quantity
+            let mark = portfolio.mark(at: portfolioIndex)
+            fillSizer.isCashAccount = router.risk.effective.accountType?.value == .cash
             fillSizer.begin(cash: portfolio.cash, equity: portfolio.equity, position: position,
-                        positionValue: mark.map { cachedInstrument.notional($0, position) } ?? .zero)
+                        positionValue: mark.map { symbolCache.instrument.notional($0, position) } ?? .zero)
         }
         matchBuffer.removeAll(keepingCapacity: true)
         switch event.payload {
         case .bar(let bar, _):
-            exchange.match(bar, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
-            portfolio.mark(at: cachedPortfolioIndex, price: bar.close)
+            router.exchange.match(bar, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
+            portfolio.mark(at: portfolioIndex, price: bar.close)
         case .trade(let trade):
-            exchange.match(trade, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
-            portfolio.mark(at: cachedPortfolioIndex, price: trade.price)
+            router.exchange.match(trade, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
+            portfolio.mark(at: portfolioIndex, price: trade.price)
         case .book(let book):
-            exchange.match(book, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
+            router.exchange.match(book, symbol: event.symbol, sizer: fillSizer, into: &matchBuffer)
             if let bid = book.bids.first, let ask = book.asks.first {
-                portfolio.mark(at: cachedPortfolioIndex, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
+                portfolio.mark(at: portfolioIndex, price: Price(ticks: (bid.price.ticks + ask.price.ticks) / 2))
             }
         }
         if !matchBuffer.isEmpty { absorb(matchBuffer) }
@@ -235,22 +232,15 @@ public final class DeploymentKernel {
 
     /// Points the symbol cache at `symbol`; false if it is not traded here.
     private func resolve(_ symbol: String) -> Bool {
-        if cachedSymbol == symbol { return true }
-        guard let instrument = instruments[symbol] else { return false }
-        cachedInstrument = instrument
-        let kinds = subscriptions[symbol] ?? []
-        cachedWantsBars = kinds.contains(.bars)
-        cachedWantsTrades = kinds.contains(.trades)
-        cachedWantsBook = kinds.contains(.book)
-        guard let index = portfolio.index(of: symbol) else { return false }
-        cachedPortfolioIndex = index
-        cachedSeries = indicators.id(for: symbol)
-        cachedSymbol = symbol
+        if symbolCache.symbol == symbol { return true }
+        guard let instrument = instruments[symbol], let index = portfolio.index(of: symbol) else { return false }
+        symbolCache.point(at: symbol, instrument: instrument, kinds: subscriptions[symbol] ?? [], portfolioIndex: index,
+                          series: indicators.id(for: symbol))
         return true
     }
 
     private func dispatchCallback(for event: MarketEvent) {
-        let instrument = cachedInstrument
+        let instrument = symbolCache.instrument
         switch event.payload {
         case .bar(let feedBar, let feedTimeframe):
             var bar = feedBar
@@ -264,11 +254,11 @@ public final class DeploymentKernel {
                     timeframe = seconds
                 }
             }
-            if cachedSeries == nil { cachedSeries = indicators.addSymbol(event.symbol) }
-            indicators.append(to: cachedSeries!, time: Double(bar.time), open: instrument.double(bar.open),
+            if symbolCache.series == nil { symbolCache.series = indicators.addSymbol(event.symbol) }
+            indicators.append(to: symbolCache.series!, time: Double(bar.time), open: instrument.double(bar.open),
                               high: instrument.double(bar.high), low: instrument.double(bar.low),
                               close: instrument.double(bar.close), volume: instrument.double(bar.volume))
-            guard let onBar = callbacks.onBar, cachedWantsBars else { return }
+            guard let onBar = callbacks.onBar, symbolCache.wantsBars else { return }
             invoke(onBar) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.bar) { record in
@@ -283,7 +273,7 @@ public final class DeploymentKernel {
                 }
             }
         case .trade(let trade):
-            guard let onTick = callbacks.onTick, cachedWantsTrades else { return }
+            guard let onTick = callbacks.onTick, symbolCache.wantsTrades else { return }
             invoke(onTick) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.trade) { record in
@@ -294,7 +284,7 @@ public final class DeploymentKernel {
                 }
             }
         case .book(let book):
-            guard let onBook = callbacks.onBook, cachedWantsBook else { return }
+            guard let onBook = callbacks.onBook, symbolCache.wantsBook else { return }
             func levels(_ side: [BookLevel]) -> LuaValue {
                 .array(side.map { .table(["price": .number(instrument.double($0.price)),
                                           "quantity": .number(instrument.double($0.quantity))]) })
@@ -350,7 +340,7 @@ public final class DeploymentKernel {
         guard !status.isFaulted else { return }
         status = .faulted(reason: reason)
         appendLog(level: "error", message: "\(subject) faulted: \(reason)")
-        cancelAllWorking(code: "deploymentFaulted", message: reason)
+        cancelAllWorking(code: .deploymentFaulted, message: reason)
         deliveries.removeAll()
         notify(.status(status))
     }
@@ -372,93 +362,4 @@ public enum DeploymentNotification: Sendable {
     case fill(Fill)
     case log(DeploymentLogEntry)
     case status(DeploymentStatus)
-}
-
-/// The strategy's callbacks, resolved once.
-struct Callbacks {
-    let onStart, onBar, onTick, onBook, onOrder, onFill, onTimer, onStop: LuaFunction?
-
-    init(_ sandbox: Sandbox) throws(SandboxError) {
-        func resolve(_ name: String) throws(SandboxError) -> LuaFunction? {
-            sandbox.hasFunction(named: name) ? try sandbox.function(named: name) : nil
-        }
-        onStart = try resolve("on_start")
-        onBar = try resolve("on_bar")
-        onTick = try resolve("on_tick")
-        onBook = try resolve("on_book")
-        onOrder = try resolve("on_order")
-        onFill = try resolve("on_fill")
-        onTimer = try resolve("on_timer")
-        onStop = try resolve("on_stop")
-    }
-}
-
-/// The `ctx` reference and the record layouts of event tables, interned once.
-struct EventArguments {
-    let context: LuaReference
-    let bar: RecordLayout
-    let trade: RecordLayout
-    let order: RecordLayout
-    let fill: RecordLayout
-
-    init(_ sandbox: Sandbox) throws(SandboxError) {
-        context = try sandbox.reference(global: "ctx")
-        bar = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
-        trade = try sandbox.recordLayout(keys: ["symbol", "time", "price", "quantity"])
-        order = try sandbox.recordLayout(keys: [
-            "id", "symbol", "side", "type", "status", "quantity", "filled", "price", "trigger", "tif", "tag",
-            "average_price", "reason", "message", "limit",
-        ])
-        fill = try sandbox.recordLayout(keys: ["order_id", "symbol", "side", "quantity", "price", "fee", "time", "tag"])
-    }
-}
-
-/// Lets the `ctx` closures, created before the kernel exists, reach it.
-///
-/// The kernel owns the sandbox, whose host functions hold this bridge, so the
-/// bridge must not own the kernel; and every host call goes through here, so
-/// it reaches the kernel without a retain/release pair (`kernel` is set
-/// before the first call and outlives every call: the kernel is what makes
-/// them).
-final class RuntimeBridge: StrategyRuntime {
-    var kernelReference: Unmanaged<DeploymentKernel>?
-
-    @inline(__always)
-    private func with<Result>(_ body: (DeploymentKernel) -> Result) -> Result {
-        kernelReference.unsafelyUnwrapped._withUnsafeGuaranteedRef(body)
-    }
-
-    @inline(__always)
-    private func withThrowing<Value>(
-        _ body: (DeploymentKernel) throws(HostCallError) -> Value
-    ) throws(HostCallError) -> Value {
-        try with { kernel in Result { () throws(HostCallError) in try body(kernel) } }.get()
-    }
-
-    var currentSymbol: String? { with { $0.currentSymbolValue } }
-    var currentTime: Int64 { with { $0.currentTimeValue } }
-    func submit(_ request: OrderRequest) -> OrderSubmission { with { $0.submit(request) } }
-    func submitBracket(_ request: BracketRequest) -> [OrderSubmission] { with { $0.submitBracket(request) } }
-    func cancel(_ id: OrderID) -> Bool { with { $0.cancel(id) } }
-    func replace(_ id: OrderID, quantity: Double?, price: Double?, trigger: Double?) -> OrderReason? {
-        with { $0.replace(id, quantity: quantity, price: price, trigger: trigger) }
-    }
-    func close(symbol: String) -> OrderSubmission? { with { $0.close(symbol: symbol) } }
-    func cancelAll(symbol: String?) -> Int { with { $0.cancelAll(symbol: symbol) } }
-    func position(symbol: String) -> LuaValue { with { $0.positionValue(symbol: symbol) } }
-    func positions() -> LuaValue { with { $0.positionsValue() } }
-    func openOrders(symbol: String?) -> LuaValue { with { $0.openOrdersValue(symbol: symbol) } }
-    func cash() -> Double { with { $0.portfolio.cash.doubleValue } }
-    func equity() -> Double { with { $0.portfolio.equity.doubleValue } }
-    func subscribe(symbol: String, kinds: [SubscriptionKind]) throws(HostCallError) {
-        try withThrowing { kernel throws(HostCallError) in try kernel.subscribe(symbol: symbol, kinds: kinds) }
-    }
-    func unsubscribe(symbol: String) { with { $0.subscriptions[symbol] = nil } }
-    func setTimer(name: String, seconds: Double, repeating: Bool) throws(HostCallError) {
-        try withThrowing { kernel throws(HostCallError) in try kernel.setTimer(name: name, seconds: seconds, repeating: repeating) }
-    }
-    func cancelTimer(name: String) -> Bool { with { $0.cancelTimer(name: name) } }
-    func indicator(_ kind: IndicatorKind, symbol: String?, parameters: IndicatorParameters) throws(HostCallError) -> IndicatorValue? {
-        try withThrowing { kernel throws(HostCallError) in try kernel.indicator(kind, symbol: symbol, parameters: parameters) }
-    }
 }

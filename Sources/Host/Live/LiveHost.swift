@@ -155,7 +155,7 @@ public struct DeploymentSnapshot: Sendable {
         realizedPnL = kernel.portfolio.realizedPnL
         fees = kernel.portfolio.fees
         positions = kernel.portfolio.openPositions
-        openOrders = kernel.exchange.openOrders(symbol: nil)
+        openOrders = kernel.router.exchange.openOrders(symbol: nil)
         fillCount = kernel.fillCount
         sandboxMemory = kernel.sandboxMemory
         recentLog = Array(kernel.logEntries.suffix(20))

@@ -156,20 +156,23 @@ public struct Order: Sendable, Hashable, Codable {
 
 /// A machine-readable reason attached to a rejected, canceled or expired order.
 public struct OrderReason: Error, Sendable, Hashable, Codable, CustomStringConvertible {
-    /// Stable code, e.g. `maxOrderNotional`, `killSwitch`, `insufficientCash`.
-    public var code: String
+    /// Stable code, e.g. `maxOrderNotional`, `killSwitch`; encoded as its
+    /// raw string, so JSON and wire bytes are those of the plain string.
+    public var code: OrderReasonCode
     /// Human-readable explanation naming the value and the limit.
     public var message: String
     /// The limit that fired, when one did (as text, exact).
     public var limit: String?
 
-    public init(code: String, message: String, limit: String? = nil) {
+    /// A reason with `code`, a message naming the value, and the limit that fired.
+    public init(code: OrderReasonCode, message: String, limit: String? = nil) {
         self.code = code
         self.message = message
         self.limit = limit
     }
 
-    public var description: String { "\(code): \(message)" }
+    /// "code: message".
+    public var description: String { "\(code.rawValue): \(message)" }
 }
 
 /// One execution of (part of) an order.

@@ -40,42 +40,6 @@ public enum TradingState: String, Sendable, Codable, Comparable {
     public static func < (lhs: TradingState, rhs: TradingState) -> Bool { lhs.severity < rhs.severity }
 }
 
-/// The stable machine codes of risk denials (the `OrderReason.code` values).
-/// Listed in the order the engine checks them.
-public enum RiskDenialCode: String, Sendable, CaseIterable {
-    /// The order's quantity is zero or negative.
-    case invalidQuantity
-    /// The order's symbol is not the instrument's.
-    case instrumentMismatch
-    /// A kill switch covering the deployment is engaged at level `halt`.
-    case killSwitch
-    /// A kill switch covering the deployment is engaged at level
-    /// `reduceOnly` and the order would not reduce a position.
-    case killSwitchReduceOnly
-    /// The deployment's trading state is `halted`.
-    case halted
-    /// The deployment's trading state is `reducing` and the order would not reduce.
-    case reducing
-    /// The time is outside a trading window.
-    case outsideTradingWindow
-    case maxOrderQuantity
-    case maxOrderNotional
-    /// A check needs a last price and there is none.
-    case noReferencePrice
-    case priceCollar
-    case maxPosition
-    case maxGrossExposure
-    /// A cash account's cash, or a margin account's equity × leverage, does
-    /// not cover the order (with its fees and the open orders); or a cash
-    /// account would sell short.
-    case insufficientBuyingPower
-    case maxOpenOrders
-    case orderRate
-    /// The session's loss reached the daily loss limit (also used for orders
-    /// refused later in the session because of it).
-    case dailyLoss
-}
-
 /// One refused order, kept in the engine's bounded history.
 public struct RiskDenialRecord: Sendable, Hashable {
     /// When, in nanoseconds since the Unix epoch (the caller's clock).

@@ -2,8 +2,8 @@
 /// the value and the limit (and which layer set it), and the limit as exact
 /// text. Only called once a check has failed, so allocating here is fine.
 enum RiskDenials {
-    static func reason(_ code: RiskDenialCode, _ message: String, limit: String? = nil) -> OrderReason {
-        OrderReason(code: code.rawValue, message: message, limit: limit)
+    static func reason(_ code: OrderReasonCode, _ message: String, limit: String? = nil) -> OrderReason {
+        OrderReason(code: code, message: message, limit: limit)
     }
 
     static func text(_ price: Price, _ instrument: Instrument) -> String {

@@ -15,7 +15,7 @@ public enum StrategyModules {
         var ctx = HostModule(name: "ctx")
         func submitted(_ submission: OrderSubmission, into call: inout HostCall) {
             call.result(.integer(submission.id))
-            if let rejection = submission.rejection { call.result(.string(rejection.code)) }
+            if let rejection = submission.rejection { call.result(.string(rejection.code.rawValue)) }
         }
         ctx.add("order") { call throws(HostCallError) in
             let request = try OrderRequest.parse(try call.table(1), side: nil, defaultSymbol: runtime.currentSymbol)
@@ -39,7 +39,7 @@ public enum StrategyModules {
             let entry = try OrderRequest.parse(table, side: nil, defaultSymbol: runtime.currentSymbol)
             let results = runtime.submitBracket(BracketRequest(entry: entry, takeProfit: takeProfit, stopLoss: stopLoss))
             for result in results { call.result(.integer(result.id)) }
-            if let rejection = results.first?.rejection { call.result(.string(rejection.code)) }
+            if let rejection = results.first?.rejection { call.result(.string(rejection.code.rawValue)) }
         }
         ctx.add("cancel") { call throws(HostCallError) in
             call.result(.boolean(runtime.cancel(try call.integer(1))))
@@ -54,7 +54,7 @@ public enum StrategyModules {
                 id, quantity: try OrderRequest.positive(changes, "quantity"),
                 price: try OrderRequest.positive(changes, "price"), trigger: try OrderRequest.positive(changes, "trigger"))
             call.result(.boolean(reason == nil))
-            if let reason { call.result(.string(reason.code)) }
+            if let reason { call.result(.string(reason.code.rawValue)) }
         }
         ctx.add("close") { call throws(HostCallError) in
             guard let symbol = try call.optionalString(1, maxLength: 32) ?? runtime.currentSymbol else {

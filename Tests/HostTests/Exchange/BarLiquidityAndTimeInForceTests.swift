@@ -53,7 +53,7 @@ extension ExchangeTests {
             let events = venue.run(bar(24, "99.00", "99.50", "98.00", "99.00"))
             #expect(fills(events).isEmpty)
             #expect(last(1, events)?.status == .expired)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.dayExpired)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.dayExpired)
             #expect(last(2, events)?.status == .expired)
             #expect(venue.exchange.openOrders(symbol: nil).isEmpty)
         }
@@ -70,7 +70,7 @@ extension ExchangeTests {
             let events = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00", volume: 100))
             #expect(summary(events) == ["#1 10@100.00"])
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.iocUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.iocUnfilled)
             #expect(last(1, events)?.filledQuantity == lots(10))
         }
 
@@ -80,7 +80,7 @@ extension ExchangeTests {
             let events = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00"))
             #expect(events.count == 1)
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.iocUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.iocUnfilled)
         }
 
         @Test func iocStopWaitsForItsTriggerThenGetsOneChance() {
@@ -99,7 +99,7 @@ extension ExchangeTests {
             let events = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00", volume: 100))
             #expect(summary(events) == ["#2 10@100.00"])
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.fokUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.fokUnfilled)
             #expect(last(1, events)?.filledQuantity == .zero)
             #expect(last(2, events)?.status == .filled)
         }
@@ -108,7 +108,7 @@ extension ExchangeTests {
             var venue = Harness()
             venue.place(order(1, .sell, .limit(px("102.00")), 1, tif: .fok))
             let events = venue.run(bar(1, "100.00", "101.99", "99.00", "100.00"))
-            #expect(last(1, events)?.reason?.code == ExchangeReason.fokUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.fokUnfilled)
             #expect(venue.exchange.openOrders(symbol: "ACME").isEmpty)
         }
     }

@@ -49,7 +49,7 @@ extension ExchangeTests {
             let events = venue.run(Self.book())
             #expect(summary(events) == ["#1 2@100.00", "#1 2@100.50", "#1 3@101.00"])
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.iocUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.iocUnfilled)
         }
 
         @Test func fokFillsAcrossLevelsOnlyWhenTheWholeQuantityIsThere() {
@@ -60,9 +60,9 @@ extension ExchangeTests {
             let events = venue.run(Self.book())
             // 1: 7 asks < 8. 2: 7 bids at or above 99.80 fill it. 3: those 7 are taken now.
             #expect(summary(events) == ["#2 3@99.90", "#2 4@99.80"])
-            #expect(last(1, events)?.reason?.code == ExchangeReason.fokUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.fokUnfilled)
             #expect(last(1, events)?.filledQuantity == .zero)
-            #expect(last(3, events)?.reason?.code == ExchangeReason.fokUnfilled)
+            #expect(last(3, events)?.reason?.code == OrderReasonCode.fokUnfilled)
         }
 
         @Test func limitTakesOnlyLevelsAtOrBetterThanItsLimitAndRests() {

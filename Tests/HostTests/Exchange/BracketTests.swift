@@ -30,11 +30,11 @@ extension ExchangeTests {
             _ = Self.submit(&venue, entryType: .limit(px("100.00")))
             // The take-profit's price trades; the entry's does not.
             #expect(venue.run(bar(1, "101.00", "112.00", "100.50", "105.00")).isEmpty)
-            let events = venue.exchange.cancel(1, now: at(1), reason: OrderReason(code: "user", message: "changed my mind"))
+            let events = venue.exchange.cancel(1, now: at(1), reason: OrderReason(code: .canceledByOwner, message: "changed my mind"))
             #expect(events.map(\.order.id) == [1, 3, 2])
             #expect(events.map(\.order.status) == [.canceled, .canceled, .canceled])
-            #expect(events[0].order.reason?.code == "user")
-            #expect(events[1].order.reason?.code == ExchangeReason.parentCanceled)
+            #expect(events[0].order.reason?.code == .canceledByOwner)
+            #expect(events[1].order.reason?.code == OrderReasonCode.parentCanceled)
             #expect(venue.exchange.openOrders(symbol: nil).isEmpty)
         }
 
@@ -43,7 +43,7 @@ extension ExchangeTests {
             _ = Self.submit(&venue, entryTIF: .fok)
             let events = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00", volume: 50))
             #expect(events.map(\.order.reason?.code) ==
-                    [ExchangeReason.fokUnfilled, ExchangeReason.parentCanceled, ExchangeReason.parentCanceled])
+                    [OrderReasonCode.fokUnfilled, OrderReasonCode.parentCanceled, OrderReasonCode.parentCanceled])
         }
 
         @Test func legsAreSizedToTheEntrysFillsAndGrowWithThem() {
@@ -68,7 +68,7 @@ extension ExchangeTests {
             let events = venue.run(bar(2, "105.00", "111.00", "104.00", "110.50"))
             #expect(summary(events) == ["#2 10@110.00"])
             #expect(last(3, events)?.status == .canceled)
-            #expect(last(3, events)?.reason?.code == ExchangeReason.ocoCanceled)
+            #expect(last(3, events)?.reason?.code == OrderReasonCode.ocoCanceled)
             #expect(last(3, events)?.quantity == lots(10), "canceled as it stood")
             #expect(venue.exchange.openOrders(symbol: nil).isEmpty)
         }
@@ -79,7 +79,7 @@ extension ExchangeTests {
             _ = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00"))
             let events = venue.run(bar(2, "100.00", "111.00", "94.00", "100.00"))
             #expect(summary(events) == ["#3 10@95.00"])
-            #expect(last(2, events)?.reason?.code == ExchangeReason.ocoCanceled)
+            #expect(last(2, events)?.reason?.code == OrderReasonCode.ocoCanceled)
         }
 
         @Test func theStopLossIsCheckedAgainstTheRestOfTheEntrysBarButTheTakeProfitIsNot() {
@@ -124,7 +124,7 @@ extension ExchangeTests {
             let events = venue.run(bar(2, "112.00", "113.00", "111.00", "112.50", volume: 100))
             #expect(summary(events) == ["#2 10@112.00"])
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.ocoCanceled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.ocoCanceled)
             #expect(last(1, events)?.filledQuantity == lots(10))
             #expect(venue.exchange.openOrders(symbol: nil).isEmpty)
         }
@@ -133,7 +133,7 @@ extension ExchangeTests {
             var venue = Harness(ExchangeConfiguration(barVolumeParticipation: 0.1))
             _ = Self.submit(&venue, quantity: 30)
             _ = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00", volume: 100))
-            let events = venue.exchange.cancel(1, now: at(1), reason: OrderReason(code: "user", message: "enough"))
+            let events = venue.exchange.cancel(1, now: at(1), reason: OrderReason(code: .canceledByOwner, message: "enough"))
             #expect(events.map(\.order.id) == [1])
             #expect(venue.exchange.openOrders(symbol: "ACME").map(\.id) == [3, 2])
             #expect(venue.exchange.order(2)?.quantity == lots(10))
@@ -145,7 +145,7 @@ extension ExchangeTests {
                 entry: order(1, .buy, .market, 10), takeProfit: order(2, .buy, .limit(px("110.00")), 0),
                 stopLoss: order(3, .sell, .stop(trigger: px("95.00")), 0), now: at(0))
             #expect(events.map(\.order.status) == [.rejected, .rejected, .rejected])
-            #expect(events.allSatisfy { $0.order.reason?.code == ExchangeReason.invalidBracket })
+            #expect(events.allSatisfy { $0.order.reason?.code == OrderReasonCode.invalidBracket })
             #expect(venue.exchange.openOrders(symbol: nil).isEmpty)
         }
     }

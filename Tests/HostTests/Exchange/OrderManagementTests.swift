@@ -15,14 +15,14 @@ extension ExchangeTests {
         }
 
         @Test(arguments: [
-            (order(1, .buy, .market, 1, symbol: "NOPE"), ExchangeReason.unknownInstrument),
-            (order(1, .buy, .market, 0), ExchangeReason.invalidOrder),
-            (order(1, .buy, .limit(Price(ticks: 0)), 1), ExchangeReason.invalidOrder),
-            (order(1, .sell, .stopLimit(trigger: px("1.00"), limit: Price(ticks: -1)), 1), ExchangeReason.invalidOrder),
-            (sized(1, .buy, .market, .equityFraction(1.5)), ExchangeReason.invalidOrder),
-            (sized(1, .buy, .market, .notional(.zero)), ExchangeReason.invalidOrder),
+            (order(1, .buy, .market, 1, symbol: "NOPE"), OrderReasonCode.unknownInstrument),
+            (order(1, .buy, .market, 0), OrderReasonCode.invalidOrder),
+            (order(1, .buy, .limit(Price(ticks: 0)), 1), OrderReasonCode.invalidOrder),
+            (order(1, .sell, .stopLimit(trigger: px("1.00"), limit: Price(ticks: -1)), 1), OrderReasonCode.invalidOrder),
+            (sized(1, .buy, .market, .equityFraction(1.5)), OrderReasonCode.invalidOrder),
+            (sized(1, .buy, .market, .notional(.zero)), OrderReasonCode.invalidOrder),
         ])
-        func submitRejectsWhatItCannotMatch(bad: Order, code: String) {
+        func submitRejectsWhatItCannotMatch(bad: Order, code: OrderReasonCode) {
             var venue = Harness()
             let events = venue.exchange.submit(bad, now: at(0))
             #expect(events.count == 1)
@@ -35,14 +35,14 @@ extension ExchangeTests {
             var venue = Harness()
             venue.place(order(7, .buy, .market, 1))
             let events = venue.exchange.submit(order(7, .sell, .market, 2), now: at(0))
-            #expect(events.first?.order.reason?.code == ExchangeReason.duplicateOrderID)
+            #expect(events.first?.order.reason?.code == OrderReasonCode.duplicateOrderID)
             #expect(venue.exchange.order(7)?.side == .buy)
         }
 
         @Test func cancelEndsTheOrderWithTheGivenReason() {
             var venue = Harness()
             venue.place(order(1, .buy, .limit(px("90.00")), 1))
-            let reason = OrderReason(code: "killSwitch", message: "trading halted")
+            let reason = OrderReason(code: .killSwitch, message: "trading halted")
             let events = venue.exchange.cancel(1, now: at(0) + 10, reason: reason)
             #expect(events.count == 1)
             #expect(events[0].order.status == .canceled)
@@ -57,7 +57,7 @@ extension ExchangeTests {
             venue.place(order(1, .buy, .limit(px("90.00")), 1))
             venue.place(order(2, .buy, .limit(px("90.00")), 1, symbol: "BTCUSD"))
             venue.place(order(3, .sell, .limit(px("110.00")), 1))
-            let reason = OrderReason(code: "flatten", message: "end of session")
+            let reason = OrderReason(code: .squareOff, message: "end of session")
             #expect(venue.exchange.cancelAll(symbol: "ACME", now: at(0), reason: reason).map(\.order.id) == [1, 3])
             #expect(venue.exchange.openOrders(symbol: nil).map(\.id) == [2])
             #expect(venue.exchange.cancelAll(symbol: nil, now: at(0), reason: reason).map(\.order.id) == [2])
@@ -84,11 +84,11 @@ extension ExchangeTests {
             _ = venue.run(bar(1, "100.00", "100.00", "100.00", "100.00", volume: 50))
             #expect(venue.exchange.order(1)?.filledQuantity == lots(5))
             let tooSmall = venue.exchange.replace(1, quantity: lots(5), type: nil, now: at(2))
-            #expect(tooSmall.failureCode == ExchangeReason.invalidReplace)
+            #expect(tooSmall.failureCode == OrderReasonCode.invalidReplace)
             let badPrice = venue.exchange.replace(1, quantity: nil, type: .limit(.zero), now: at(2))
-            #expect(badPrice.failureCode == ExchangeReason.invalidReplace)
+            #expect(badPrice.failureCode == OrderReasonCode.invalidReplace)
             let unknown = venue.exchange.replace(99, quantity: lots(1), type: nil, now: at(2))
-            #expect(unknown.failureCode == ExchangeReason.unknownOrder)
+            #expect(unknown.failureCode == OrderReasonCode.unknownOrder)
             #expect(venue.exchange.order(1)?.quantity == lots(20), "a refused replace changes nothing")
             // Shrinking to just above what has filled is fine.
             let shrunk = venue.exchange.replace(1, quantity: lots(6), type: nil, now: at(2))
@@ -102,9 +102,9 @@ extension ExchangeTests {
                                              takeProfit: order(2, .sell, .limit(px("110.00")), 0),
                                              stopLoss: order(3, .sell, .stop(trigger: px("95.00")), 0), now: at(0))
             #expect(venue.exchange.replace(3, quantity: lots(4), type: nil, now: at(0)).failureCode
-                    == ExchangeReason.invalidReplace)
+                    == OrderReasonCode.invalidReplace)
             #expect(venue.exchange.replace(3, quantity: nil, type: .limit(px("95.00")), now: at(0)).failureCode
-                    == ExchangeReason.invalidReplace, "a stop-loss stays a stop")
+                    == OrderReasonCode.invalidReplace, "a stop-loss stays a stop")
             _ = try venue.exchange.replace(3, quantity: nil, type: .stop(trigger: px("98.00")), now: at(0)).get()
             _ = venue.run(bar(1, "100.00", "101.00", "99.00", "100.00"))
             let events = venue.run(bar(2, "99.00", "99.50", "97.00", "98.00"))
@@ -129,7 +129,7 @@ extension ExchangeTests {
 }
 
 fileprivate extension Result where Failure == ExchangeError {
-    var failureCode: String? {
+    var failureCode: OrderReasonCode? {
         if case .failure(let error) = self { return error.code }
         return nil
     }

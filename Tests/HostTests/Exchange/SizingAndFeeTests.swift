@@ -22,7 +22,7 @@ extension ExchangeTests {
                                    sizer: FixedEquitySizer(equity: money("239.99")))
             #expect(fills(events).isEmpty)
             #expect(last(1, events)?.status == .rejected)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.insufficientEquity)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.insufficientEquity)
             #expect(!venue.exchange.hasWorkingOrders)
         }
 
@@ -32,7 +32,7 @@ extension ExchangeTests {
             venue.place(sized(2, .sell, .market, .notional(money("29.99"))))
             let events = venue.run(bar(1, "30.00", "30.50", "29.50", "30.00"))
             #expect(summary(events) == ["#1 33@30.00"])
-            #expect(last(2, events)?.reason?.code == ExchangeReason.notionalTooSmall)
+            #expect(last(2, events)?.reason?.code == OrderReasonCode.notionalTooSmall)
         }
 
         @Test func anAllInBuyOnABookIsSizedAtTheWorstLevelItWouldReach() {

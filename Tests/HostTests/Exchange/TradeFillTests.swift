@@ -64,8 +64,8 @@ extension ExchangeTests {
             let events = venue.run(Self.trade(1, "100.00", 4))
             #expect(summary(events) == ["#1 4@100.00", "#3 2@100.00"])
             #expect(last(1, events)?.status == .canceled)
-            #expect(last(1, events)?.reason?.code == ExchangeReason.iocUnfilled)
-            #expect(last(2, events)?.reason?.code == ExchangeReason.fokUnfilled)
+            #expect(last(1, events)?.reason?.code == OrderReasonCode.iocUnfilled)
+            #expect(last(2, events)?.reason?.code == OrderReasonCode.fokUnfilled)
             #expect(last(2, events)?.filledQuantity == .zero)
             #expect(last(3, events)?.status == .filled)
         }

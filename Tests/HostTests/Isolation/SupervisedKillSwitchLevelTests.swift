@@ -26,19 +26,19 @@ import TestSupport
 
         host.engageKillSwitch(.deployment("d1"), level: .reduceOnly, reason: "drill")
         let more = try host.execute(.place(ManualOrder(symbol: "BTCUSD", side: .buy, quantity: 0.1)), on: "d1")
-        #expect(more.rejection?.code == RiskDenialCode.killSwitchReduceOnly.rawValue, "\(more)")
+        #expect(more.rejection?.code == OrderReasonCode.killSwitchReduceOnly, "\(more)")
 
         host.testCrashWorker(0)
         for batch in batches[150..<200] { host.publish(batch) }
         host.drain()
         #expect(host.replacedWorkers == 1)
         let again = try host.execute(.place(ManualOrder(symbol: "BTCUSD", side: .buy, quantity: 0.1)), on: "d1")
-        #expect(again.rejection?.code == RiskDenialCode.killSwitchReduceOnly.rawValue, "the replacement kept the level: \(again)")
+        #expect(again.rejection?.code == OrderReasonCode.killSwitchReduceOnly, "the replacement kept the level: \(again)")
 
         host.engageKillSwitch(.owner("someone"), level: .halt, reason: "not ours")
         host.engageKillSwitch(.global, level: .halt, reason: "everything")
         let halted = try host.execute(.close(symbol: "BTCUSD"), on: "d1")
-        #expect(halted.rejection?.code == RiskDenialCode.killSwitch.rawValue, "\(halted)")
+        #expect(halted.rejection?.code == OrderReasonCode.killSwitch, "\(halted)")
         host.releaseKillSwitch(.global)
         let closed = try host.execute(.close(symbol: "BTCUSD"), on: "d1")
         #expect(closed.rejection == nil, "a reduce-only switch lets the close out: \(closed)")

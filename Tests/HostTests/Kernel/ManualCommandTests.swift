@@ -59,14 +59,14 @@ import TestSupport
     @Test(arguments: Mode.allCases) func buyingPowerAndRangesGuardManualOrders(mode: Mode) throws {
         let harness = try Harness(mode)
         let huge = try harness.run(.place(Self.buy(1_000)))
-        #expect(huge.rejection?.code == "insufficientBuyingPower", "\(String(describing: huge.rejection))")
+        #expect(huge.rejection?.code == .insufficientBuyingPower, "\(String(describing: huge.rejection))")
         #expect(huge.rejection?.message.contains("is available") == true)
         let hostile = try harness.run(.place(Self.buy(1e12, type: .limit, price: 1e12)))
-        #expect(hostile.rejection?.code == "priceOutOfRange", "\(String(describing: hostile.rejection))")
+        #expect(hostile.rejection?.code == .priceOutOfRange, "\(String(describing: hostile.rejection))")
         let hostileSize = try harness.run(.place(Self.buy(9.3e18)))
-        #expect(hostileSize.rejection?.code == "quantityOutOfRange", "\(String(describing: hostileSize.rejection))")
+        #expect(hostileSize.rejection?.code == .quantityOutOfRange, "\(String(describing: hostileSize.rejection))")
         let otherSymbol = try harness.run(.place(ManualOrder(symbol: "ETHUSD", side: .buy, quantity: 1)))
-        #expect(otherSymbol.rejection?.code == "unknownSymbol")
+        #expect(otherSymbol.rejection?.code == .unknownSymbol)
         let fits = try harness.run(.place(Self.buy(0.5)))
         #expect(fits.rejection == nil)
         harness.advance()
@@ -122,13 +122,13 @@ import TestSupport
 
         harness.host.engageKillSwitch(.deployment("d"), level: .halt, reason: "test")
         let refused = try harness.run(.close(symbol: "BTCUSD"))
-        #expect(refused.rejection?.code == "killSwitch")
+        #expect(refused.rejection?.code == .killSwitch)
         #expect(try harness.snapshot.openOrders.count == 2, "a refused close keeps the exits")
 
         harness.host.engageKillSwitch(.deployment("d"), level: .reduceOnly, reason: "test")
         let closed = try harness.run(.close(symbol: "BTCUSD"))
         #expect(closed.rejection == nil, "\(String(describing: closed.rejection))")
-        #expect(closed.orders.filter { $0.reason?.code == "closedPosition" }.count == 2)
+        #expect(closed.orders.filter { $0.reason?.code == .closedPosition }.count == 2)
         harness.advance()
         let snapshot = try harness.snapshot
         #expect(snapshot.positions.isEmpty && snapshot.openOrders.isEmpty)
@@ -145,18 +145,18 @@ import TestSupport
         #expect(working.type == .limit(Price(ticks: 1_100)))
         let canceled = try harness.run(.cancel(id: id))
         #expect(canceled.orders.first?.status == .canceled)
-        #expect(canceled.orders.first?.reason?.code == "canceledByOwner")
+        #expect(canceled.orders.first?.reason?.code == .canceledByOwner)
         #expect(try harness.snapshot.openOrders.isEmpty)
         let again = try harness.run(.cancel(id: id))
-        #expect(again.rejection?.code == "unknownOrder")
+        #expect(again.rejection?.code == .unknownOrder)
         let invalid = try harness.run(.modify(id: 9_999, quantity: 1, price: nil, trigger: nil))
-        #expect(invalid.rejection?.code == "unknownOrder")
+        #expect(invalid.rejection?.code == .unknownOrder)
     }
 
     @Test(arguments: Mode.allCases) func aSingleOrderPastARiskLimitIsRejectedWithTheReason(mode: Mode) throws {
         let harness = try Harness(mode, risk: RiskLimits(maxOrderQuantity: .all("1")))
         let outcome = try harness.run(.place(Self.buy(2)))
-        #expect(outcome.rejection?.code == "maxOrderQuantity")
+        #expect(outcome.rejection?.code == .maxOrderQuantity)
         #expect(outcome.orders.first?.status == .rejected)
         harness.advance()
         #expect(try harness.snapshot.positions.isEmpty)
@@ -168,7 +168,7 @@ import TestSupport
         let legs = [Self.buy(0.4, type: .limit, price: 10), Self.buy(0.4, type: .limit, price: 10), Self.buy(0.4)]
         let refused = try harness.run(.bulk(legs))
         let reason = try #require(refused.rejection)
-        #expect(reason.code == "maxPosition")
+        #expect(reason.code == .maxPosition)
         #expect(reason.message.hasPrefix("leg 3 (buy BTCUSD)"), "\(reason.message)")
         #expect(refused.orders.isEmpty, "no leg was sent")
         #expect(try harness.snapshot.openOrders.isEmpty)
@@ -179,7 +179,7 @@ import TestSupport
         #expect(try harness.snapshot.openOrders.count == 2)
 
         let badLeg = try harness.run(.bulk([Self.buy(0.1), ManualOrder(symbol: "NOPE", side: .buy, quantity: 1)]))
-        #expect(badLeg.rejection?.code == "unknownSymbol")
+        #expect(badLeg.rejection?.code == .unknownSymbol)
         #expect(badLeg.rejection?.message.hasPrefix("leg 2") == true)
         #expect(try harness.snapshot.openOrders.count == 2, "the first leg of the refused bulk was not sent")
     }
@@ -197,11 +197,11 @@ import TestSupport
         #expect(closed.orders.first?.reduceOnly == true)
         harness.advance()
         #expect(try harness.snapshot.positions.map(\.symbol) == ["ETHUSD"])
-        #expect(try harness.run(.close(symbol: "BTCUSD")).rejection?.code == "noPosition")
+        #expect(try harness.run(.close(symbol: "BTCUSD")).rejection?.code == .noPosition)
 
         let squared = try harness.run(.squareOff)
         #expect(squared.rejection == nil)
-        #expect(squared.orders.contains { $0.status == .canceled && $0.reason?.code == "squareOff" })
+        #expect(squared.orders.contains { $0.status == .canceled && $0.reason?.code == .squareOff })
         #expect(squared.orders.contains { $0.symbol == "ETHUSD" && $0.side == .buy && $0.reduceOnly })
         harness.advance()
         let snapshot = try harness.snapshot

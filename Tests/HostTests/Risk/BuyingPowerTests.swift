@@ -73,7 +73,7 @@ import TestSupport
         let account = RiskSnapshot(nowNanoseconds: 0, lastPrices: ["X": Price(ticks: 10_000)],
                                    cash: Money(10_000), equity: Money(10_000))
         let reason = try #require(engine.check(order, instrument: instrument, account: account).reason)
-        #expect(reason.code == "insufficientBuyingPower")
+        #expect(reason.code == .insufficientBuyingPower)
         #expect(reason.message.contains("20000.00000000") && reason.message.contains("10000.00000000"), "\(reason.message)")
     }
 

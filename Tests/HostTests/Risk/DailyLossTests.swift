@@ -23,7 +23,7 @@ extension RiskTests {
                 Issue.record("expected a halt, got \(String(describing: action))")
                 return
             }
-            #expect(reason.code == "dailyLoss")
+            #expect(reason.code == .dailyLoss)
             #expect(reason.limit == "1000.00000000")
             #expect(engine.state == .reducing)
             // Exactly once, even as the loss deepens or recovers.

@@ -72,7 +72,7 @@ extension RiskTests {
                 switch engine.check(order, account) {
                 case .accept: accepted += 1
                 case .deny(let reason):
-                    #expect(reason.code == RiskDenialCode.killSwitch.rawValue)
+                    #expect(reason.code == OrderReasonCode.killSwitch)
                     denied += 1
                 }
                 if accepted + denied > 5_000_000 { break }

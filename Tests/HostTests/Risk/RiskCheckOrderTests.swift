@@ -8,7 +8,7 @@ extension RiskTests {
         typealias F = RiskFixture
 
         /// The documented order after the quantity check (docs/risk.md).
-        static let documentedOrder: [RiskDenialCode] = [
+        static let documentedOrder: [OrderReasonCode] = [
             .killSwitch, .halted, .outsideTradingWindow, .maxOrderQuantity, .maxOrderNotional, .priceCollar,
             .maxPosition, .maxGrossExposure, .maxOpenOrders, .orderRate, .dailyLoss,
         ]
@@ -16,7 +16,7 @@ extension RiskTests {
         /// Checks a buy of 2 at 110.00 (last 100.00: 1,000 bps away, notional
         /// 220.00) with every limit broken except the first `repaired`.
         static func decision(repaired: Int) -> RiskDecision {
-            func ok(_ code: RiskDenialCode) -> Bool { documentedOrder.firstIndex(of: code)! < repaired }
+            func ok(_ code: OrderReasonCode) -> Bool { documentedOrder.firstIndex(of: code)! < repaired }
             let board = KillSwitchBoard()
             if !ok(.killSwitch) { board.engage(.deployment("dep-1")) }
             let limits = RiskLimits(

@@ -68,14 +68,14 @@ extension RiskEngine {
 /// Asserts a denial's code and limit text; returns the reason for more checks.
 @discardableResult
 func expectDenied(
-    _ decision: RiskDecision, _ code: RiskDenialCode, limit: String? = nil,
+    _ decision: RiskDecision, _ code: OrderReasonCode, limit: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> OrderReason? {
     guard let reason = decision.reason else {
         Issue.record("expected a \(code.rawValue) denial, got accept", sourceLocation: sourceLocation)
         return nil
     }
-    #expect(reason.code == code.rawValue, "\(reason)", sourceLocation: sourceLocation)
+    #expect(reason.code == code, "\(reason)", sourceLocation: sourceLocation)
     if let limit {
         #expect(reason.limit == limit, "\(reason)", sourceLocation: sourceLocation)
     }

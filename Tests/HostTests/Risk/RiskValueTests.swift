@@ -49,7 +49,7 @@ extension RiskTests {
             #expect(engine.denialCount == 5)
             #expect(engine.denials.map(\.orderID) == [3, 4, 5])
             #expect(engine.denials.map(\.timeNanoseconds) == [F.time() + 3, F.time() + 4, F.time() + 5])
-            #expect(engine.denials.allSatisfy { $0.reason.code == "maxOpenOrders" && $0.symbol == "BTCUSD" })
+            #expect(engine.denials.allSatisfy { $0.reason.code == .maxOpenOrders && $0.symbol == "BTCUSD" })
         }
 
         @Test func acceptedOrdersAreNotRecorded() {
@@ -60,7 +60,7 @@ extension RiskTests {
         }
 
         @Test func everyDenialCodeIsDistinct() {
-            let codes = RiskDenialCode.allCases.map(\.rawValue)
+            let codes = OrderReasonCode.allCases.map(\.rawValue)
             #expect(Set(codes).count == codes.count)
             #expect(codes.contains("killSwitch") && codes.contains("dailyLoss") && codes.contains("noReferencePrice"))
         }
