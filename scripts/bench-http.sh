@@ -9,7 +9,8 @@ if ! command -v wrk >/dev/null; then
     else echo "install wrk: sudo apt-get install -y wrk" >&2; exit 1; fi
 fi
 PORT=${BENCH_PORT:-18280}
-LUNAR=.build/release/lunar
+# LUNAR=path/to/lunar runs another build (e.g. a previous commit's, for a side-by-side).
+LUNAR=${LUNAR:-.build/release/lunar}
 # The deployment read runs against the default host mode of `lunar serve`
 # (worker processes), not the in-process host the fuzzer uses.
 TOOL_SERVE_FLAGS="--host-mode isolated --workers 1"
