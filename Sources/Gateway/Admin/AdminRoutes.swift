@@ -39,45 +39,56 @@ struct AdminRoutes {
 
     func add(to admin: RouterGroup<GatewayContext>) {
         let store = gateway.store
-        admin.get("moderation/queue") { _, context in try store.moderationQueue(by: context.requireIdentity().user.id) }
+        admin.get("moderation/queue") { _, context in
+            let user = try context.requireIdentity().user.id
+            return try await store.read { try $0.moderationQueue(by: user) }
+        }
         for (action, change) in [("approve", Self.approve), ("reject", Self.reject), ("suspend", Self.suspend), ("reinstate", Self.reinstate)] {
             admin.post("listings/:id/\(action)") { request, context in
                 let user = try context.requireIdentity().user
                 let reason = action == "approve" ? "" : try await request.decodeStrict(ReasonBody.self, context: context).reason
-                return try change(store, ListingID(context.id("id", "listing")), reason, user.id)
+                let listing = ListingID(try context.id("id", "listing"))
+                return try await store.write { try change($0, listing, reason, user.id) }
             }
         }
         for (action, hidden) in [("hide", true), ("restore", false)] {
             admin.post("reviews/:id/\(action)") { request, context in
                 let body = try await request.decodeStrict(ReasonBody.self, context: context)
-                return try store.setReviewHidden(ReviewID(context.id("id", "review")), hidden, reason: body.reason,
-                                                 by: context.requireIdentity().user.id)
+                let review = ReviewID(try context.id("id", "review")), user = try context.requireIdentity().user.id
+                return try await store.write { try $0.setReviewHidden(review, hidden, reason: body.reason, by: user) }
             }
         }
         admin.get("reports") { _, context in
-            try store.openReports(by: context.requireIdentity().user.id).map(Self.view)
+            let user = try context.requireIdentity().user.id
+            return try await store.read { try $0.openReports(by: user) }.map(Self.view)
         }
         admin.post("reports/:id/resolve") { request, context in
             let body = try await request.decodeStrict(ResolveBody.self, context: context)
-            try store.resolveReport(ReportID(context.id("id", "report")), resolution: body.resolution, by: context.requireIdentity().user.id)
+            let report = ReportID(try context.id("id", "report")), user = try context.requireIdentity().user.id
+            try await store.write { try $0.resolveReport(report, resolution: body.resolution, by: user) }
             return Response(status: .noContent)
         }
         admin.get("users") { request, context in
-            try store.users(matching: try request.query("q") { $0 }, before: try request.query("before") { Int64($0).map(UserID.init) },
-                            limit: try request.limit(default: 50, maximum: 100), by: context.requireIdentity().user.id).map(UserView.init)
+            let query = try request.query("q") { $0 }, before = try request.query("before") { Int64($0).map(UserID.init) }
+            let limit = try request.limit(default: 50, maximum: 100), user = try context.requireIdentity().user.id
+            return try await store.read { try $0.users(matching: query, before: before, limit: limit, by: user) }.map(UserView.init)
         }
         admin.get("deployments") { request, context in
-            try gateway.deploymentViews(
-                try store.allDeployments(status: try request.query("status") { $0 }, limit: try request.limit(default: 50, maximum: 100),
-                                         by: context.requireIdentity().user.id))
+            let status = try request.query("status") { $0 }, limit = try request.limit(default: 50, maximum: 100)
+            let user = try context.requireIdentity().user.id
+            return try await gateway.deploymentViews(try await store.read { try $0.allDeployments(status: status, limit: limit, by: user) })
         }
-        admin.get("users/:id") { _, context in UserView(try store.user(UserID(context.id("id", "user")))) }
+        admin.get("users/:id") { _, context in
+            let target = UserID(try context.id("id", "user"))
+            return UserView(try await store.read { try $0.user(target) })
+        }
         admin.post("users/:id/suspend") { request, context in
             let body = try await request.decodeStrict(SuspendBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
-            try store.suspend(target, until: body.until, reason: body.reason, by: context.requireIdentity().user.id)
+            let actor = try context.requireIdentity().user.id
+            try await store.write { try $0.suspend(target, until: body.until, reason: body.reason, by: actor) }
             gateway.webSockets.closeUser(target, reason: "account suspended")
-            return UserView(try store.user(target))
+            return UserView(try await store.read { try $0.user(target) })
         }
         admin.post("users/:id/ban") { request, context in
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
@@ -86,35 +97,47 @@ struct AdminRoutes {
             // platform stops the user's deployments in the host.
             try await gateway.platform.ban(target, reason: body.reason, by: context.requireIdentity().user.id)
             gateway.webSockets.closeUser(target, reason: "account banned")
-            return UserView(try store.user(target))
+            return UserView(try await store.read { try $0.user(target) })
         }
         admin.post("users/:id/unban") { request, context in
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
-            try store.reinstate(target, reason: body.reason, by: context.requireIdentity().user.id)
-            return UserView(try store.user(target))
+            let actor = try context.requireIdentity().user.id
+            return UserView(try await store.write { store in
+                try store.reinstate(target, reason: body.reason, by: actor)
+                return try store.user(target)
+            })
         }
         admin.put("users/:id/role") { request, context in
             let body = try await request.decodeStrict(RoleBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
-            try store.setRole(of: target, to: body.role, by: context.requireIdentity().user.id)
-            return UserView(try store.user(target))
+            let actor = try context.requireIdentity().user.id
+            return UserView(try await store.write { store in
+                try store.setRole(of: target, to: body.role, by: actor)
+                return try store.user(target)
+            })
         }
         admin.post("deployments/:id/force-stop") { request, context in
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
             let user = try context.requireIdentity().user
-            let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
-            return try gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id),
-                                              snapshot: nil)
+            let id = DeploymentID(try context.id("id", "deployment"))
+            let deployment = try await store.read { try $0.deployment(id, by: user.id) }
+            return try await gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id),
+                                                    snapshot: nil)
         }
         admin.get("audit") { request, context in
             let limit = try request.limit(default: 50)
-            return try store.auditLog(before: try request.query("before") { Int64($0) }, limit: limit, by: context.requireIdentity().user.id)
+            let before = try request.query("before") { Int64($0) }, user = try context.requireIdentity().user.id
+            return try await store.read { try $0.auditLog(before: before, limit: limit, by: user) }
         }
         admin.get("stats") { _, context in
             let user = try context.requireIdentity().user
-            return StatsView(runningDeployments: gateway.host.deploymentCount, pendingListings: try store.moderationQueue(by: user.id, limit: 100).count,
-                             openReports: try store.openReports(by: user.id, limit: 100).count, ledgerImbalance: try store.ledgerImbalance())
+            let (pending, reports, imbalance) = try await store.read { store in
+                (try store.moderationQueue(by: user.id, limit: 100).count, try store.openReports(by: user.id, limit: 100).count,
+                 try store.ledgerImbalance())
+            }
+            return StatsView(runningDeployments: gateway.host.deploymentCount, pendingListings: pending, openReports: reports,
+                             ledgerImbalance: imbalance)
         }
     }
 

@@ -145,9 +145,9 @@ extension Gateway {
         try PasswordRules.check(password, username: username, email: email)
         let hash = await passwords.hash(password)
         do {
-            _ = try store.bootstrapSuperadmin(username: username, email: email, passwordHash: hash)
+            _ = try await store.write { try $0.bootstrapSuperadmin(username: username, email: email, passwordHash: hash) }
             return true
-        } catch .forbidden {
+        } catch StoreError.forbidden {
             return false
         }
     }

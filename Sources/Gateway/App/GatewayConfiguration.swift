@@ -78,10 +78,13 @@ public struct GatewayConfiguration: Sendable {
     /// The longest an HTTP request waits on the deployment host (start,
     /// stop, a manual command): past it the answer is 504 `host_timeout`.
     public var hostCallDeadline: Duration = .seconds(30)
-    /// Refuse every synchronous store call made while a request runs
-    /// (`StoreError.blockingCall`, a 500): handlers await `store.read` /
-    /// `store.write`, so no request blocks a server thread on SQLite.
-    public var refusesBlockingStoreCalls = false
+    /// Refuse every synchronous store call made while a request or a
+    /// WebSocket session runs (`StoreError.blockingCall`, a 500
+    /// `internal_error`): handlers await `store.read` / `store.write`, so no
+    /// request blocks a server thread on SQLite. On by default; the test
+    /// suite runs with it on, which is the proof that no route blocks. Turn
+    /// it off only to bisect a regression.
+    public var refusesBlockingStoreCalls = true
     /// The journal writer's queue bound and retries (`JournalWriter.Policy`).
     public var journal = JournalWriter.Policy()
 

@@ -12,7 +12,7 @@ struct AuthRoutes {
             let body = try await request.decodeStrict(RegisterBody.self, context: context)
             try PasswordRules.check(body.password, username: body.username, email: body.email)
             let hash = await gateway.passwords.hash(body.password)
-            let user = try gateway.store.register(username: body.username, email: body.email, passwordHash: hash)
+            let user = try await gateway.store.write { try $0.register(username: body.username, email: body.email, passwordHash: hash) }
             return Created(body: UserView(user))
         }
         group.post("login") { request, context in
@@ -33,7 +33,7 @@ struct AuthRoutes {
     func addSignedIn(to group: RouterGroup<GatewayContext>) {
         group.post("logout") { _, context in
             let identity = try context.requireIdentity()
-            try gateway.store.revokeSession(identity.sessionID, reason: "logout")
+            try await gateway.store.write { try $0.revokeSession(identity.sessionID, reason: "logout") }
             gateway.webSockets.closeSession(identity.sessionID, reason: "logout")
             var response = Response(status: .noContent)
             AuthCookies.clear(on: &response, secure: gateway.configuration.secureCookies)
@@ -47,10 +47,11 @@ struct AuthRoutes {
     private func refresh(_ presented: String) async throws -> Response {
         let next = TokenService.randomToken()
         let now = gateway.now
-        switch try gateway.store.rotateRefreshToken(presentedHash: TokenService.digest(presented), nextHash: TokenService.digest(next),
-                                                    expiresAt: now + gateway.configuration.refreshTokenLifetime) {
+        let presentedHash = TokenService.digest(presented), nextHash = TokenService.digest(next)
+        let expiry = now + gateway.configuration.refreshTokenLifetime
+        switch try await gateway.store.write({ try $0.rotateRefreshToken(presentedHash: presentedHash, nextHash: nextHash, expiresAt: expiry) }) {
         case .rotated(let session):
-            let user = try gateway.store.user(session.userID)
+            let user = try await gateway.store.read { try $0.user(session.userID) }
             try Gateway.requireActive(user)
             return try await respond(user: user, sessionID: session.id, refreshToken: next, refreshExpiry: session.expiresAt)
         case .reused:
@@ -65,8 +66,10 @@ struct AuthRoutes {
     func issue(for user: User) async throws -> Response {
         let refreshToken = TokenService.randomToken()
         let expiry = gateway.now + gateway.configuration.refreshTokenLifetime
-        let session = try gateway.store.openSession(id: TokenService.randomToken(), for: user.id,
-                                                    refreshTokenHash: TokenService.digest(refreshToken), expiresAt: expiry)
+        let id = TokenService.randomToken(), refreshTokenHash = TokenService.digest(refreshToken)
+        let session = try await gateway.store.write {
+            try $0.openSession(id: id, for: user.id, refreshTokenHash: refreshTokenHash, expiresAt: expiry)
+        }
         return try await respond(user: user, sessionID: session.id, refreshToken: refreshToken, refreshExpiry: expiry)
     }
 

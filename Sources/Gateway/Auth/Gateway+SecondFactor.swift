@@ -9,39 +9,40 @@ import Marketplace
 extension Gateway {
     /// Nil when the login may proceed; otherwise the `require2FA` answer.
     func secondFactorChallenge(for user: User, code: String?) async throws -> Response? {
-        guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { return nil }
+        guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }), factor.confirmed else { return nil }
         guard let code, !code.isEmpty else {
             return try JSONResponse.make(SecondFactorRequired())
         }
-        guard try checkSecondFactor(code, user: user.id, factor: factor) else {
+        guard try await checkSecondFactor(code, user: user.id, factor: factor) else {
             throw APIError.invalidSecondFactor
         }
         return nil
     }
 
     /// A TOTP code (current step ±1, not used before) or an unused recovery code.
-    func checkSecondFactor(_ code: String, user: UserID, factor: TwoFactor) throws -> Bool {
+    func checkSecondFactor(_ code: String, user: UserID, factor: TwoFactor) async throws -> Bool {
         let trimmed = code.replacingOccurrences(of: " ", with: "")
         if trimmed.count == 6, let value = Int(trimmed) {
             let step = now / 30
             for candidate in [step - 1, step, step + 1] where candidate > factor.lastStep {
                 let expected = TOTP(secret: factor.secret).compute(date: Date(timeIntervalSince1970: TimeInterval(candidate * 30)))
-                if expected == value { return try store.acceptTwoFactorStep(for: user, step: candidate) }
+                if expected == value { return try await store.write { try $0.acceptTwoFactorStep(for: user, step: candidate) } }
             }
             return false
         }
         guard (8...32).contains(trimmed.count) else { return false }
-        return try store.useRecoveryCode(for: user, hash: TokenService.digest(trimmed.lowercased()))
+        let hash = TokenService.digest(trimmed.lowercased())
+        return try await store.write { try $0.useRecoveryCode(for: user, hash: hash) }
     }
 
     /// `checkSecondFactor` for a signed-in user (verify, disable): wrong
     /// codes count toward the account's second-factor delay, as at login, so
     /// a stolen access token cannot brute-force the factor either.
-    func requireSecondFactor(_ code: String, user: UserID, factor: TwoFactor, client: String) throws {
+    func requireSecondFactor(_ code: String, user: UserID, factor: TwoFactor, client: String) async throws {
         let subject = LoginSubject(user: user, typed: "")
-        if let until = try store.loginDelay(subject: subject, client: client) { throw loginDelayed(until: until) }
-        guard try checkSecondFactor(code, user: user, factor: factor) else {
-            throw try failedLogin(subject, client: client, factor: .secondFactor, .invalidSecondFactor)
+        if let until = try await store.read({ try $0.loginDelay(subject: subject, client: client) }) { throw loginDelayed(until: until) }
+        guard try await checkSecondFactor(code, user: user, factor: factor) else {
+            throw try await failedLogin(subject, client: client, factor: .secondFactor, .invalidSecondFactor)
         }
     }
 
@@ -89,7 +90,7 @@ struct SecondFactorRoutes {
             let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
             var generator = SystemRandomNumberGenerator()
             let secret = String((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
-            try store.beginTwoFactor(for: user.id, secret: secret)
+            try await store.write { try $0.beginTwoFactor(for: user.id, secret: secret) }
             let uri = TOTP(secret: secret).createAuthenticatorURL(label: user.username, issuer: "Lunar")
             let base32 = URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
             return Enrolment(secret: base32, otpauthURI: uri)
@@ -97,7 +98,7 @@ struct SecondFactorRoutes {
         auth.post("2fa/confirm") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(CodeBody.self, context: context)
-            guard let factor = try store.twoFactor(of: user.id), !factor.confirmed else {
+            guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }), !factor.confirmed else {
                 throw APIError(status: 409, code: "illegal_transition", message: "start with POST /api/auth/2fa/enable")
             }
             guard let step = gateway.matchesCurrentStep(body.code, secret: factor.secret) else {
@@ -105,24 +106,27 @@ struct SecondFactorRoutes {
                                details: [.init(field: "code", issue: "does not match")])
             }
             let codes = (0..<10).map { _ in String(TokenService.randomToken().lowercased().filter(\.isLetter).prefix(10)) }
-            try store.confirmTwoFactor(for: user.id, step: step, recoveryCodeHashes: codes.map(TokenService.digest))
+            let hashes = codes.map(TokenService.digest)
+            try await store.write { try $0.confirmTwoFactor(for: user.id, step: step, recoveryCodeHashes: hashes) }
             return RecoveryCodes(recoveryCodes: codes)
         }
         auth.post("2fa/verify") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(CodeBody.self, context: context)
-            guard let factor = try store.twoFactor(of: user.id), factor.confirmed else { throw APIError.notFound("two-factor setup") }
-            try gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
+            guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }), factor.confirmed else {
+                throw APIError.notFound("two-factor setup")
+            }
+            try await gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
             return Response(status: .noContent)
         }
         auth.post("2fa/disable") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(CodeBody.self, context: context)
-            guard let factor = try store.twoFactor(of: user.id) else { throw APIError.notFound("two-factor setup") }
+            guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }) else { throw APIError.notFound("two-factor setup") }
             if factor.confirmed {
-                try gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
+                try await gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
             }
-            try store.disableTwoFactor(for: user.id)
+            try await store.write { try $0.disableTwoFactor(for: user.id) }
             return Response(status: .noContent)
         }
     }

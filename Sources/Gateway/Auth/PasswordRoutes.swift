@@ -61,29 +61,30 @@ struct PasswordRoutes {
         _ = try Check.text(body.currentPassword, "currentPassword", length: 1...128)
         // A stolen access token must not turn into a password oracle: the same delays as login.
         let subject = LoginSubject(user: user.id, typed: user.username)
-        if let until = try store.loginDelay(subject: subject, client: client) { throw gateway.loginDelayed(until: until) }
-        let credentials = try store.credentials(login: user.username)
+        if let until = try await store.read({ try $0.loginDelay(subject: subject, client: client) }) { throw gateway.loginDelayed(until: until) }
+        let credentials = try await store.read { try $0.credentials(login: user.username) }
         guard await gateway.passwords.verify(body.currentPassword, against: credentials.passwordHash) else {
-            throw try gateway.failedLogin(subject, client: client, factor: .password,
+            throw try await gateway.failedLogin(subject, client: client, factor: .password,
                                           APIError(status: 401, code: "invalid_credentials", message: "the current password is wrong"))
         }
-        if let factor = try store.twoFactor(of: user.id), factor.confirmed {
+        if let factor = try await store.read({ try $0.twoFactor(of: user.id) }), factor.confirmed {
             guard let code = body.code, !code.isEmpty else {
                 throw APIError(status: 401, code: "invalid_2fa_code", message: "two-factor authentication is on: send \"code\" too",
                                details: [.init(field: "code", issue: "is required when 2FA is on")])
             }
-            try gateway.requireSecondFactor(code, user: user.id, factor: factor, client: client)
+            try await gateway.requireSecondFactor(code, user: user.id, factor: factor, client: client)
         }
         try PasswordRules.check(body.newPassword, username: user.username, email: user.email, field: "newPassword")
         let hash = await gateway.passwords.hash(body.newPassword)
-        try store.changePassword(of: user.id, passwordHash: hash, keeping: identity.sessionID)
+        try await store.write { try $0.changePassword(of: user.id, passwordHash: hash, keeping: identity.sessionID) }
         gateway.webSockets.closeUser(user.id, except: identity.sessionID, reason: "password changed")
     }
 
     private func requestReset(login: String) async throws {
         let token = TokenService.randomToken()
         let expiry = gateway.now + gateway.configuration.passwordResetLifetime
-        guard let user = try gateway.store.createPasswordReset(login: login, tokenHash: TokenService.digest(token), expiresAt: expiry) else {
+        let tokenHash = TokenService.digest(token)
+        guard let user = try await gateway.store.write({ try $0.createPasswordReset(login: login, tokenHash: tokenHash, expiresAt: expiry) }) else {
             return
         }
         // Delivered off the request, so the answer's timing does not tell whether an account matched.
@@ -94,13 +95,15 @@ struct PasswordRoutes {
     private func confirmReset(_ body: PasswordResetConfirmBody) async throws {
         let store = gateway.store
         let tokenHash = TokenService.digest(try Check.text(body.token, "token", length: 16...128))
-        guard let userID = try store.passwordResetUser(tokenHash: tokenHash) else { throw Self.invalidToken }
-        let user = try store.user(userID)
+        guard let user = try await store.read({ store in try store.passwordResetUser(tokenHash: tokenHash).map { try store.user($0) } }) else {
+            throw Self.invalidToken
+        }
+        let userID = user.id
         try PasswordRules.check(body.newPassword, username: user.username, email: user.email, field: "newPassword")
         let hash = await gateway.passwords.hash(body.newPassword)
         do {
-            try store.confirmPasswordReset(tokenHash: tokenHash, passwordHash: hash)
-        } catch .invalid(field: "token", _) {
+            _ = try await store.write { try $0.confirmPasswordReset(tokenHash: tokenHash, passwordHash: hash) }
+        } catch StoreError.invalid(field: "token", _) {
             throw Self.invalidToken
         }
         gateway.webSockets.closeUser(userID, except: nil, reason: "password reset")

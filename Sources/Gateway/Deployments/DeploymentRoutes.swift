@@ -27,36 +27,36 @@ struct DeploymentRoutes {
         }
         group.get("deployments") { _, context in
             let user = try context.requireIdentity().user
-            return try gateway.deploymentViews(try store.deployments(of: user.id, by: user.id))
+            return try await gateway.deploymentViews(try await store.read { try $0.deployments(of: user.id, by: user.id) })
         }
         group.get("deployments/:id") { _, context in
-            let deployment = try gateway.ownDeployment(context)
-            return try gateway.deploymentView(deployment, snapshot: platform.snapshot(deployment.id))
+            let deployment = try await gateway.ownDeployment(context)
+            return try await gateway.deploymentView(deployment, snapshot: platform.snapshot(deployment.id))
         }
         group.put("deployments/:id") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
-            let deployment = try gateway.ownDeployment(context)
-            return try gateway.deploymentView(try store.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk,
-                                                                         by: user.id), snapshot: nil)
+            let deployment = try await gateway.ownDeployment(context)
+            let updated = try await store.write { try $0.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk, by: user.id) }
+            return try await gateway.deploymentView(updated, snapshot: nil)
         }
         group.delete("deployments/:id") { _, context in
             let user = try context.requireIdentity().user
-            let deployment = try gateway.ownDeployment(context)
+            let deployment = try await gateway.ownDeployment(context)
             try await platform.deleteDeployment(deployment.id, by: user.id)
             return Response(status: .noContent)
         }
         group.post("deployments/:id/start") { _, context in
             let user = try context.requireIdentity().user
-            let deployment = try gateway.ownDeployment(context)
+            let deployment = try await gateway.ownDeployment(context)
             let started = try await platform.startDeployment(deployment.id, by: user.id)
-            return try gateway.deploymentView(started, snapshot: platform.snapshot(started.id))
+            return try await gateway.deploymentView(started, snapshot: platform.snapshot(started.id))
         }
         group.post("deployments/:id/stop") { _, context in
             let user = try context.requireIdentity().user
-            let deployment = try gateway.ownDeployment(context)
+            let deployment = try await gateway.ownDeployment(context)
             let stopped = try await platform.stopDeployment(deployment.id, reason: "stopped by \(user.username)", by: user.id)
-            return try gateway.deploymentView(stopped, snapshot: nil)
+            return try await gateway.deploymentView(stopped, snapshot: nil)
         }
         group.get("deployments/:id/orders") { _, context in
             try await platform.settledJournal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
@@ -65,11 +65,11 @@ struct DeploymentRoutes {
             try await platform.settledJournal(of: gateway.ownDeployment(context).id).fills.map { RawJSON(data: $0.body) }
         }
         group.get("deployments/:id/positions") { _, context -> [Position] in
-            let deployment = try gateway.ownDeployment(context)
+            let deployment = try await gateway.ownDeployment(context)
             return platform.snapshot(deployment.id)?.positions ?? []
         }
         group.get("deployments/:id/performance") { _, context in
-            let deployment = try gateway.ownDeployment(context)
+            let deployment = try await gateway.ownDeployment(context)
             let journal = try await platform.settledJournal(of: deployment.id)
             let snapshot = platform.snapshot(deployment.id)
             return PerformanceView(deploymentId: deployment.id.rawValue, running: snapshot != nil, cash: snapshot?.cash.description,
@@ -77,7 +77,7 @@ struct DeploymentRoutes {
                                    fees: snapshot?.fees.description, fills: journal.fills.count, orders: journal.orders.count)
         }
         group.get("deployments/:id/logs") { _, context in
-            platform.recentLog(try gateway.ownDeployment(context).id)
+            platform.recentLog(try await gateway.ownDeployment(context).id)
         }
     }
 
@@ -86,15 +86,16 @@ struct DeploymentRoutes {
         let deployment = try await gateway.platform.createDeployment(
             try body.source(), parameters: body.parameters ?? [:], risk: body.risk, symbols: body.symbols,
             timeframe: body.timeframe, start: body.start ?? true, by: user.id)
-        return Created(body: try gateway.deploymentView(deployment, snapshot: gateway.platform.snapshot(deployment.id)))
+        return Created(body: try await gateway.deploymentView(deployment, snapshot: gateway.platform.snapshot(deployment.id)))
     }
 }
 
 extension Gateway {
     /// The caller's own deployment (moderators: anyone's), else 404.
-    func ownDeployment(_ context: GatewayContext) throws -> Deployment {
+    func ownDeployment(_ context: GatewayContext) async throws -> Deployment {
         let user = try context.requireIdentity().user
-        let deployment = try store.deployment(DeploymentID(context.id("id", "deployment")), by: user.id)
+        let id = DeploymentID(try context.id("id", "deployment"))
+        let deployment = try await store.read { try $0.deployment(id, by: user.id) }
         guard deployment.ownerID == user.id || user.role.isModerator else { throw APIError.notFound("deployment") }
         return deployment
     }

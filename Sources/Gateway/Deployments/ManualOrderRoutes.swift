@@ -41,7 +41,7 @@ struct ManualOrderRoutes {
     /// Runs the command on the caller's own deployment; a rejection becomes
     /// the matching error, its orders still recorded in the journal.
     private func run(_ command: ManualCommand, _ context: GatewayContext, field: String?) async throws -> ManualOutcomeView {
-        let deployment = try gateway.tradableDeployment(context)
+        let deployment = try await gateway.tradableDeployment(context)
         let outcome = try await gateway.platform.execute(command, on: deployment.id)
         if let rejection = outcome.rejection { throw APIError(rejection: rejection, field: field) }
         return ManualOutcomeView(orders: outcome.orders)
@@ -58,9 +58,9 @@ struct ManualOrderRoutes {
 extension Gateway {
     /// The caller's own deployment, else 404: even moderators do not trade
     /// on another user's account.
-    func tradableDeployment(_ context: GatewayContext) throws -> Deployment {
+    func tradableDeployment(_ context: GatewayContext) async throws -> Deployment {
         let user = try context.requireIdentity().user
-        let deployment = try ownDeployment(context)
+        let deployment = try await ownDeployment(context)
         guard deployment.ownerID == user.id else { throw APIError.notFound("deployment") }
         return deployment
     }

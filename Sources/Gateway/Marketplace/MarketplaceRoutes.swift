@@ -13,33 +13,38 @@ struct MarketplaceRoutes {
         market.get("listings") { request, _ in
             let sort = try request.query("sort") { ListingSort(rawValue: $0) } ?? .relevance
             let limit = try request.limit(default: 20, maximum: 100)
-            let page = try store.search(ListingQuery(
+            let query = ListingQuery(
                 text: try request.query("q") { $0 }, category: try request.query("category") { $0 }, tag: try request.query("tag") { $0 },
                 minimumPrice: try request.query("minPrice") { Int64($0) }, maximumPrice: try request.query("maxPrice") { Int64($0) },
                 minimumRating: try request.query("minRating") { Double($0).flatMap { $0.isFinite ? $0 : nil } },
                 authorID: try request.query("author") { Int64($0).map(UserID.init) }, sort: sort, limit: limit,
-                cursor: try request.query("cursor") { $0 }))
+                cursor: try request.query("cursor") { $0 })
+            let page = try await store.read { try $0.search(query) }
             return SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
         }
         market.get("listings/:id") { _, context in
-            try store.listing(ListingID(context.id("id", "listing")), by: context.requireIdentity().user.id)
+            let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
+            return try await store.read { try $0.listing(listing, by: user) }
         }
         market.get("listings/:id/source") { _, context in
             let user = try context.requireIdentity().user
-            let listing = try store.listing(ListingID(context.id("id", "listing")), by: user.id)
+            let id = ListingID(try context.id("id", "listing"))
+            let listing = try await store.read { try $0.listing(id, by: user.id) }
             // Only the author and admins read a listing's code (docs/api.md).
             guard listing.authorID == user.id || user.role.isModerator, let version = listing.liveVersionID ?? listing.pendingVersionID else {
                 throw APIError.notFound("listing source")
             }
-            return SourceView(versionId: version.rawValue, source: try store.source(of: version, by: user.id))
+            return SourceView(versionId: version.rawValue, source: try await store.read { try $0.source(of: version, by: user.id) })
         }
         market.post("listings") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ListingBody.self, context: context)
             guard let strategy = body.strategyId else { throw APIError.invalid("strategyId", "is required") }
-            var listing = try store.createListing(for: StrategyID(strategy), body.draft, by: user.id)
-            if let version = body.versionId { listing = try store.submit(listing.id, version: VersionID(version), by: user.id) }
-            return Created(body: listing)
+            return Created(body: try await store.write { store in
+                let listing = try store.createListing(for: StrategyID(strategy), body.draft, by: user.id)
+                guard let version = body.versionId else { return listing }
+                return try store.submit(listing.id, version: VersionID(version), by: user.id)
+            })
         }
         market.put("listings/:id") { request, context in
             let user = try context.requireIdentity().user
@@ -47,15 +52,18 @@ struct MarketplaceRoutes {
             guard body.strategyId == nil, body.versionId == nil else {
                 throw APIError.invalid("strategyId", "cannot change; submit a version with POST .../submit")
             }
-            return try store.updateListing(ListingID(context.id("id", "listing")), body.draft, by: user.id)
+            let listing = ListingID(try context.id("id", "listing"))
+            return try await store.write { try $0.updateListing(listing, body.draft, by: user.id) }
         }
         market.post("listings/:id/submit") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(SubmitBody.self, context: context)
-            return try store.submit(ListingID(context.id("id", "listing")), version: VersionID(body.versionId), by: user.id)
+            let listing = ListingID(try context.id("id", "listing"))
+            return try await store.write { try $0.submit(listing, version: VersionID(body.versionId), by: user.id) }
         }
         market.post("listings/:id/unpublish") { _, context in
-            try store.unpublish(ListingID(context.id("id", "listing")), by: context.requireIdentity().user.id)
+            let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
+            return try await store.write { try $0.unpublish(listing, by: user) }
         }
         market.post("listings/:id/purchase") { request, context in
             let user = try context.requireIdentity().user
@@ -63,21 +71,21 @@ struct MarketplaceRoutes {
                 throw APIError.invalid("Idempotency-Key", "header is required (8 to 128 characters)")
             }
             let listing = ListingID(try context.id("id", "listing"))
-            let before = try store.purchases(of: user.id, by: user.id).contains { $0.idempotencyKey == key }
-            let purchase = try store.purchase(listing, idempotencyKey: key, by: user.id)
+            let before = try await store.read { try $0.purchases(of: user.id, by: user.id) }.contains { $0.idempotencyKey == key }
+            let purchase = try await store.write { try $0.purchase(listing, idempotencyKey: key, by: user.id) }
             return Created(status: before ? .ok : .created, body: PurchaseView(purchase: purchase, created: !before))
         }
         market.get("my/listings") { _, context in
             let user = try context.requireIdentity().user
-            return try store.listings(of: user.id, by: user.id)
+            return try await store.read { try $0.listings(of: user.id, by: user.id) }
         }
         market.get("my/purchases") { _, context in
             let user = try context.requireIdentity().user
-            return try store.purchases(of: user.id, by: user.id)
+            return try await store.read { try $0.purchases(of: user.id, by: user.id) }
         }
         market.get("my/sales") { _, context in
             let user = try context.requireIdentity().user
-            return try store.salesReport(of: user.id, by: user.id)
+            return try await store.read { try $0.salesReport(of: user.id, by: user.id) }
         }
         ReviewRoutes(gateway: gateway).add(to: market)
     }

@@ -9,40 +9,48 @@ struct ReviewRoutes {
         let store = gateway.store
         market.get("listings/:id/reviews") { request, context in
             let limit = try request.limit(default: 20, maximum: 100)
-            return try store.reviews(of: ListingID(context.id("id", "listing")), by: context.requireIdentity().user.id, limit: limit,
-                                     before: try request.query("before") { Int64($0).map(ReviewID.init) })
+            let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
+            let before = try request.query("before") { Int64($0).map(ReviewID.init) }
+            return try await store.read { try $0.reviews(of: listing, by: user, limit: limit, before: before) }
         }
         market.post("listings/:id/reviews") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReviewBody.self, context: context)
-            return Created(body: try store.writeReview(of: ListingID(context.id("id", "listing")), body.draft, by: user.id))
+            let listing = ListingID(try context.id("id", "listing"))
+            return Created(body: try await store.write { try $0.writeReview(of: listing, body.draft, by: user.id) })
         }
         market.put("reviews/:id") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReviewBody.self, context: context)
-            return try store.editReview(ReviewID(context.id("id", "review")), body.draft, by: user.id)
+            let review = ReviewID(try context.id("id", "review"))
+            return try await store.write { try $0.editReview(review, body.draft, by: user.id) }
         }
         market.post("listings/:id/favorite") { _, context in
-            try store.addFavorite(.listing(ListingID(context.id("id", "listing"))), by: context.requireIdentity().user.id)
+            let target = FavoriteTarget.listing(ListingID(try context.id("id", "listing"))), user = try context.requireIdentity().user.id
+            try await store.write { try $0.addFavorite(target, by: user) }
             return Response(status: .noContent)
         }
         market.delete("listings/:id/favorite") { _, context in
-            try store.removeFavorite(.listing(ListingID(context.id("id", "listing"))), by: context.requireIdentity().user.id)
+            let target = FavoriteTarget.listing(ListingID(try context.id("id", "listing"))), user = try context.requireIdentity().user.id
+            try await store.write { try $0.removeFavorite(target, by: user) }
             return Response(status: .noContent)
         }
         market.get("favorites") { _, context in
-            try store.favorites(by: context.requireIdentity().user.id).map(FavoriteView.init)
+            let user = try context.requireIdentity().user.id
+            return try await store.read { try $0.favorites(by: user) }.map(FavoriteView.init)
         }
         market.post("listings/:id/report") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
-            let id = try store.report(.listing(ListingID(context.id("id", "listing"))), reason: body.reason, by: user.id)
+            let target = ReportTarget.listing(ListingID(try context.id("id", "listing")))
+            let id = try await store.write { try $0.report(target, reason: body.reason, by: user.id) }
             return Created(body: ReportCreated(id: id.rawValue))
         }
         market.post("reviews/:id/report") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReasonBody.self, context: context)
-            let id = try store.report(.review(ReviewID(context.id("id", "review"))), reason: body.reason, by: user.id)
+            let target = ReportTarget.review(ReviewID(try context.id("id", "review")))
+            let id = try await store.write { try $0.report(target, reason: body.reason, by: user.id) }
             return Created(body: ReportCreated(id: id.rawValue))
         }
     }

@@ -42,10 +42,13 @@ extension Gateway {
         guard let claims = await tokens.verify(token, now: now), let raw = Int64(claims.sub.value) else {
             throw APIError.invalidToken(code: "invalid_token", message: "the access token is invalid or expired")
         }
-        guard let session = try store.liveSession(claims.sid), session.userID == UserID(raw) else {
-            throw APIError.invalidToken(code: "session_revoked", message: "the session has ended; sign in again")
+        let userID = UserID(raw), sessionID = claims.sid
+        let found = try await store.read { store -> (Session, User)? in
+            guard let session = try store.liveSession(sessionID), session.userID == userID else { return nil }
+            return (session, try store.user(userID))
         }
-        let user = try store.user(UserID(raw))
+        guard let found else { throw APIError.invalidToken(code: "session_revoked", message: "the session has ended; sign in again") }
+        let (session, user) = found
         try Self.requireActive(user)
         return Identity(user: user, sessionID: session.id)
     }

@@ -11,7 +11,7 @@ struct RequestIDMiddleware: RouterMiddleware {
     let clientAddress: ClientAddress
     /// Every synchronous store call inside the request is refused
     /// (`MarketplaceStore.refusesBlockingCalls`): handlers await the store.
-    var refusesBlockingStoreCalls = false
+    var refusesBlockingStoreCalls = true
 
     func handle(_ request: Request, context: GatewayContext,
                 next: (Request, GatewayContext) async throws -> Response) async throws -> Response {

@@ -60,19 +60,23 @@ extension Gateway {
     /// A deployment's view with the kill switch that applies to it.
     /// A deployment's view: its kill switch, its owner's limits in the
     /// effective limits, and the feed's bar length where it keeps the feed's.
-    func deploymentView(_ deployment: Deployment, snapshot: DeploymentSnapshot?) throws -> DeploymentView {
-        DeploymentView(deployment, snapshot: snapshot, ownerRisk: try store.ownerRiskLimits(of: deployment.ownerID),
-                       feedTimeframe: tape.barSeconds)
-            .showing(try store.engagedKillSwitches(), of: deployment)
+    func deploymentView(_ deployment: Deployment, snapshot: DeploymentSnapshot?) async throws -> DeploymentView {
+        let (ownerRisk, switches) = try await store.read { store in
+            (try store.ownerRiskLimits(of: deployment.ownerID), try store.engagedKillSwitches())
+        }
+        return DeploymentView(deployment, snapshot: snapshot, ownerRisk: ownerRisk, feedTimeframe: tape.barSeconds)
+            .showing(switches, of: deployment)
     }
 
     /// Views of running or stopped deployments, reading the switches once.
-    func deploymentViews(_ deployments: [Deployment]) throws -> [DeploymentView] {
-        let switches = try store.engagedKillSwitches()
-        var ownerRisk: [UserID: RiskLimits] = [:]
-        return try deployments.map { deployment in
-            if ownerRisk[deployment.ownerID] == nil { ownerRisk[deployment.ownerID] = try store.ownerRiskLimits(of: deployment.ownerID) }
-            return DeploymentView(deployment, snapshot: platform.snapshot(deployment.id), ownerRisk: ownerRisk[deployment.ownerID] ?? .none,
+    func deploymentViews(_ deployments: [Deployment]) async throws -> [DeploymentView] {
+        let owners = Set(deployments.map(\.ownerID))
+        let (switches, ownerRisk) = try await store.read { store in
+            (try store.engagedKillSwitches(),
+             try Dictionary(uniqueKeysWithValues: owners.map { ($0, try store.ownerRiskLimits(of: $0)) }))
+        }
+        return deployments.map { deployment in
+            DeploymentView(deployment, snapshot: platform.snapshot(deployment.id), ownerRisk: ownerRisk[deployment.ownerID] ?? .none,
                                   feedTimeframe: tape.barSeconds).showing(switches, of: deployment)
         }
     }

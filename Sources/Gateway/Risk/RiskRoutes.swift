@@ -46,7 +46,7 @@ struct RiskRoutes {
             let level = try Self.level(body.level)
             let reason = try Check.text(body.reason ?? "emergency stop by \(user.username)", "reason", length: 1...500)
             _ = try await gateway.platform.engageKillSwitch(target, level: level, reason: reason, by: user.id)
-            return try status(user)
+            return try await status(user)
         }
         group.delete("risk/emergency-stop") { request, context in
             let user = try context.requireIdentity().user
@@ -56,23 +56,27 @@ struct RiskRoutes {
                 return id
             }
             try await gateway.platform.releaseKillSwitch(try Self.target(query.get("scope"), deployment: deployment, user: user), by: user.id)
-            return try status(user)
+            return try await status(user)
         }
         group.get("risk/limits") { _, context in
-            try LimitsView(try gateway.store.ownerRiskLimits(of: context.requireIdentity().user.id))
+            let user = try context.requireIdentity().user.id
+            return LimitsView(try await gateway.store.read { try $0.ownerRiskLimits(of: user) })
         }
         group.put("risk/limits") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(LimitsBody.self, context: context)
-            try gateway.store.setOwnerRiskLimits(body.limits, by: user.id)
-            return LimitsView(try gateway.store.ownerRiskLimits(of: user.id))
+            return LimitsView(try await gateway.store.write { store in
+                try store.setOwnerRiskLimits(body.limits, by: user.id)
+                return try store.ownerRiskLimits(of: user.id)
+            })
         }
-        group.get("risk/status") { _, context in try status(try context.requireIdentity().user) }
+        group.get("risk/status") { _, context in try await status(try context.requireIdentity().user) }
     }
 
-    private func status(_ user: User) throws -> StatusView {
-        let switches = try gateway.store.killSwitches(visibleTo: user.id)
-        let running = try gateway.store.deployments(of: user.id, by: user.id).filter { $0.status == .running }.count
+    private func status(_ user: User) async throws -> StatusView {
+        let (switches, running) = try await gateway.store.read { store in
+            (try store.killSwitches(visibleTo: user.id), try store.deployments(of: user.id, by: user.id).filter { $0.status == .running }.count)
+        }
         return StatusView(ownEmergencyStop: switches.contains { $0.target == .owner(user.id) },
                           globalEmergencyStop: switches.contains { $0.target == .global },
                           runningDeployments: running, killSwitches: switches.map(KillSwitchView.init))

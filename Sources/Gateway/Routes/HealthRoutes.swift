@@ -24,7 +24,8 @@ struct HealthRoutes {
     func add(to api: RouterGroup<GatewayContext>) {
         api.get("health") { _, _ in Health(status: "ok") }
         api.get("health/ready") { _, _ -> Response in
-            let readable = gateway.store.isReadable()
+            // A store that cannot even run the body is as unready as one that cannot read.
+            let readable = (try? await gateway.store.read { $0.isReadable() }) ?? false
             let body = Health(status: readable ? "ready" : "not_ready", database: readable ? "ok" : "unreadable",
                               deployments: gateway.host.deploymentCount, hostMode: gateway.configuration.hostModeName)
             return try JSONResponse.make(body, status: readable ? .ok : .serviceUnavailable)

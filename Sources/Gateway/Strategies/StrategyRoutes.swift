@@ -15,17 +15,17 @@ struct StrategyRoutes {
         group.post("strategies") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(CreateStrategyBody.self, context: context)
-            return Created(body: StrategyView(try store.createStrategy(name: body.name, by: user.id)))
+            return Created(body: StrategyView(try await store.write { try $0.createStrategy(name: body.name, by: user.id) }))
         }
         group.get("strategies") { _, context in
             let user = try context.requireIdentity().user
-            return try store.strategies(of: user.id, by: user.id).map(StrategyView.init)
+            return try await store.read { try $0.strategies(of: user.id, by: user.id) }.map(StrategyView.init)
         }
         group.get("strategies/:id") { _, context in
-            StrategyView(try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context))
+            StrategyView(try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context))
         }
         group.post("strategies/:id/versions") { request, context in
-            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
             let body = try await request.decodeStrict(UploadVersionBody.self, context: context)
             _ = try Check.text(body.source, "source", length: 1...200_000)
             let owner = strategy.authorID
@@ -42,13 +42,14 @@ struct StrategyRoutes {
             return Created(body: VersionView(version))
         }
         group.get("strategies/:id/versions") { _, context in
-            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
-            return try store.versions(of: strategy.id, by: strategy.authorID).map(VersionView.init)
+            let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
+            return try await store.read { try $0.versions(of: strategy.id, by: strategy.authorID) }.map(VersionView.init)
         }
         group.get("strategies/:id/versions/:version/source") { _, context in
-            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
-            let version = try gateway.version(VersionID(context.id("version", "version")), of: strategy)
-            return SourceView(versionId: version.id.rawValue, source: try store.source(of: version.id, by: strategy.authorID))
+            let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
+            let version = try await gateway.version(VersionID(context.id("version", "version")), of: strategy)
+            return SourceView(versionId: version.id.rawValue,
+                              source: try await store.read { try $0.source(of: version.id, by: strategy.authorID) })
         }
     }
 
@@ -62,16 +63,28 @@ struct StrategyRoutes {
 
 extension Gateway {
     /// One of the caller's own strategies (moderators: anyone's), else 404.
+    /// The caller's own strategy, else 404.
+    func ownStrategy(_ id: StrategyID, in context: GatewayContext) async throws -> Strategy {
+        let user = try context.requireIdentity().user
+        return try Self.own(id, among: try await store.read { try $0.strategies(of: user.id, by: user.id) })
+    }
+
+    /// `ownStrategy(_:in:)` with a synchronous store call, for the backtest
+    /// routes until they await the store (they run exempt from
+    /// `refusesBlockingStoreCalls`: `AllowsBlockingStoreCalls`).
     func ownStrategy(_ id: StrategyID, _ context: GatewayContext) throws -> Strategy {
         let user = try context.requireIdentity().user
-        guard let strategy = try store.strategies(of: user.id, by: user.id).first(where: { $0.id == id }) else {
-            throw APIError.notFound("strategy")
-        }
+        return try Self.own(id, among: try store.strategies(of: user.id, by: user.id))
+    }
+
+    private static func own(_ id: StrategyID, among strategies: [Strategy]) throws -> Strategy {
+        guard let strategy = strategies.first(where: { $0.id == id }) else { throw APIError.notFound("strategy") }
         return strategy
     }
 
-    func version(_ id: VersionID, of strategy: Strategy) throws -> StrategyVersion {
-        guard let version = try store.versions(of: strategy.id, by: strategy.authorID).first(where: { $0.id == id }) else {
+    func version(_ id: VersionID, of strategy: Strategy) async throws -> StrategyVersion {
+        let versions = try await store.read { try $0.versions(of: strategy.id, by: strategy.authorID) }
+        guard let version = versions.first(where: { $0.id == id }) else {
             throw APIError.notFound("version")
         }
         return version

@@ -37,19 +37,22 @@ struct TemplateRoutes {
     func add(to group: RouterGroup<GatewayContext>, admin: RouterGroup<GatewayContext>) {
         let store = gateway.store
         group.get("templates") { request, _ in
-            try store.templates(matching: try request.query("q") { $0 }, category: try request.query("category") { $0 }).map(TemplateView.init)
+            let query = try request.query("q") { $0 }, category = try request.query("category") { $0 }
+            return try await store.read { try $0.templates(matching: query, category: category) }.map(TemplateView.init)
         }
         group.get("templates/categories") { _, _ in Category.allCases.map(\.rawValue) }
         group.get("templates/:id") { _, context in
             guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
-            return TemplateView(try store.template(id))
+            return TemplateView(try await store.read { try $0.template(id) })
         }
         group.post("templates/:id/favorite") { _, context in
-            try store.addFavorite(.template(context.parameters.get("id") ?? ""), by: context.requireIdentity().user.id)
+            let target = FavoriteTarget.template(context.parameters.get("id") ?? ""), user = try context.requireIdentity().user.id
+            try await store.write { try $0.addFavorite(target, by: user) }
             return Response(status: .noContent)
         }
         group.delete("templates/:id/favorite") { _, context in
-            try store.removeFavorite(.template(context.parameters.get("id") ?? ""), by: context.requireIdentity().user.id)
+            let target = FavoriteTarget.template(context.parameters.get("id") ?? ""), user = try context.requireIdentity().user.id
+            try await store.write { try $0.removeFavorite(target, by: user) }
             return Response(status: .noContent)
         }
         // Create or replace (the store upserts by manifest id).
@@ -62,7 +65,9 @@ struct TemplateRoutes {
         admin.put("templates/:id") { request, context in
             let body = try await request.decodeStrict(TemplateBody.self, context: context)
             let user = try context.requireIdentity().user
-            guard let id = context.parameters.get("id"), (try? store.template(id)) != nil else { throw APIError.notFound("template") }
+            guard let id = context.parameters.get("id"), (try? await store.read({ try $0.template(id) })) != nil else {
+                throw APIError.notFound("template")
+            }
             guard body.manifest.id == id else { throw APIError.invalid("manifest.id", "must be the template id of the path ('\(id)')") }
             return TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(body.manifest, source: body.source, by: user.id) })
         }
@@ -70,7 +75,7 @@ struct TemplateRoutes {
         admin.delete("templates/:id") { _, context in
             let user = try context.requireIdentity().user
             guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
-            try store.deleteTemplate(id, reason: "deleted by \(user.username)", by: user.id)
+            try await store.write { try $0.deleteTemplate(id, reason: "deleted by \(user.username)", by: user.id) }
             return Response(status: .noContent)
         }
     }

@@ -33,12 +33,12 @@ struct WalletRoutes {
         group.get("wallet") { request, context in
             let user = try context.requireIdentity().user
             let currency = try request.query("currency") { $0.count == 3 ? $0.uppercased() : nil } ?? "USD"
-            return BalanceView(currency: currency, balance: try store.balance(of: user.id, currency: currency, by: user.id))
+            return BalanceView(currency: currency, balance: try await store.read { try $0.balance(of: user.id, currency: currency, by: user.id) })
         }
         group.get("wallet/ledger") { request, context in
             let user = try context.requireIdentity().user
             let limit = try request.limit(default: 100)
-            return try store.ledger(of: user.id, by: user.id, limit: limit)
+            return try await store.read { try $0.ledger(of: user.id, by: user.id, limit: limit) }
         }
     }
 
@@ -56,7 +56,9 @@ struct WalletRoutes {
             let event = try JSONDecoder().decode(PaymentEvent.self, from: body)
             guard event.type == "payment.succeeded" else { return WebhookReply(applied: false, balance: nil) }
             _ = try Check.text(event.id, "id", length: 1...200)
-            let receipt = try gateway.store.topUp(UserID(event.userId), amount: event.amount, currency: event.currency, providerEventID: event.id)
+            let receipt = try await gateway.store.write {
+                try $0.topUp(UserID(event.userId), amount: event.amount, currency: event.currency, providerEventID: event.id)
+            }
             return WebhookReply(applied: receipt.applied, balance: receipt.balance)
         }
     }

@@ -40,7 +40,7 @@ final class WebSocketHub: Sendable {
     /// Starts the sweep unless it runs. `check` gets the open connections'
     /// session ids and user ids and returns those to close, with reasons.
     func startSweeping(every interval: Duration,
-                       check: @escaping @Sendable (Set<String>, Set<Int64>) throws -> (sessions: [String: String], users: [Int64: String])) {
+                       check: @escaping @Sendable (Set<String>, Set<Int64>) async throws -> (sessions: [String: String], users: [Int64: String])) {
         sweeper.withLock { sweeper in
             guard sweeper == nil else { return }
             sweeper = Task.detached { [weak self] in
@@ -57,7 +57,7 @@ final class WebSocketHub: Sendable {
                         continue
                     }
                     // A database hiccup is not a revocation: the next sweep looks again.
-                    guard let revoked = try? check(Set(open.map(\.sessionID)), Set(open.map(\.userID))) else { continue }
+                    guard let revoked = try? await check(Set(open.map(\.sessionID)), Set(open.map(\.userID))) else { continue }
                     for connection in open {
                         if let reason = revoked.sessions[connection.sessionID] ?? revoked.users[connection.userID] {
                             connection.revoke(reason: reason)

@@ -25,7 +25,7 @@ struct WebSocketSession {
         }
         defer { hub.unregister(connection) }
         hub.startSweeping(every: WebSocketHub.sweepInterval) { [store = gateway.store] sessions, users in
-            try Self.revoked(sessions: sessions, users: users, store: store)
+            try await store.read { try Self.revoked(sessions: sessions, users: users, store: $0) }
         }
         connection.send(WebSocketJSON.encode(ServerEvent(type: "welcome", channel: nil, data: UserView(identity.user))))
         let configuration = gateway.configuration
@@ -60,7 +60,7 @@ struct WebSocketSession {
                         connection.send(WebSocketJSON.error("bad_message", "send JSON text messages"))
                         continue
                     }
-                    connection.send(handle(text, connection))
+                    connection.send(await handle(text, connection))
                 }
             }
             // Whichever ends first (the client left, idle timeout, revocation) ends the session.
@@ -87,7 +87,7 @@ struct WebSocketSession {
     }
 
     /// The reply to one client message.
-    func handle(_ text: String, _ connection: WebSocketConnection) -> String {
+    func handle(_ text: String, _ connection: WebSocketConnection) async -> String {
         guard let message = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8)) else {
             return WebSocketJSON.error("bad_message", #"expected {"type": "subscribe"|"unsubscribe"|"ping", "channel": ..., "symbol"|"deploymentId": ...}"#)
         }
@@ -95,7 +95,7 @@ struct WebSocketSession {
         case "ping": return WebSocketJSON.encode(ServerEvent<String>(type: "pong", channel: nil, data: nil))
         case "subscribe", "unsubscribe":
             do {
-                let subscription = try resolve(message)
+                let subscription = try await resolve(message)
                 if message.type == "unsubscribe" {
                     _ = connection.unsubscribe(subscription)
                 } else if !connection.subscribe(subscription, limit: gateway.configuration.maximumSubscriptionsPerConnection) {
@@ -113,7 +113,7 @@ struct WebSocketSession {
         }
     }
 
-    private func resolve(_ message: ClientMessage) throws -> Subscription {
+    private func resolve(_ message: ClientMessage) async throws -> Subscription {
         guard let name = message.channel, let channel = Subscription.Channel(rawValue: name) else {
             throw APIError.invalid("channel", "must be one of \(Subscription.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -124,7 +124,8 @@ struct WebSocketSession {
             return Subscription(channel: channel, key: symbol)
         }
         guard let id = message.deploymentId else { throw APIError.invalid("deploymentId", "is required for \(name)") }
-        let deployment = try gateway.store.deployment(DeploymentID(id), by: identity.user.id)
+        let owner = identity.user.id
+        let deployment = try await gateway.store.read { try $0.deployment(DeploymentID(id), by: owner) }
         guard deployment.ownerID == identity.user.id else { throw APIError.notFound("deployment") }
         return Subscription(channel: channel, key: String(id))
     }
@@ -132,7 +133,8 @@ struct WebSocketSession {
 
 extension WebSocketSession {
     /// Of the connections' sessions and users, those that must close: ended
-    /// sessions, and suspended or banned users (two queries per sweep).
+    /// sessions, and suspended or banned users (two queries per sweep, in
+    /// one `store.read` body).
     static func revoked(sessions: Set<String>, users: Set<Int64>, store: MarketplaceStore) throws
         -> (sessions: [String: String], users: [Int64: String]) {
         let live = try store.liveSessions(among: Array(sessions))
@@ -160,9 +162,16 @@ extension Gateway {
             if token != nil, let origin = request.headerFields[.origin], !allowedOrigins.allows(origin) { return .dontUpgrade }
         }
         token = token ?? uri.queryParameters.get("token")
-        guard let identity = try? await authenticate(token: token) else { return .dontUpgrade }
+        // The upgrade and the session do not pass through the router's
+        // middleware, so they refuse blocking store calls themselves.
+        let refuses = configuration.refusesBlockingStoreCalls
+        guard let identity = try? await MarketplaceStore.$refusesBlockingCalls.withValue(refuses, operation: {
+            try await authenticate(token: token)
+        }) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
-            try await WebSocketSession(gateway: self, identity: identity).run(inbound, outbound)
+            try await MarketplaceStore.$refusesBlockingCalls.withValue(refuses) {
+                try await WebSocketSession(gateway: self, identity: identity).run(inbound, outbound)
+            }
         }
     }
 }
