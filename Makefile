@@ -13,9 +13,9 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	# The crash test (a 200-deployment server SIGKILLed) runs alone: beside
-	# the parallel suite it would starve on a 2-core machine.
-	LUNAR_CRASH_TEST=1 $(SWIFT) test --skip-build --filter CrashRestartTests
+	# Tests that need the machine to themselves (the 200-deployment crash
+	# test, the slow-write timing test) run after the parallel suite.
+	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite"
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.

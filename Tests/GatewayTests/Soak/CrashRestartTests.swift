@@ -16,9 +16,9 @@ import TestSupport
 /// - the kill switch and the ban engaged before the kill still hold.
 ///
 /// It runs on its own (`make test` runs it after the rest, with
-/// `LUNAR_CRASH_TEST=1`): a 200-deployment server beside the whole parallel
+/// `LUNAR_ALONE=1`): a 200-deployment server beside the whole parallel
 /// suite would starve both on a 2-core machine.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["LUNAR_CRASH_TEST"] == "1"))
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1"))
 struct CrashRestartTests {
     static let users = 20
     static let perUser = 10

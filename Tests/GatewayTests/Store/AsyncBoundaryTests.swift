@@ -29,7 +29,11 @@ import Testing
         return false
     }
 
-    @Test func readsDoNotWaitBehindASlowWrite() async throws {
+    /// Timing: runs alone (`make test` runs it after the parallel suite, with
+    /// `LUNAR_ALONE=1`); beside 500 other tests on 2 cores the cooperative
+    /// pool is too busy to time anything.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1"))
+    func readsDoNotWaitBehindASlowWrite() async throws {
         let fixture = try await GatewayFixture()
         #expect(fixture.gateway.configuration.refusesBlockingStoreCalls)
         try await fixture.run { api in
