@@ -5,7 +5,7 @@ extension Gateway {
     func addProtectedRoutes(to group: RouterGroup<GatewayContext>) {
         AuthRoutes(gateway: self).addSignedIn(to: group.group("auth"))
         StrategyRoutes(gateway: self).add(to: group)
-        BacktestRoutes(gateway: self).add(to: group.group().add(middleware: AllowsBlockingStoreCalls()))
+        BacktestRoutes(gateway: self).add(to: group)
         DeploymentRoutes(gateway: self).add(to: group)
         ManualOrderRoutes(gateway: self).add(to: group)
         MarketRoutes(gateway: self).add(to: group)

@@ -42,9 +42,10 @@ struct BacktestRoutes {
 
     func add(to group: RouterGroup<GatewayContext>) {
         group.post("strategies/:id/backtest") { request, context in
-            let strategy = try gateway.ownStrategy(StrategyID(context.id("id", "strategy")), context)
+            let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
             let body = try await request.decodeStrict(BacktestBody.self, context: context)
-            let versions = try gateway.store.versions(of: strategy.id, by: strategy.authorID)
+            let (owner, strategyID) = (strategy.authorID, strategy.id)
+            let versions = try await gateway.store.read { try $0.versions(of: strategyID, by: owner) }
             let chosen = body.versionId.map { id in versions.first { $0.id.rawValue == id } }
                 ?? versions.last { $0.status == .accepted }
             guard let version = chosen else { throw APIError.notFound("version") }
@@ -52,17 +53,20 @@ struct BacktestRoutes {
                 throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
             }
             let parameters = try schema.resolve(body.parameters ?? [:])
-            let source = try gateway.store.source(of: version.id, by: strategy.authorID)
-            let job = try gateway.backtests.submit(owner: strategy.authorID, strategy: strategy.id, version: version.id,
-                                                   source: source, parameters: parameters, now: gateway.now)
+            let versionID = version.id
+            let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
+            let job = try await gateway.backtests.submit(owner: owner, strategy: strategyID, version: versionID,
+                                                         source: source, parameters: parameters)
             return Created(status: .accepted, body: BacktestView(job, withResult: false))
         }
         group.get("backtests") { _, context in
-            gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
+            try await gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
         }
         group.get("backtests/:id") { _, context in
             let owner = try context.requireIdentity().user.id
-            guard let job = gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else { throw APIError.notFound("backtest") }
+            guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {
+                throw APIError.notFound("backtest")
+            }
             return BacktestView(job, withResult: true)
         }
     }

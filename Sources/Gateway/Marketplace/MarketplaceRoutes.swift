@@ -71,9 +71,10 @@ struct MarketplaceRoutes {
                 throw APIError.invalid("Idempotency-Key", "header is required (8 to 128 characters)")
             }
             let listing = ListingID(try context.id("id", "listing"))
-            let before = try await store.read { try $0.purchases(of: user.id, by: user.id) }.contains { $0.idempotencyKey == key }
-            let purchase = try await store.write { try $0.purchase(listing, idempotencyKey: key, by: user.id) }
-            return Created(status: before ? .ok : .created, body: PurchaseView(purchase: purchase, created: !before))
+            // `created` is decided in the purchase's own transaction: a read
+            // before it let concurrent retries all answer 201.
+            let outcome = try await store.write { try $0.purchaseOnce(listing, idempotencyKey: key, by: user.id) }
+            return Created(status: outcome.created ? .created : .ok, body: PurchaseView(purchase: outcome.purchase, created: outcome.created))
         }
         market.get("my/listings") { _, context in
             let user = try context.requireIdentity().user

@@ -69,14 +69,6 @@ extension Gateway {
         return try Self.own(id, among: try await store.read { try $0.strategies(of: user.id, by: user.id) })
     }
 
-    /// `ownStrategy(_:in:)` with a synchronous store call, for the backtest
-    /// routes until they await the store (they run exempt from
-    /// `refusesBlockingStoreCalls`: `AllowsBlockingStoreCalls`).
-    func ownStrategy(_ id: StrategyID, _ context: GatewayContext) throws -> Strategy {
-        let user = try context.requireIdentity().user
-        return try Self.own(id, among: try store.strategies(of: user.id, by: user.id))
-    }
-
     private static func own(_ id: StrategyID, among strategies: [Strategy]) throws -> Strategy {
         guard let strategy = strategies.first(where: { $0.id == id }) else { throw APIError.notFound("strategy") }
         return strategy

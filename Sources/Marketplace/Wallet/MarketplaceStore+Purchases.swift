@@ -22,16 +22,25 @@ extension MarketplaceStore {
     /// returns the first result. Refused: own listing, already owned, too
     /// little balance, restricted account, listing not on sale.
     public func purchase(_ listingID: ListingID, idempotencyKey: String, by buyerID: UserID) throws(StoreError) -> Purchase {
+        try purchaseOnce(listingID, idempotencyKey: idempotencyKey, by: buyerID).purchase
+    }
+
+    /// `purchase(_:idempotencyKey:by:)`, also saying whether this call made
+    /// the purchase (`created`) or found it made by an earlier call with the
+    /// same key. The answer is decided inside the write transaction, so of
+    /// concurrent retries with one key exactly one sees `created == true`.
+    public func purchaseOnce(_ listingID: ListingID, idempotencyKey: String,
+                             by buyerID: UserID) throws(StoreError) -> (purchase: Purchase, created: Bool) {
         let key = try InputRules.key(idempotencyKey, field: "idempotencyKey")
         let now = self.now
         let feeRate = configuration.platformFeeBasisPoints
-        return try pool.write { (connection) throws(StoreError) -> Purchase in
+        return try pool.write { (connection) throws(StoreError) -> (purchase: Purchase, created: Bool) in
             if let earlier = try connection.row("SELECT \(Self.purchaseColumns) FROM purchases WHERE buyer_id = ? AND idempotency_key = ?",
                                                 [buyerID, key], Self.purchase) {
                 guard earlier.listingID == listingID else {
                     throw StoreError.invalid(field: "idempotencyKey", rule: "was already used for a different purchase")
                 }
-                return earlier
+                return (earlier, false)
             }
             let actor = try Actor.load(buyerID, connection, now: now)
             try actor.requireActive()
@@ -57,8 +66,8 @@ extension MarketplaceStore {
                 """, [buyerID, listingID, versionID, price.amount, price.currency, split.fee, split.author, key, transaction, now])
             let id = PurchaseID(connection.lastInsertedRowID)
             try connection.run("UPDATE listings SET buyer_count = buyer_count + 1 WHERE id = ?", [listingID])
-            return Purchase(id: id, buyerID: buyerID, listingID: listingID, versionID: versionID, price: price, fee: split.fee,
-                            authorAmount: split.author, idempotencyKey: key, status: .completed, createdAt: now, refundedAt: nil)
+            return (Purchase(id: id, buyerID: buyerID, listingID: listingID, versionID: versionID, price: price, fee: split.fee,
+                             authorAmount: split.author, idempotencyKey: key, status: .completed, createdAt: now, refundedAt: nil), true)
         }
     }
 

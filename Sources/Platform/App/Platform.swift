@@ -72,7 +72,7 @@ public final class Platform: Sendable {
         self.host = host
         self.tape = tape
         sandboxJobs = SandboxJobQueue(configuration.sandboxJobs)
-        backtests = BacktestJobs(samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
+        backtests = BacktestJobs(store: store, samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
                                  concurrentPerUser: configuration.maximumBacktestsPerUser, queue: sandboxJobs)
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay, journal: configuration.journal)
         store.attach(self)

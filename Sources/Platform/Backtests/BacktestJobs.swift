@@ -4,57 +4,53 @@ import Sandbox
 import Marketplace
 import Synchronization
 
-/// Backtest jobs: queued, run off the event loops (in a worker process of
-/// their own when `isolation` is set, as `lunar serve` does; on a thread in
-/// tests), polled by id. Memory is bounded: each user keeps their last
-/// `keptPerUser` jobs and may have `concurrentPerUser` unfinished ones.
+/// Backtest jobs: recorded in the store (they outlive a restart; ids never
+/// repeat), queued for a sandbox slot, run off the event loops (in a worker
+/// process of their own when `isolation` is set, as `lunar serve` does; on a
+/// thread in tests), polled by id. Each user may have `concurrentPerUser`
+/// unfinished jobs (counted in the insert's transaction) and keeps their last
+/// `keptPerUser` finished ones. A job that was queued or running when the
+/// server stopped reads `failed`, `BacktestJob.interruptedReason`.
+///
+/// Threads: async callers reach the store through `store.read`/`write`; the
+/// run itself calls it directly, from the Dispatch thread it runs on.
 public final class BacktestJobs: Sendable {
-    public enum Status: String, Codable, Sendable { case queued, running, completed, failed }
+    public typealias Status = BacktestJob.Status
+    public typealias Job = BacktestJob
 
-    /// One job as a poller sees it.
-    public struct Job: Sendable {
-        public var id: Int64
-        public var ownerID: UserID
-        public var strategyID: StrategyID
-        public var versionID: VersionID
-        public var status: Status
-        public var progress: Double
-        public var createdAt: Int64
-        public var finishedAt: Int64?
-        public var error: String?
-        public var result: BacktestResult?
-    }
-
+    let store: MarketplaceStore
     let samplePath: String
     let isolation: IsolationConfiguration?
     let concurrentPerUser: Int
     let keptPerUser = 20
+    /// How often a running job's progress is written, at most.
+    static let progressInterval: Duration = .milliseconds(500)
     /// Where jobs wait for a sandbox slot (shared with upload validation).
     let queue: SandboxJobQueue
-    private let jobs = Mutex<[Int64: Job]>([:])
-    private let nextID = Atomic<Int64>(1)
     private let bars = Mutex<[Bar]?>(nil)
 
-    init(samplePath: String, isolation: IsolationConfiguration?, concurrentPerUser: Int, queue: SandboxJobQueue) {
+    /// Fails the jobs a previous run left queued or running: nothing runs
+    /// them any more. Called once, as the platform starts.
+    init(store: MarketplaceStore, samplePath: String, isolation: IsolationConfiguration?, concurrentPerUser: Int, queue: SandboxJobQueue) {
+        self.store = store
         self.queue = queue
         self.samplePath = samplePath
         self.isolation = isolation
         self.concurrentPerUser = concurrentPerUser
+        // At start-up, before any request: no request task (and so no
+        // refusal of blocking calls) is around yet. A failure here leaves
+        // old jobs `running`; the next start tries again.
+        _ = try? store.failInterruptedBacktestJobs(reason: BacktestJob.interruptedReason)
     }
 
-    /// Queues a job and starts it; refused with 429 past the per-user limit.
+    /// Records a queued job and starts it; refused with `quotaExceeded`
+    /// (429) past the per-user limit.
     public func submit(owner: UserID, strategy: StrategyID, version: VersionID, source: String,
-                parameters: [String: LuaValue], now: Int64) throws -> Job {
-        let id = nextID.add(1, ordering: .relaxed).oldValue
-        let job = Job(id: id, ownerID: owner, strategyID: strategy, versionID: version, status: .queued, progress: 0, createdAt: now)
-        try jobs.withLock { jobs in
-            let mine = jobs.values.filter { $0.ownerID == owner }
-            guard mine.filter({ $0.status == .queued || $0.status == .running }).count < concurrentPerUser else {
-                throw PlatformError.quotaExceeded(message: "at most \(concurrentPerUser) backtests may be queued or running at once",
-                                                  retryAfter: 5)
-            }
-            for old in mine.sorted(by: { $0.id < $1.id }).dropLast(keptPerUser - 1) where old.finishedAt != nil { jobs[old.id] = nil }
-            jobs[id] = job
+                       parameters: [String: LuaValue]) async throws -> Job {
+        let (limit, kept) = (concurrentPerUser, keptPerUser)
+        let job = try await store.write { store in
+            try store.createBacktestJob(owner: owner, strategy: strategy, version: version, parameters: parameters,
+                                        maximumUnfinished: limit, keepFinished: kept)
         }
         let bars: [Bar]
         let ticket: SandboxJobQueue.Ticket
@@ -62,17 +58,18 @@ public final class BacktestJobs: Sendable {
             bars = try sampleBars()
             ticket = try queue.admit(owner)
         } catch {
-            jobs.withLock { $0[id] = nil }
+            _ = try? await store.write { try $0.removeBacktestJob(job.id) }
             throw error
         }
         // Queued until a sandbox slot frees (no bound on the wait: the
         // caller polls the job); then run off the event loops.
-        Task {
+        let id = job.id
+        Task { [store] in
             defer { ticket.finish() }
             do {
                 try await ticket.start(maximumWait: nil)
             } catch {
-                update(id) { $0.status = .failed; $0.error = "\(error)"; $0.finishedAt = Int64(Date().timeIntervalSince1970) }
+                _ = try? await store.write { try $0.finishBacktestJob(id, .failure(BacktestJobFailure("\(error)"))) }
                 return
             }
             await offload { [self] in run(id, source: source, parameters: parameters, bars: bars) }
@@ -80,8 +77,16 @@ public final class BacktestJobs: Sendable {
         return job
     }
 
-    public func job(_ id: Int64, owner: UserID) -> Job? { jobs.withLock { $0[id] }.flatMap { $0.ownerID == owner ? $0 : nil } }
-    public func jobs(of owner: UserID) -> [Job] { jobs.withLock { $0.values.filter { $0.ownerID == owner } }.sorted { $0.id > $1.id } }
+    /// One of `owner`'s jobs with its result, or nil.
+    public func job(_ id: Int64, owner: UserID) async throws -> Job? {
+        try await store.read { try $0.backtestJob(id, owner: owner) }
+    }
+
+    /// `owner`'s kept jobs, newest first, without results.
+    public func jobs(of owner: UserID) async throws -> [Job] {
+        let bound = keptPerUser + concurrentPerUser
+        return try await store.read { try $0.backtestJobs(of: owner, limit: bound) }
+    }
 
     private func sampleBars() throws -> [Bar] {
         try bars.withLock { cached in
@@ -92,31 +97,27 @@ public final class BacktestJobs: Sendable {
         }
     }
 
+    /// Runs on a Dispatch thread (`offload`), so it calls the store directly.
+    /// Store failures here are dropped: the job then reads as it last was
+    /// stored, and a restart fails it if it never finished.
     private func run(_ id: Int64, source: String, parameters: [String: LuaValue], bars: [Bar]) {
-        update(id) { $0.status = .running }
+        try? store.startBacktestJob(id)
         let configuration = BacktestConfiguration(source: source, parameters: parameters, instruments: [Instrument(symbol: "BTCUSD")],
                                                   bars: ["BTCUSD": bars], timeframe: BarCSV.timeframe(of: bars))
         let outcome: Result<BacktestResult, any Error>
         if let isolation {
             outcome = Result { try BacktestEngine.runIsolated(configuration, isolation: isolation).result() }
         } else {
+            let clock = ContinuousClock()
+            var lastWrite = clock.now
             outcome = Result {
-                try BacktestEngine.run(configuration, progress: { done, total in
-                    if done % 500 == 0, total > 0 { self.update(id) { $0.progress = Double(done) / Double(total) } }
+                try BacktestEngine.run(configuration, progress: { [store] done, total in
+                    guard total > 0, clock.now - lastWrite >= Self.progressInterval else { return }
+                    lastWrite = clock.now
+                    try? store.recordBacktestProgress(id, Double(done) / Double(total))
                 }).result
             }
         }
-        let finished = Int64(Date().timeIntervalSince1970)
-        update(id) { job in
-            job.finishedAt = finished
-            switch outcome {
-            case .success(let result): job.status = .completed; job.progress = 1; job.result = result
-            case .failure(let error): job.status = .failed; job.error = "\(error)"
-            }
-        }
-    }
-
-    private func update(_ id: Int64, _ change: (inout Job) -> Void) {
-        jobs.withLock { jobs in if var job = jobs[id] { change(&job); jobs[id] = job } }
+        try? store.finishBacktestJob(id, outcome.mapError { BacktestJobFailure("\($0)") })
     }
 }

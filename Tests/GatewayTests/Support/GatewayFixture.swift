@@ -104,7 +104,8 @@ struct API: Sendable {
     /// The same call on a connection of its own (the shared test client
     /// pipelines every call on one connection, which serializes them).
     @discardableResult
-    func callAlone(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil) async throws -> Reply {
+    func callAlone(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil,
+                   headers extra: [String: String] = [:]) async throws -> Reply {
         var headers: HTTPFields = [:]
         var body: ByteBuffer?
         if let json {
@@ -112,6 +113,7 @@ struct API: Sendable {
             body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
         }
         if let token { headers[.authorization] = "Bearer \(token)" }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         let request = TestClient.Request(uri, method: method, headers: headers, body: body)
         return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             let response = try await client.execute(request)
