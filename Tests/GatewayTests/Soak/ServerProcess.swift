@@ -84,19 +84,7 @@ final class ServerProcess: @unchecked Sendable {
     /// One request on a connection of its own.
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil) async throws -> API.Reply {
-        var headers: HTTPFields = [:]
-        var body: ByteBuffer?
-        if let json {
-            headers[.contentType] = "application/json"
-            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
-        }
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        let request = TestClient.Request(uri, method: method, headers: headers, body: body)
-        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-            let response = try await client.execute(request)
-            return API.Reply(status: Int(response.status.code), headers: response.headers,
-                             text: response.body.map { String(buffer: $0) } ?? "")
-        }
+        try await API.callAlone(port: port, method, uri, json: json, token: token)
     }
 
     /// Registers (unless `register` is false) and signs in; the access token and user id.

@@ -106,6 +106,12 @@ struct API: Sendable {
     @discardableResult
     func callAlone(_ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil,
                    headers extra: [String: String] = [:]) async throws -> Reply {
+        try await Self.callAlone(port: port, method, uri, json: json, token: token, headers: extra)
+    }
+
+    /// One request on a connection of its own to any loopback server.
+    static func callAlone(port: Int, _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, token: String? = nil,
+                          headers extra: [String: String] = [:]) async throws -> Reply {
         var headers: HTTPFields = [:]
         var body: ByteBuffer?
         if let json {
