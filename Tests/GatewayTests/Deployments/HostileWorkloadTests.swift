@@ -56,10 +56,14 @@ import Platform
         return latencies
     }
 
+    /// The bound is a guard, not a benchmark: a handler that blocked on the
+    /// work would answer in seconds (an upload's validation takes one or
+    /// more); 250 ms leaves room for the parallel suite on 2 cores (100 ms
+    /// failed once in CI at 106 ms).
     static func expectResponsive(_ latencies: [Duration], _ comment: Comment) {
         let sorted = latencies.sorted()
         let p90 = sorted[sorted.count * 9 / 10]
-        #expect(p90 < .milliseconds(100), "p90 \(p90) \(comment)")
+        #expect(p90 < .milliseconds(250), "p90 \(p90) \(comment)")
         #expect(sorted.last! < .seconds(2), "max \(sorted.last!) \(comment)")
     }
 
