@@ -163,9 +163,4 @@ extension Gateway {
     /// Graceful shutdown: saves every deployment's checkpoint (what the next
     /// start resumes), then stops every running strategy.
     public func shutDown() { platform.shutDown() }
-
-    /// `Platform.hostCall` for routes.
-    func hostCall<T: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await platform.hostCall(what, work)
-    }
 }

@@ -51,18 +51,16 @@ public final class JournalWriter: Sendable {
 
     /// One queued entry of one deployment.
     enum Entry: Sendable {
-        /// Orders or fills, with the notification to pass on once committed.
-        case records(Marketplace.DeploymentCheckpoint, DeploymentNotification)
+        /// Orders or fills, with the notification to pass on once committed
+        /// and the highest order id among them (parsed once, at append).
+        case records(Marketplace.DeploymentCheckpoint, DeploymentNotification, highestOrderID: Int64)
         /// The host's checkpoint (encoded), the fills it has seen in all, and
         /// the id its next order will get (it covers orders below it).
         case checkpoint(Data, fillCount: Int, nextOrderID: Int64)
 
-        var fills: Int { if case .records(let records, _) = self { records.fills.count } else { 0 } }
+        var fills: Int { if case .records(let records, _, _) = self { records.fills.count } else { 0 } }
         /// The highest order id among the records (0 when none).
-        var highestOrderID: Int64 {
-            guard case .records(let records, _) = self else { return 0 }
-            return records.orders.compactMap { Int64($0.id) }.max() ?? 0
-        }
+        var highestOrderID: Int64 { if case .records(_, _, let highest) = self { highest } else { 0 } }
     }
 
     /// One deployment's queue.
@@ -82,8 +80,6 @@ public final class JournalWriter: Sendable {
         var lastError: String?
         /// Whether the writer thread runs (it ends after a while idle; the next append starts it).
         var running = false
-        /// Bumped on every commit: `flush` waits on it.
-        var commits: UInt64 = 0
         /// Lanes that got a checkpoint since they were last looked at: only
         /// a new checkpoint (or the end of the wait) can make a cut.
         var dirty: Set<DeploymentID> = []
@@ -132,7 +128,8 @@ public final class JournalWriter: Sendable {
 
     /// Queues orders or fills of `deployment`; never blocks on the store.
     func append(_ records: Marketplace.DeploymentCheckpoint, notification: DeploymentNotification, for deployment: DeploymentID) {
-        enqueue(.records(records, notification), for: deployment)
+        enqueue(.records(records, notification, highestOrderID: records.orders.compactMap { Int64($0.id) }.max() ?? 0),
+                for: deployment)
     }
 
     /// Queues a checkpoint of `deployment` (`fillCount`: the fills it has
@@ -293,7 +290,7 @@ public final class JournalWriter: Sendable {
             let taken = lane.entries.prefix(count)
             var records = Marketplace.DeploymentCheckpoint()
             var notifications: [DeploymentNotification] = []
-            for case .records(let entry, let notification) in taken {
+            for case .records(let entry, let notification, _) in taken {
                 records.orders += entry.orders
                 records.fills += entry.fills
                 notifications.append(notification)
@@ -321,7 +318,6 @@ public final class JournalWriter: Sendable {
                         state.lanes[cut.deployment] = lane
                         state.queued -= cut.count + (cut.checkpointIndex == nil ? 0 : 1)
                     }
-                    state.commits &+= 1
                     state.lastError = nil
                     if state.queued <= policy.capacity { state.reported.removeAll() }
                 }

@@ -42,9 +42,7 @@ struct CrashRestartTests {
         let arguments = ["--workers", "2", "--feed", TestPaths.data("sample-btcusd-1h.csv").path, "--feed-speed", "36000"]
         let first = try ServerProcess(directory: directory, extraArguments: arguments)
         onStart(first)
-        Self.note("server on \(first.port)")
         let admin = try await first.signIn("root", register: false, password: "root-password-123")
-        Self.note("admin signed in")
 
         // 20 users × 10 deployments of the DCA template, buying every bar.
         var tokens: [String] = []
@@ -52,7 +50,6 @@ struct CrashRestartTests {
         var deployments: [[Int]] = []
         for index in 0..<Self.users {
             let user = try await first.signIn("trader\(index)")
-            Self.note("trader\(index) signed in")
             tokens.append(user.token)
             userIDs.append(user.id)
             var mine: [Int] = []
