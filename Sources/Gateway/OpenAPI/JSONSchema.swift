@@ -47,6 +47,8 @@ indirect enum JSONSchema: Sendable {
     static let id = JSONSchema.integer(minimum: 1)
     /// Unix seconds.
     static let time = JSONSchema.integer()
+    /// ISO-8601 UTC with seconds (`Timestamp`, `APIUnits.time`).
+    static let timestamp = JSONSchema.string(pattern: #"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"#)
 }
 
 /// A type whose JSON is described by a schema in the OpenAPI document.
