@@ -9,7 +9,8 @@ struct AdminRoutes {
 
     struct SuspendBody: RequestBody {
         static let fields: Set<String> = ["until", "reason"]
-        var until: Int64
+        /// When the suspension ends (ISO-8601 UTC).
+        var until: Timestamp
         var reason: String
     }
     struct RoleBody: RequestBody {
@@ -26,7 +27,7 @@ struct AdminRoutes {
         var targetKind: String
         var targetId: Int64
         var reason: String
-        var createdAt: Int64
+        var createdAt: Timestamp
     }
     struct StatsView: Codable, ResponseEncodableBody {
         var runningDeployments: Int
@@ -34,28 +35,29 @@ struct AdminRoutes {
         var pendingListings: Int
         /// Counted up to 100.
         var openReports: Int
-        var ledgerImbalance: Int64
+        /// Sum of every ledger entry in minor units as a decimal string: "0.00" when the books balance.
+        var ledgerImbalance: String
     }
 
     func add(to admin: RouterGroup<GatewayContext>) {
         let store = gateway.store
         admin.get("moderation/queue") { _, context in
             let user = try context.requireIdentity().user.id
-            return try await store.read { try $0.moderationQueue(by: user) }
+            return try await store.read { try $0.moderationQueue(by: user) }.map(ListingView.init)
         }
         for (action, change) in [("approve", Self.approve), ("reject", Self.reject), ("suspend", Self.suspend), ("reinstate", Self.reinstate)] {
             admin.post("listings/:id/\(action)") { request, context in
                 let user = try context.requireIdentity().user
                 let reason = action == "approve" ? "" : try await request.decodeStrict(ReasonBody.self, context: context).reason
                 let listing = ListingID(try context.id("id", "listing"))
-                return try await store.write { try change($0, listing, reason, user.id) }
+                return ListingView(try await store.write { try change($0, listing, reason, user.id) })
             }
         }
         for (action, hidden) in [("hide", true), ("restore", false)] {
             admin.post("reviews/:id/\(action)") { request, context in
                 let body = try await request.decodeStrict(ReasonBody.self, context: context)
                 let review = ReviewID(try context.id("id", "review")), user = try context.requireIdentity().user.id
-                return try await store.write { try $0.setReviewHidden(review, hidden, reason: body.reason, by: user) }
+                return ReviewView(try await store.write { try $0.setReviewHidden(review, hidden, reason: body.reason, by: user) })
             }
         }
         admin.get("reports") { _, context in
@@ -86,7 +88,7 @@ struct AdminRoutes {
             let body = try await request.decodeStrict(SuspendBody.self, context: context)
             let target = UserID(try context.id("id", "user"))
             let actor = try context.requireIdentity().user.id
-            try await store.write { try $0.suspend(target, until: body.until, reason: body.reason, by: actor) }
+            try await store.write { try $0.suspend(target, until: body.until.seconds, reason: body.reason, by: actor) }
             gateway.webSockets.closeUser(target, reason: "account suspended")
             return UserView(try await store.read { try $0.user(target) })
         }
@@ -122,13 +124,13 @@ struct AdminRoutes {
             let user = try context.requireIdentity().user
             let id = DeploymentID(try context.id("id", "deployment"))
             let deployment = try await store.read { try $0.deployment(id, by: user.id) }
-            return try await gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id),
-                                                    snapshot: nil)
+            return try await gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id))
         }
         admin.get("audit") { request, context in
-            let limit = try request.limit(default: 50)
-            let before = try request.query("before") { Int64($0) }, user = try context.requireIdentity().user.id
-            return try await store.read { try $0.auditLog(before: before, limit: limit, by: user) }
+            let page = try PageRequest(request, kind: "audit", defaultLimit: 50), user = try context.requireIdentity().user.id
+            let entries = try await store.read { try $0.auditLog(before: page.before, limit: page.limit + 1, by: user) }
+            let (rows, next) = page.page(entries, kind: "audit") { $0.id }
+            return PageView(name: "entries", items: rows.map(AuditEntryView.init), nextCursor: next)
         }
         admin.get("stats") { _, context in
             let user = try context.requireIdentity().user
@@ -137,7 +139,7 @@ struct AdminRoutes {
                  try store.ledgerImbalance())
             }
             return StatsView(runningDeployments: gateway.host.deploymentCount, pendingListings: pending, openReports: reports,
-                             ledgerImbalance: imbalance)
+                             ledgerImbalance: APIUnits.walletMoney(imbalance))
         }
     }
 
@@ -153,6 +155,6 @@ struct AdminRoutes {
         case .review(let review): ("review", review.rawValue)
         }
         return ReportView(id: report.id.rawValue, reporterId: report.reporterID.rawValue, targetKind: kind, targetId: id,
-                          reason: report.reason, createdAt: report.createdAt)
+                          reason: report.reason, createdAt: Timestamp(report.createdAt))
     }
 }

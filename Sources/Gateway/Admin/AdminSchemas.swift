@@ -2,7 +2,7 @@ import Marketplace
 import Platform
 
 extension AdminRoutes.SuspendBody {
-    static var schema: JSONSchema { .body(["until": .time, "reason": .reason]) }
+    static var schema: JSONSchema { .body(["until": .timestamp, "reason": .reason]) }
 }
 
 extension AdminRoutes.RoleBody {
@@ -17,7 +17,7 @@ extension AdminRoutes.ReportView: SchemaDescribed {
     static let schemaName = "Report"
     static var schema: JSONSchema {
         .record(["id": .id, "reporterId": .id, "targetKind": .oneOfStrings(["listing", "review"]), "targetId": .id,
-                 "reason": .text, "createdAt": .time])
+                 "reason": .text, "createdAt": .timestamp])
     }
 }
 
@@ -25,12 +25,7 @@ extension AdminRoutes.StatsView: SchemaDescribed {
     static let schemaName = "PlatformStats"
     static var schema: JSONSchema {
         .record(["runningDeployments": .integer(minimum: 0), "pendingListings": .integer(minimum: 0, maximum: 100),
-                 "openReports": .integer(minimum: 0, maximum: 100), "ledgerImbalance": .integer()])
+                 "openReports": .integer(minimum: 0, maximum: 100), "ledgerImbalance": .exact])
     }
 }
 
-extension AuditEntry: SchemaDescribed {
-    static var schema: JSONSchema {
-        .record(["id": .id, "actor": .id, "action": .text, "targetKind": .text, "targetID": .text, "reason": .text, "createdAt": .time])
-    }
-}

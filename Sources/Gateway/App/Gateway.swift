@@ -47,7 +47,7 @@ public final class Gateway: Sendable {
         self.platform = platform
         let hub = WebSocketHub(maximumConnectionsPerUser: configuration.maximumWebSocketsPerUser)
         webSockets = hub
-        _ = platform.addListener { id, notification in hub.publish(id, notification, platform: platform) }
+        _ = platform.addListener { id, notification in hub.publish(id, notification, platform: platform, tape: tape) }
         tape.addObserver { events in hub.publish(events, tape: tape) }
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.bcryptCost)

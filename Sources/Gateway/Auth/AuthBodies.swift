@@ -39,8 +39,8 @@ struct UserView: Codable, ResponseEncodableBody {
     var role: String
     var status: String
     var statusReason: String?
-    var suspendedUntil: Int64?
-    var createdAt: Int64
+    var suspendedUntil: Timestamp?
+    var createdAt: Timestamp
 
     init(_ user: User) {
         id = user.id.rawValue
@@ -50,9 +50,9 @@ struct UserView: Codable, ResponseEncodableBody {
         status = user.status.name
         switch user.status {
         case .active: break
-        case .suspended(let until, let reason): statusReason = reason; suspendedUntil = until
+        case .suspended(let until, let reason): statusReason = reason; suspendedUntil = Timestamp(until)
         case .banned(let reason): statusReason = reason
         }
-        createdAt = user.createdAt
+        createdAt = Timestamp(user.createdAt)
     }
 }

@@ -50,8 +50,8 @@ extension UserView: SchemaDescribed {
     static let schemaName = "User"
     static var schema: JSONSchema {
         .record(["id": .id, "username": .text, "email": .text, "role": .oneOfStrings(Role.allCases.map(\.rawValue)),
-                 "status": .oneOfStrings(["active", "suspended", "banned"]), "createdAt": .time],
-                optional: ["statusReason": .text, "suspendedUntil": .time])
+                 "status": .oneOfStrings(["active", "suspended", "banned"]), "createdAt": .timestamp],
+                optional: ["statusReason": .text, "suspendedUntil": .timestamp])
     }
 }
 
@@ -68,7 +68,7 @@ extension SecondFactorRequired: SchemaDescribed {
 
 extension SecondFactorRoutes.Enrolment: SchemaDescribed {
     static let schemaName = "TwoFactorEnrolment"
-    static var schema: JSONSchema { .record(["secret": .text, "otpauthURI": .text]) }
+    static var schema: JSONSchema { .record(["secret": .text, "otpauthUri": .text]) }
 }
 
 extension SecondFactorRoutes.RecoveryCodes: SchemaDescribed {

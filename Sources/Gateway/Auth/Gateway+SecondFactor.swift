@@ -77,7 +77,7 @@ struct SecondFactorRoutes {
 
     struct Enrolment: Codable, ResponseEncodableBody {
         var secret: String
-        var otpauthURI: String
+        var otpauthUri: String
     }
     struct RecoveryCodes: Codable, ResponseEncodableBody {
         var recoveryCodes: [String]
@@ -93,7 +93,7 @@ struct SecondFactorRoutes {
             try await store.write { try $0.beginTwoFactor(for: user.id, secret: secret) }
             let uri = TOTP(secret: secret).createAuthenticatorURL(label: user.username, issuer: "Lunar")
             let base32 = URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
-            return Enrolment(secret: base32, otpauthURI: uri)
+            return Enrolment(secret: base32, otpauthUri: uri)
         }
         auth.post("2fa/confirm") { request, context in
             let user = try context.requireIdentity().user

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Host
 import Marketplace
@@ -30,15 +31,15 @@ struct DeploymentRoutes {
             return try await gateway.deploymentViews(try await store.read { try $0.deployments(of: user.id, by: user.id) })
         }
         group.get("deployments/:id") { _, context in
-            let deployment = try await gateway.ownDeployment(context)
-            return try await gateway.deploymentView(deployment, snapshot: platform.snapshot(deployment.id))
+            try await gateway.deploymentView(try await gateway.ownDeployment(context))
         }
         group.put("deployments/:id") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
+            let risk = try body.risk?.limits(field: "risk")
             let deployment = try await gateway.ownDeployment(context)
-            let updated = try await store.write { try $0.updateDeployment(deployment.id, parameters: body.parameters, risk: body.risk, by: user.id) }
-            return try await gateway.deploymentView(updated, snapshot: nil)
+            let updated = try await store.write { try $0.updateDeployment(deployment.id, parameters: body.parameters, risk: risk, by: user.id) }
+            return try await gateway.deploymentView(updated)
         }
         group.delete("deployments/:id") { _, context in
             let user = try context.requireIdentity().user
@@ -49,44 +50,78 @@ struct DeploymentRoutes {
         group.post("deployments/:id/start") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try await gateway.ownDeployment(context)
-            let started = try await platform.startDeployment(deployment.id, by: user.id)
-            return try await gateway.deploymentView(started, snapshot: platform.snapshot(started.id))
+            return try await gateway.deploymentView(try await platform.startDeployment(deployment.id, by: user.id))
         }
         group.post("deployments/:id/stop") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try await gateway.ownDeployment(context)
-            let stopped = try await platform.stopDeployment(deployment.id, reason: "stopped by \(user.username)", by: user.id)
-            return try await gateway.deploymentView(stopped, snapshot: nil)
+            return try await gateway.deploymentView(try await platform.stopDeployment(deployment.id, reason: "stopped by \(user.username)", by: user.id))
         }
-        group.get("deployments/:id/orders") { _, context in
-            try await platform.settledJournal(of: gateway.ownDeployment(context).id).orders.map { RawJSON(data: $0.body) }
+        group.get("deployments/:id/orders") { request, context in
+            let id = try await gateway.ownDeployment(context).id
+            let page = try PageRequest(request, kind: "orders")
+            let (rows, next) = page.page(try await journalPage(.orders, of: id, page), kind: "orders") { $0.sequence }
+            let instruments = try await instrumentResolver(id)
+            return PageView(name: "orders", items: try rows.map { item in
+                let order = try Self.decode(Order.self, item.record, of: id)
+                return OrderView(order, instruments(order.symbol))
+            }, nextCursor: next)
         }
-        group.get("deployments/:id/fills") { _, context in
-            try await platform.settledJournal(of: gateway.ownDeployment(context).id).fills.map { RawJSON(data: $0.body) }
+        group.get("deployments/:id/fills") { request, context in
+            let id = try await gateway.ownDeployment(context).id
+            let page = try PageRequest(request, kind: "fills")
+            let (rows, next) = page.page(try await journalPage(.fills, of: id, page), kind: "fills") { $0.sequence }
+            let instruments = try await instrumentResolver(id)
+            return PageView(name: "fills", items: try rows.map { item in
+                let fill = try Self.decode(Fill.self, item.record, of: id)
+                return FillView(fill, id: item.record.id, instruments(fill.symbol))
+            }, nextCursor: next)
         }
-        group.get("deployments/:id/positions") { _, context -> [Position] in
+        group.get("deployments/:id/positions") { _, context -> [PositionView] in
             let deployment = try await gateway.ownDeployment(context)
-            return platform.snapshot(deployment.id)?.positions ?? []
+            return try await gateway.accountView(deployment.id)?.positions ?? []
         }
         group.get("deployments/:id/performance") { _, context in
             let deployment = try await gateway.ownDeployment(context)
-            let journal = try await platform.settledJournal(of: deployment.id)
-            let snapshot = platform.snapshot(deployment.id)
-            return PerformanceView(deploymentId: deployment.id.rawValue, running: snapshot != nil, cash: snapshot?.cash.description,
-                                   equity: snapshot?.equity.description, realizedPnL: snapshot?.realizedPnL.description,
-                                   fees: snapshot?.fees.description, fills: journal.fills.count, orders: journal.orders.count)
+            let account = try await gateway.accountView(deployment.id)
+            let (orders, fills) = try await store.read { try $0.journalCounts(of: deployment.id) }
+            return PerformanceView(deploymentId: deployment.id.rawValue, account: Nullable(account), orders: orders, fills: fills)
         }
-        group.get("deployments/:id/logs") { _, context in
-            platform.recentLog(try await gateway.ownDeployment(context).id)
+        group.get("deployments/:id/logs") { request, context in
+            let id = try await gateway.ownDeployment(context).id
+            let page = try PageRequest(request, kind: "logs")
+            let (rows, next) = page.page(platform.logPage(id, before: page.before, limit: page.limit + 1), kind: "logs") { $0.sequence }
+            return PageView(name: "logs", items: rows.map { LogEntryView($0.entry, sequence: $0.sequence) }, nextCursor: next)
+        }
+    }
+
+    /// A page of the journal once what the deployment reported is written.
+    private func journalPage(_ kind: MarketplaceStore.JournalKind, of id: DeploymentID,
+                             _ page: PageRequest) async throws -> [JournalPageItem] {
+        _ = try await gateway.platform.settledJournal(of: id)
+        return try await gateway.store.read { try $0.journalPage(kind, of: id, before: page.before, limit: page.limit + 1) }
+    }
+
+    /// Formats a deployment's values with its account's instruments (else the feed's).
+    private func instrumentResolver(_ id: DeploymentID) async throws -> InstrumentResolver {
+        InstrumentResolver(account: try await gateway.platform.account(id)?.snapshot.instruments ?? [], tape: gateway.tape)
+    }
+
+    /// A journal body as the Host wrote it; one that does not decode is a 500 naming the record.
+    private static func decode<Value: Decodable>(_ type: Value.Type, _ record: JournalRecord, of id: DeploymentID) throws -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: record.body)
+        } catch {
+            throw APIError(status: 500, code: "internal_error", message: "journal record \(record.id) of deployment \(id) does not decode")
         }
     }
 
     private func create(_ body: CreateDeploymentBody, context: GatewayContext) async throws -> Created<DeploymentView> {
         let user = try context.requireIdentity().user
         let deployment = try await gateway.platform.createDeployment(
-            try body.source(), parameters: body.parameters ?? [:], risk: body.risk, symbols: body.symbols,
+            try body.source(), parameters: body.parameters ?? [:], risk: try body.risk?.limits(field: "risk"), symbols: body.symbols,
             timeframe: body.timeframe, start: body.start ?? true, by: user.id)
-        return Created(body: try await gateway.deploymentView(deployment, snapshot: gateway.platform.snapshot(deployment.id)))
+        return Created(body: try await gateway.deploymentView(deployment))
     }
 }
 
@@ -101,8 +136,19 @@ extension Gateway {
     }
 }
 
-extension DeploymentLogEntry: ResponseGenerator {}
-extension DeploymentLogEntry: ResponseEncodable {}
-extension Position: ResponseGenerator {}
-extension Position: ResponseEncodable {}
-extension RawJSON: ResponseGenerator, ResponseEncodable {}
+/// One strategy log line; `sequence` numbers the deployment's lines in order.
+struct LogEntryView: Codable, Sendable {
+    /// Always on REST pages; absent on WebSocket `log` events.
+    var sequence: Int64?
+    /// Market time of the event that logged it.
+    var time: Timestamp
+    var level: String
+    var message: String
+
+    init(_ entry: DeploymentLogEntry, sequence: Int64?) {
+        self.sequence = sequence
+        time = Timestamp(entry.time)
+        level = entry.level
+        message = entry.message
+    }
+}

@@ -8,36 +8,33 @@ extension JSONSchema {
 extension CreateDeploymentBody {
     static var schema: JSONSchema {
         .body([:], optional: ["versionId": .id, "listingId": .id, "templateId": .string(minLength: 1, maxLength: 100),
-                              "parameters": .parameters, "risk": .ref(RiskLimits.self), "start": .boolean,
+                              "parameters": .parameters, "risk": .ref(RiskLimitsView.self), "start": .boolean,
                               "symbols": .array(of: .string(minLength: 1, maxLength: 32)),
                               "timeframe": .integer(minimum: 1, maximum: 86_400)])
     }
 }
 
 extension UpdateDeploymentBody {
-    static var schema: JSONSchema { .body([:], optional: ["parameters": .parameters, "risk": .ref(RiskLimits.self)]) }
+    static var schema: JSONSchema { .body([:], optional: ["parameters": .parameters, "risk": .ref(RiskLimitsView.self)]) }
 }
 
 extension DeploymentView: SchemaDescribed {
     static let schemaName = "Deployment"
     static var schema: JSONSchema {
-        let live = JSONSchema.record([
-            "status": .text, "cash": .decimalText, "equity": .decimalText, "realizedPnL": .decimalText, "fees": .decimalText,
-            "openOrders": .integer(minimum: 0), "positions": .integer(minimum: 0), "fills": .integer(minimum: 0),
-        ])
-        return .record(["id": .id, "sourceKind": .oneOfStrings(["strategyVersion", "listing", "template"]), "sourceId": .text,
-                        "parameters": .parameters, "risk": .ref(RiskLimits.self), "effectiveRisk": .ref(RiskLimits.self),
-                        "mode": .text,
-                        "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
-                        "createdAt": .time, "updatedAt": .time, "killSwitch": .nullable(.ref(KillSwitchView.self))],
-                       optional: ["live": live, "symbols": .array(of: .text), "timeframe": .integer(minimum: 1)])
+        .record(["id": .id, "ownerId": .id, "sourceKind": .oneOfStrings(["strategy_version", "listing", "template"]),
+                 "parameters": .parameters, "risk": .ref(RiskLimitsView.self), "effectiveRisk": .ref(RiskLimitsView.self),
+                 "mode": .text, "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
+                 "createdAt": .timestamp, "updatedAt": .timestamp, "account": .nullable(.ref(AccountView.self)),
+                 "killSwitch": .nullable(.ref(KillSwitchView.self))],
+                optional: ["versionId": .id, "listingId": .id, "templateId": .text, "symbols": .array(of: .text),
+                           "timeframe": .integer(minimum: 1)])
     }
 }
 
 extension PerformanceView: SchemaDescribed {
     static let schemaName = "DeploymentPerformance"
     static var schema: JSONSchema {
-        .record(["deploymentId": .id, "running": .boolean, "fills": .integer(minimum: 0), "orders": .integer(minimum: 0)],
-                optional: ["cash": .decimalText, "equity": .decimalText, "realizedPnL": .decimalText, "fees": .decimalText])
+        .record(["deploymentId": .id, "account": .nullable(.ref(AccountView.self)), "orders": .integer(minimum: 0),
+                 "fills": .integer(minimum: 0)])
     }
 }

@@ -9,7 +9,7 @@ struct CreateDeploymentBody: RequestBody {
     var listingId: Int64?
     var templateId: String?
     var parameters: [String: LuaValue]?
-    var risk: RiskLimits?
+    var risk: RiskLimitsView?
     /// What to trade (default: the script's `strategy.symbols`, else the feed's first symbol).
     var symbols: [String]?
     /// Seconds per bar the strategy sees (default: the feed's).
@@ -30,71 +30,56 @@ struct CreateDeploymentBody: RequestBody {
 struct UpdateDeploymentBody: RequestBody {
     static let fields: Set<String> = ["parameters", "risk"]
     var parameters: [String: LuaValue]?
-    var risk: RiskLimits?
+    var risk: RiskLimitsView?
 }
 
 struct DeploymentView: Codable, ResponseEncodableBody {
-    struct Live: Codable {
-        var status: String
-        var cash: String
-        var equity: String
-        var realizedPnL: String
-        var fees: String
-        var openOrders: Int
-        var positions: Int
-        var fills: Int
-    }
     var id: Int64
+    var ownerId: Int64
+    /// `strategy_version`, `listing` or `template`: which of `versionId`,
+    /// `listingId` and `templateId` is set (the create body's fields).
     var sourceKind: String
-    var sourceId: String
+    var versionId: Int64?
+    var listingId: Int64?
+    var templateId: String?
     var parameters: [String: LuaValue]
-    var risk: RiskLimits
+    var risk: RiskLimitsView
     /// The limits the risk gate applies: the deployment's and its owner's,
     /// tightest first, with the defaults where neither sets one.
-    var effectiveRisk: RiskLimits
+    var effectiveRisk: RiskLimitsView
     /// What the deployment trades (null for deployments made before symbols were chosen).
     var symbols: [String]?
     var timeframe: Int64?
     var mode: String
+    /// `stopped`, `running`, `halted` or `faulted`.
     var status: String
     var statusReason: String
-    var createdAt: Int64
-    var updatedAt: Int64
-    var live: Live?
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
+    /// The account: live while it runs, as it was left once stopped; null when it never ran.
+    var account = Nullable<AccountView>(nil)
     /// The kill switch that applies (`showing(_:of:)`), null when none does.
     var killSwitch = Nullable<KillSwitchView>(nil)
 
-    init(_ deployment: Deployment, snapshot: DeploymentSnapshot?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
+    init(_ deployment: Deployment, account: AccountView?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
         id = deployment.id.rawValue
+        ownerId = deployment.ownerID.rawValue
         switch deployment.source {
-        case .strategyVersion(let version): (sourceKind, sourceId) = ("strategyVersion", version.description)
-        case .listing(let listing): (sourceKind, sourceId) = ("listing", listing.description)
-        case .template(let template): (sourceKind, sourceId) = ("template", template)
+        case .strategyVersion(let version): (sourceKind, versionId) = ("strategy_version", version.rawValue)
+        case .listing(let listing): (sourceKind, listingId) = ("listing", listing.rawValue)
+        case .template(let template): (sourceKind, templateId) = ("template", template)
         }
         parameters = deployment.parameters
-        risk = deployment.risk
-        effectiveRisk = LayeredRiskLimits(deployment: deployment.risk, owner: ownerRisk).effective
+        risk = RiskLimitsView(deployment.risk)
+        effectiveRisk = RiskLimitsView(LayeredRiskLimits(deployment: deployment.risk, owner: ownerRisk).effective)
         symbols = deployment.market?.symbols
         timeframe = deployment.market.flatMap { $0.timeframe ?? feedTimeframe }
         mode = deployment.mode
         status = deployment.status.name
         statusReason = deployment.status.reason
-        createdAt = deployment.createdAt
-        updatedAt = deployment.updatedAt
-        live = snapshot.map {
-            Live(status: $0.status.description, cash: $0.cash.description, equity: $0.equity.description,
-                 realizedPnL: $0.realizedPnL.description, fees: $0.fees.description, openOrders: $0.openOrders.count,
-                 positions: $0.positions.count, fills: $0.fillCount)
-        }
-    }
-}
-
-/// Journal records are the Host's own JSON (orders, fills): passed through as objects.
-struct RawJSON: Encodable, Sendable {
-    let data: Data
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode((try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null)
+        createdAt = Timestamp(deployment.createdAt)
+        updatedAt = Timestamp(deployment.updatedAt)
+        self.account = Nullable(account)
     }
 }
 
@@ -125,13 +110,12 @@ indirect enum JSONValue: Codable, Sendable {
     }
 }
 
+/// A deployment's account with its journal's size.
 struct PerformanceView: Codable, ResponseEncodableBody {
     var deploymentId: Int64
-    var running: Bool
-    var cash: String?
-    var equity: String?
-    var realizedPnL: String?
-    var fees: String?
-    var fills: Int
+    /// Null when it never ran.
+    var account: Nullable<AccountView>
+    /// Orders and fills in the journal.
     var orders: Int
+    var fills: Int
 }

@@ -12,29 +12,31 @@ struct ManualOrderBody: RequestBody {
     var symbol: String
     var side: String
     var type: String?
-    var quantity: Double?
-    var notional: Double?
-    var price: Double?
-    var trigger: Double?
+    /// Prices, quantities and amounts are decimal strings (`APIUnits`).
+    var quantity: String?
+    var notional: String?
+    var price: String?
+    var trigger: String?
     var timeInForce: String?
     var reduceOnly: Bool?
     var tag: String?
-    var takeProfit: Double?
-    var stopLoss: Double?
+    var takeProfit: String?
+    var stopLoss: String?
 
-    /// A price, quantity or amount as typed: nil, or above 0 and at most 1e12.
-    static func amount(_ value: Double?, _ field: String) throws -> Double? {
-        guard let value else { return nil }
-        guard value.isFinite, value > 0, value <= maximumAmount else {
-            throw APIError.invalid(field, "must be a number above 0 and at most 1e12")
-        }
+    /// A price, quantity or amount as typed: nil, or a decimal string above 0
+    /// and at most 1e12 (the host then puts it on the instrument's grid).
+    static func amount(_ text: String?, _ field: String) throws -> Double? {
+        guard let text else { return nil }
+        let invalid = APIError.invalid(field, "must be a decimal string above 0 and at most 1000000000000, e.g. \"0.5\"")
+        guard text.utf8.count <= 32, APIUnits.isDecimal(text), let value = Double(text) else { throw invalid }
+        guard value.isFinite, value > 0, value <= maximumAmount else { throw invalid }
         return value
     }
 
     /// The validated order; `field` prefixes every field name (`legs[2].`).
     func order(field prefix: String = "") throws -> ManualOrder {
         func name(_ field: String) -> String { prefix + field }
-        func positive(_ value: Double?, _ field: String) throws -> Double? { try Self.amount(value, name(field)) }
+        func positive(_ value: String?, _ field: String) throws -> Double? { try Self.amount(value, name(field)) }
         let symbol = try Check.text(symbol, name("symbol"), length: 1...32)
         guard let side = Side(rawValue: side) else { throw APIError.invalid(name("side"), "must be \"buy\" or \"sell\"") }
         guard let kind = OrderRequest.Kind(rawValue: type ?? "market") else {
@@ -55,8 +57,8 @@ struct ManualOrderBody: RequestBody {
         if needsTrigger != (trigger != nil) {
             throw APIError.invalid(name("trigger"), needsTrigger ? "is required for a \(kind.rawValue) order" : "is only for stop and stop_limit orders")
         }
-        guard let timeInForce = TimeInForce(rawValue: (timeInForce ?? "GTC").uppercased()) else {
-            throw APIError.invalid(name("timeInForce"), "must be GTC, IOC, FOK or DAY")
+        guard let timeInForce = TimeInForce(apiName: timeInForce ?? "gtc") else {
+            throw APIError.invalid(name("timeInForce"), "must be gtc, ioc, fok or day")
         }
         let tag = try tag.map { try Check.text($0, name("tag"), length: 1...64) }
         let takeProfit = try positive(takeProfit, "takeProfit")
@@ -117,14 +119,14 @@ private struct AnyCodingKey: CodingKey {
 /// New values for a working order; at least one.
 struct ModifyOrderBody: RequestBody {
     static let fields: Set<String> = ["quantity", "price", "trigger"]
-    var quantity: Double?
-    var price: Double?
-    var trigger: Double?
+    var quantity: String?
+    var price: String?
+    var trigger: String?
 
     func command(_ id: OrderID) throws -> ManualCommand {
-        for (field, value) in [("quantity", quantity), ("price", price), ("trigger", trigger)] {
-            _ = try ManualOrderBody.amount(value, field)
-        }
+        let quantity = try ManualOrderBody.amount(quantity, "quantity")
+        let price = try ManualOrderBody.amount(price, "price")
+        let trigger = try ManualOrderBody.amount(trigger, "trigger")
         guard quantity != nil || price != nil || trigger != nil else {
             throw APIError.invalid("quantity", "at least one of quantity, price and trigger is required")
         }
@@ -135,5 +137,13 @@ struct ModifyOrderBody: RequestBody {
 /// What a manual command did: the orders it created or changed, as they
 /// stand now (each as in the deployment's order journal).
 struct ManualOutcomeView: Encodable, ResponseEncodableBody {
-    var orders: [Order]
+    var orders: [OrderView]
+}
+
+extension TimeInForce {
+    /// `gtc`, `ioc`, `fok` or `day`.
+    init?(apiName: String) {
+        guard apiName == apiName.lowercased(), let value = TimeInForce(rawValue: apiName.uppercased()) else { return nil }
+        self = value
+    }
 }

@@ -44,7 +44,8 @@ struct ManualOrderRoutes {
         let deployment = try await gateway.tradableDeployment(context)
         let outcome = try await gateway.platform.execute(command, on: deployment.id)
         if let rejection = outcome.rejection { throw APIError(rejection: rejection, field: field) }
-        return ManualOutcomeView(orders: outcome.orders)
+        let instruments = InstrumentResolver(account: gateway.platform.snapshot(deployment.id)?.instruments ?? [], tape: gateway.tape)
+        return ManualOutcomeView(orders: outcome.orders.map { OrderView($0, instruments($0.symbol)) })
     }
 
     private func orderID(_ context: GatewayContext) throws -> OrderID {

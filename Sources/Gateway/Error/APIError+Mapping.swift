@@ -59,22 +59,28 @@ extension APIError {
         case .dataCorrupted(let context):
             self = context.codingPath.isEmpty
                 ? .badRequest("the body is not valid JSON")
-                : .invalid(path(context), "has an invalid value")
+                : .invalid(path(context), context.debugDescription.hasPrefix("expected ") ? context.debugDescription : "has an invalid value")
         @unknown default:
             self = .badRequest("the body could not be read")
         }
     }
 }
 
-/// JSON names for Swift types in validation messages.
+/// JSON names for Swift types in validation messages: a client reads
+/// "must be an object", never a Swift type name.
 enum JSONTypeName {
     static func of(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
-        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
-        case is Double.Type, is Decimal.Type: "a finite number"
-        default: "of type \(type)"
+        case is String.Type, is String?.Type: "a string"
+        case is Bool.Type, is Bool?.Type: "a boolean"
+        case is Int.Type, is Int64.Type, is Int32.Type, is Int?.Type, is Int64?.Type: "an integer"
+        case is Double.Type, is Decimal.Type, is Double?.Type: "a finite number"
+        default:
+            switch String(describing: type) {
+            case let name where name.hasPrefix("Dictionary<") || name.hasPrefix("Optional<Dictionary<"): "an object"
+            case let name where name.hasPrefix("Array<") || name.hasPrefix("Optional<Array<"): "an array"
+            default: "a value of the documented type"
+            }
         }
     }
 }

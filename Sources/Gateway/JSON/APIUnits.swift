@@ -31,6 +31,23 @@ enum APIUnits {
     /// "12.34" → 1234; nil when it is not a decimal with at most 2 digits after the point or overflows.
     static func parseWalletMoney(_ text: String) -> Int64? { FixedPoint.parse(text, decimals: walletDecimals) }
 
+    /// Digits with at most one point between digits ("12", "0.5"); no sign, exponent or spaces.
+    static func isDecimal(_ text: String) -> Bool {
+        var digits = 0, points = 0, digitsAfterPoint = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0 else { return false }
+                points += 1
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                digits += 1
+                if points > 0 { digitsAfterPoint += 1 }
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && points <= 1 && (points == 0 || digitsAfterPoint > 0)
+    }
+
     // MARK: - Times
 
     /// Unix seconds as ISO-8601 UTC with seconds, e.g. "2026-12-03T08:50:13Z".

@@ -3,8 +3,8 @@ import Hummingbird
 import Platform
 
 /// `/api/market`: instruments, last price, recent candles and the order
-/// book as the feed last published them. Prices are decimals in the
-/// instrument's precision (display data; the exact values stay in the Host).
+/// book as the feed last published them, in the API's units: prices and
+/// quantities are decimal strings in the instrument's precision, times ISO-8601.
 struct MarketRoutes {
     let gateway: Gateway
 
@@ -12,15 +12,21 @@ struct MarketRoutes {
         var symbol: String
         var priceDecimals: Int
         var quantityDecimals: Int
+        /// The smallest order quantity.
+        var minimumQuantity: String
+        var currency: String
     }
     struct PriceView: Codable, ResponseEncodableBody {
         var symbol: String
-        var price: Double?
-        var time: Int64
+        /// Null before the first trade.
+        var price: String?
+        /// Market time of the last trade (null before the first).
+        var time: Timestamp?
     }
     struct CandleView: Codable, ResponseEncodableBody {
-        var time: Int64
-        var open, high, low, close, volume: Double
+        /// The bar's opening market time.
+        var time: Timestamp
+        var open, high, low, close, volume: String
     }
     struct CandlesView: Codable, ResponseEncodableBody {
         var symbol: String
@@ -28,9 +34,9 @@ struct MarketRoutes {
         var candles: [CandleView]
     }
     struct BookView: Codable, ResponseEncodableBody {
-        struct Level: Codable { var price, quantity: Double }
+        struct Level: Codable { var price, quantity: String }
         var symbol: String
-        var time: Int64?
+        var time: Timestamp?
         var bids: [Level]
         var asks: [Level]
     }
@@ -38,11 +44,15 @@ struct MarketRoutes {
     func add(to group: RouterGroup<GatewayContext>) {
         let tape = gateway.tape
         group.get("market/instruments") { _, _ in
-            tape.instruments.map { InstrumentView(symbol: $0.symbol, priceDecimals: $0.priceDecimals, quantityDecimals: $0.quantityDecimals) }
+            tape.instruments.map {
+                InstrumentView(symbol: $0.symbol, priceDecimals: $0.priceDecimals, quantityDecimals: $0.quantityDecimals,
+                               minimumQuantity: APIUnits.quantity($0.minimumQuantity, $0), currency: APIUnits.currency)
+            }
         }
         group.get("market/:symbol/price") { _, context in
             let (instrument, state) = try Self.lookup(tape, context)
-            return PriceView(symbol: instrument.symbol, price: state?.lastPrice.map(instrument.double), time: state?.lastTime ?? 0)
+            return PriceView(symbol: instrument.symbol, price: state?.lastPrice.map { APIUnits.price($0, instrument) },
+                             time: state?.lastPrice == nil ? nil : state.map { Timestamp($0.lastTime) })
         }
         group.get("market/:symbol/candles") { request, context in
             let (instrument, state) = try Self.lookup(tape, context)
@@ -69,14 +79,15 @@ extension Array: @retroactive ResponseEncodable where Element: Encodable & Senda
 
 extension MarketRoutes.CandleView {
     init(_ bar: Bar, _ instrument: Instrument) {
-        self.init(time: bar.time, open: instrument.double(bar.open), high: instrument.double(bar.high), low: instrument.double(bar.low),
-                  close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+        self.init(time: Timestamp(bar.time), open: APIUnits.price(bar.open, instrument), high: APIUnits.price(bar.high, instrument),
+                  low: APIUnits.price(bar.low, instrument), close: APIUnits.price(bar.close, instrument),
+                  volume: APIUnits.quantity(bar.volume, instrument))
     }
 }
 
 extension MarketRoutes.BookView {
     init(symbol: String, book: BookSnapshot?, _ instrument: Instrument) {
-        let level = { (level: BookLevel) in Level(price: instrument.double(level.price), quantity: instrument.double(level.quantity)) }
-        self.init(symbol: symbol, time: book?.time, bids: book?.bids.map(level) ?? [], asks: book?.asks.map(level) ?? [])
+        let level = { (level: BookLevel) in Level(price: APIUnits.price(level.price, instrument), quantity: APIUnits.quantity(level.quantity, instrument)) }
+        self.init(symbol: symbol, time: Timestamp(book?.time), bids: book?.bids.map(level) ?? [], asks: book?.asks.map(level) ?? [])
     }
 }

@@ -17,7 +17,7 @@ final class ListingJSONCache: Sendable {
 
     func json(for listing: Listing) throws -> Data {
         if let hit = entries.withLock({ $0[listing.id] }), hit.listing == listing { return hit.json }
-        let json = try JSONEncoder().encode(listing)
+        let json = try JSONEncoder().encode(ListingView(listing))
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[listing.id] = (listing, json)

@@ -10,12 +10,13 @@ struct ListingBody: RequestBody {
     var description: String?
     var category: String
     var tags: [String]?
-    var price: ListingPrice
+    var price: PriceTag
     /// Submit this version for review at once.
     var versionId: Int64?
 
-    var draft: ListingDraft {
-        ListingDraft(title: title, summary: summary, description: description ?? "", category: category, tags: tags ?? [], price: price)
+    func draft() throws -> ListingDraft {
+        ListingDraft(title: title, summary: summary, description: description ?? "", category: category, tags: tags ?? [],
+                     price: try price.listingPrice(field: "price"))
     }
 }
 
@@ -40,22 +41,16 @@ struct ReasonBody: RequestBody {
 /// A search page's shape, for the OpenAPI document; `SearchPageResponse`
 /// writes it from cached listing bytes.
 struct SearchPageView: Codable {
-    var listings: [Listing]
+    var listings: [ListingView]
     var nextCursor: String?
 }
 
 struct PurchaseView: Codable, ResponseEncodableBody {
-    var purchase: Purchase
+    var purchase: PurchaseRecordView
     /// False when the Idempotency-Key had been used: the first purchase is returned.
     var created: Bool
 }
 
-extension Listing: ResponseGenerator, ResponseEncodable {}
-extension Purchase: ResponseGenerator, ResponseEncodable {}
-extension Review: ResponseGenerator, ResponseEncodable {}
-extension LedgerEntry: ResponseGenerator, ResponseEncodable {}
-extension SalesLine: ResponseGenerator, ResponseEncodable {}
-extension AuditEntry: ResponseGenerator, ResponseEncodable {}
 
 extension Request {
     /// `?limit=` within 1...maximum, or `value` when absent.

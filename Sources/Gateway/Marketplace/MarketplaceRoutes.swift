@@ -15,7 +15,8 @@ struct MarketplaceRoutes {
             let limit = try request.limit(default: 20, maximum: 100)
             let query = ListingQuery(
                 text: try request.query("q") { $0 }, category: try request.query("category") { $0 }, tag: try request.query("tag") { $0 },
-                minimumPrice: try request.query("minPrice") { Int64($0) }, maximumPrice: try request.query("maxPrice") { Int64($0) },
+                minimumPrice: try request.query("minPrice") { APIUnits.isDecimal($0) ? APIUnits.parseWalletMoney($0) : nil },
+                maximumPrice: try request.query("maxPrice") { APIUnits.isDecimal($0) ? APIUnits.parseWalletMoney($0) : nil },
                 minimumRating: try request.query("minRating") { Double($0).flatMap { $0.isFinite ? $0 : nil } },
                 authorID: try request.query("author") { Int64($0).map(UserID.init) }, sort: sort, limit: limit,
                 cursor: try request.query("cursor") { $0 })
@@ -24,7 +25,7 @@ struct MarketplaceRoutes {
         }
         market.get("listings/:id") { _, context in
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
-            return try await store.read { try $0.listing(listing, by: user) }
+            return try await gateway.listingPage(try await store.read { try $0.listing(listing, by: user) }, by: user)
         }
         market.get("listings/:id/source") { _, context in
             let user = try context.requireIdentity().user
@@ -40,11 +41,12 @@ struct MarketplaceRoutes {
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ListingBody.self, context: context)
             guard let strategy = body.strategyId else { throw APIError.invalid("strategyId", "is required") }
-            return Created(body: try await store.write { store in
-                let listing = try store.createListing(for: StrategyID(strategy), body.draft, by: user.id)
+            let draft = try body.draft()
+            return Created(body: ListingView(try await store.write { store in
+                let listing = try store.createListing(for: StrategyID(strategy), draft, by: user.id)
                 guard let version = body.versionId else { return listing }
                 return try store.submit(listing.id, version: VersionID(version), by: user.id)
-            })
+            }))
         }
         market.put("listings/:id") { request, context in
             let user = try context.requireIdentity().user
@@ -52,18 +54,18 @@ struct MarketplaceRoutes {
             guard body.strategyId == nil, body.versionId == nil else {
                 throw APIError.invalid("strategyId", "cannot change; submit a version with POST .../submit")
             }
-            let listing = ListingID(try context.id("id", "listing"))
-            return try await store.write { try $0.updateListing(listing, body.draft, by: user.id) }
+            let listing = ListingID(try context.id("id", "listing")), draft = try body.draft()
+            return ListingView(try await store.write { try $0.updateListing(listing, draft, by: user.id) })
         }
         market.post("listings/:id/submit") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(SubmitBody.self, context: context)
             let listing = ListingID(try context.id("id", "listing"))
-            return try await store.write { try $0.submit(listing, version: VersionID(body.versionId), by: user.id) }
+            return ListingView(try await store.write { try $0.submit(listing, version: VersionID(body.versionId), by: user.id) })
         }
         market.post("listings/:id/unpublish") { _, context in
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
-            return try await store.write { try $0.unpublish(listing, by: user) }
+            return ListingView(try await store.write { try $0.unpublish(listing, by: user) })
         }
         market.post("listings/:id/purchase") { request, context in
             let user = try context.requireIdentity().user
@@ -74,20 +76,32 @@ struct MarketplaceRoutes {
             // `created` is decided in the purchase's own transaction: a read
             // before it let concurrent retries all answer 201.
             let outcome = try await store.write { try $0.purchaseOnce(listing, idempotencyKey: key, by: user.id) }
-            return Created(status: outcome.created ? .created : .ok, body: PurchaseView(purchase: outcome.purchase, created: outcome.created))
+            return Created(status: outcome.created ? .created : .ok, body: PurchaseView(purchase: PurchaseRecordView(outcome.purchase), created: outcome.created))
         }
         market.get("my/listings") { _, context in
             let user = try context.requireIdentity().user
-            return try await store.read { try $0.listings(of: user.id, by: user.id) }
+            return try await store.read { try $0.listings(of: user.id, by: user.id) }.map(ListingView.init)
         }
         market.get("my/purchases") { _, context in
             let user = try context.requireIdentity().user
-            return try await store.read { try $0.purchases(of: user.id, by: user.id) }
+            return try await store.read { try $0.purchases(of: user.id, by: user.id) }.map(PurchaseRecordView.init)
         }
         market.get("my/sales") { _, context in
             let user = try context.requireIdentity().user
-            return try await store.read { try $0.salesReport(of: user.id, by: user.id) }
+            return try await store.read { try $0.salesReport(of: user.id, by: user.id) }.map(SalesLineView.init)
         }
         ReviewRoutes(gateway: gateway).add(to: market)
+    }
+}
+
+extension Gateway {
+    /// A listing's own page: the summary plus its live version's full
+    /// validation backtest and declared parameters.
+    func listingPage(_ listing: Listing, by user: UserID) async throws -> ListingView {
+        var view = ListingView(listing)
+        guard let version = try await store.read({ try $0.listedVersion(of: listing.id, by: user) }) else { return view }
+        view.validation = version.performance.map(ValidationFiguresView.init)
+        view.parameters = ParameterView.list(version.schema)
+        return view
     }
 }

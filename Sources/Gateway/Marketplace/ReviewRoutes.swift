@@ -11,19 +11,19 @@ struct ReviewRoutes {
             let limit = try request.limit(default: 20, maximum: 100)
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
             let before = try request.query("before") { Int64($0).map(ReviewID.init) }
-            return try await store.read { try $0.reviews(of: listing, by: user, limit: limit, before: before) }
+            return try await store.read { try $0.reviews(of: listing, by: user, limit: limit, before: before) }.map(ReviewView.init)
         }
         market.post("listings/:id/reviews") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReviewBody.self, context: context)
             let listing = ListingID(try context.id("id", "listing"))
-            return Created(body: try await store.write { try $0.writeReview(of: listing, body.draft, by: user.id) })
+            return Created(body: ReviewView(try await store.write { try $0.writeReview(of: listing, body.draft, by: user.id) }))
         }
         market.put("reviews/:id") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(ReviewBody.self, context: context)
             let review = ReviewID(try context.id("id", "review"))
-            return try await store.write { try $0.editReview(review, body.draft, by: user.id) }
+            return ReviewView(try await store.write { try $0.editReview(review, body.draft, by: user.id) })
         }
         market.post("listings/:id/favorite") { _, context in
             let target = FavoriteTarget.listing(ListingID(try context.id("id", "listing"))), user = try context.requireIdentity().user.id

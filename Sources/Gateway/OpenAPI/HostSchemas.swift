@@ -1,78 +1,66 @@
 import Host
 
-// The Host's own JSON (synthesized `Codable`): fixed-point values are
-// objects with one integer field, enums with payloads are one-key objects
-// (`{"limit": {"_0": {"ticks": 12345}}}`), and nil fields are left out.
-
-extension Money: SchemaDescribed {
-    static var schema: JSONSchema { .record(["units": .integer()]) }
-}
-
-extension Price: SchemaDescribed {
-    static var schema: JSONSchema { .record(["ticks": .integer()]) }
-}
-
-extension Quantity: SchemaDescribed {
-    static var schema: JSONSchema { .record(["lots": .integer()]) }
-}
-
-extension OrderType: SchemaDescribed {
-    static var schema: JSONSchema {
-        .anyOf([
-            .record(["market": .record([:])]),
-            .record(["limit": .record(["_0": .ref(Price.self)])]),
-            .record(["stop": .record(["trigger": .ref(Price.self)])]),
-            .record(["stopLimit": .record(["trigger": .ref(Price.self), "limit": .ref(Price.self)])]),
-        ])
-    }
-}
-
-extension OrderSizing: SchemaDescribed {
-    static var schema: JSONSchema {
-        .anyOf([
-            .record(["quantity": .record(["_0": .ref(Quantity.self)])]),
-            .record(["notional": .record(["_0": .ref(Money.self)])]),
-            .record(["equityFraction": .record(["_0": .number()])]),
-        ])
-    }
-}
-
-extension OrderReason: SchemaDescribed {
-    static var schema: JSONSchema { .record(["code": .text, "message": .text], optional: ["limit": .text]) }
-}
+// Orders, fills, positions, accounts and log lines in the API's units
+// (`APIUnits`, `TradingViews.swift`).
 
 extension JSONSchema {
     static let side = JSONSchema.oneOfStrings(["buy", "sell"])
+    /// An exact decimal string (price, quantity or money).
+    static let exact = JSONSchema.decimalText
+    static let currency = JSONSchema.oneOfStrings([APIUnits.currency])
 }
 
-extension Order: SchemaDescribed {
+extension OrderReasonView: SchemaDescribed {
+    static let schemaName = "OrderReason"
+    static var schema: JSONSchema { .record(["code": .text, "message": .text], optional: ["limit": .text]) }
+}
+
+extension OrderView: SchemaDescribed {
+    static let schemaName = "Order"
     static var schema: JSONSchema {
-        .record(["id": .integer(), "symbol": .text, "side": .side, "type": .ref(OrderType.self),
-                 "timeInForce": .oneOfStrings(["GTC", "IOC", "FOK", "DAY"]), "quantity": .ref(Quantity.self),
-                 "sizing": .ref(OrderSizing.self), "filledQuantity": .ref(Quantity.self), "filledNotional": .ref(Money.self),
-                 "status": .oneOfStrings(["ACCEPTED", "PARTIALLY_FILLED", "FILLED", "CANCELED", "REJECTED", "EXPIRED"]),
-                 "reduceOnly": .boolean, "childIDs": .array(of: .integer()), "triggered": .boolean,
-                 "createdAt": .integer(), "updatedAt": .integer()],
-                optional: ["tag": .text, "parentID": .integer(), "reason": .ref(OrderReason.self)])
+        .record(["id": .integer(), "symbol": .text, "side": .side, "type": .oneOfStrings(["market", "limit", "stop", "stop_limit"]),
+                 "timeInForce": .oneOfStrings(["gtc", "ioc", "fok", "day"]),
+                 "status": .oneOfStrings(["accepted", "partially_filled", "filled", "canceled", "rejected", "expired"]),
+                 "sizing": .oneOfStrings(["quantity", "notional", "equity_fraction"]),
+                 "quantity": .exact, "filledQuantity": .exact, "currency": .currency, "reduceOnly": .boolean, "triggered": .boolean,
+                 "childIds": .array(of: .integer()), "createdTime": .timestamp, "updatedTime": .timestamp],
+                optional: ["price": .exact, "trigger": .exact, "averagePrice": .exact, "notional": .exact,
+                           "equityFraction": .number(minimum: 0, maximum: 1), "tag": .text, "parentId": .integer(),
+                           "reason": .ref(OrderReasonView.self)])
     }
 }
 
-extension Fill: SchemaDescribed {
+extension FillView: SchemaDescribed {
+    static let schemaName = "Fill"
     static var schema: JSONSchema {
-        .record(["orderID": .integer(), "symbol": .text, "side": .side, "quantity": .ref(Quantity.self), "price": .ref(Price.self),
-                 "fee": .ref(Money.self), "notional": .ref(Money.self), "time": .integer()],
+        .record(["id": .text, "orderId": .integer(), "symbol": .text, "side": .side, "quantity": .exact, "price": .exact,
+                 "notional": .exact, "fee": .exact, "currency": .currency, "time": .timestamp],
                 optional: ["tag": .text])
     }
 }
 
-extension Position: SchemaDescribed {
+extension PositionView: SchemaDescribed {
+    static let schemaName = "Position"
     static var schema: JSONSchema {
-        .record(["symbol": .text, "quantity": .ref(Quantity.self), "costBasis": .ref(Money.self),
-                 "realizedPnL": .ref(Money.self), "fees": .ref(Money.self)])
+        .record(["symbol": .text, "side": .oneOfStrings(["long", "short"]), "quantity": .exact, "costBasis": .exact,
+                 "marketValue": .exact, "unrealizedPnL": .exact, "realizedPnL": .exact, "fees": .exact, "currency": .currency],
+                optional: ["averagePrice": .exact, "markPrice": .exact])
     }
 }
 
-extension DeploymentLogEntry: SchemaDescribed {
+extension AccountView: SchemaDescribed {
+    static let schemaName = "Account"
+    static var schema: JSONSchema {
+        .record(["running": .boolean, "status": .oneOfStrings(["ready", "running", "halted", "faulted", "stopped"]),
+                 "currency": .currency, "cash": .exact, "equity": .exact, "realizedPnL": .exact, "unrealizedPnL": .exact,
+                 "fees": .exact, "openOrders": .integer(minimum: 0), "fills": .integer(minimum: 0),
+                 "positions": .list(PositionView.self)])
+    }
+}
+
+extension LogEntryView: SchemaDescribed {
     static let schemaName = "LogEntry"
-    static var schema: JSONSchema { .record(["time": .integer(), "level": .text, "message": .text]) }
+    static var schema: JSONSchema {
+        .record(["time": .timestamp, "level": .text, "message": .text], optional: ["sequence": .integer(minimum: 1)])
+    }
 }

@@ -5,7 +5,7 @@ import Platform
 /// One engaged kill switch as the API shows it (`GET /api/risk/status`, and
 /// the effective one on a deployment).
 struct KillSwitchView: Codable, Sendable {
-    /// `reduceOnly` or `halt`.
+    /// `reduce_only` or `halt`.
     var level: String
     /// `global`, `owner` or `deployment`.
     var scope: String
@@ -13,10 +13,10 @@ struct KillSwitchView: Codable, Sendable {
     var targetId: Int64?
     var reason: String
     var engagedBy: Int64
-    var engagedAt: Int64
+    var engagedAt: Timestamp
 
     init(_ engaged: EngagedKillSwitch) {
-        level = engaged.level.rawValue
+        level = engaged.level.apiName
         switch engaged.target {
         case .global: (scope, targetId) = ("global", nil)
         case .owner(let id): (scope, targetId) = ("owner", id.rawValue)
@@ -24,7 +24,7 @@ struct KillSwitchView: Codable, Sendable {
         }
         reason = engaged.reason
         engagedBy = engaged.engagedBy.rawValue
-        engagedAt = engaged.engagedAt
+        engagedAt = Timestamp(engaged.engagedAt)
     }
 }
 
@@ -56,28 +56,47 @@ extension DeploymentView {
     }
 }
 
-extension Gateway {
-    /// A deployment's view with the kill switch that applies to it.
-    /// A deployment's view: its kill switch, its owner's limits in the
-    /// effective limits, and the feed's bar length where it keeps the feed's.
-    func deploymentView(_ deployment: Deployment, snapshot: DeploymentSnapshot?) async throws -> DeploymentView {
-        let (ownerRisk, switches) = try await store.read { store in
-            (try store.ownerRiskLimits(of: deployment.ownerID), try store.engagedKillSwitches())
+extension KillSwitchLevel {
+    /// `reduce_only` or `halt`.
+    var apiName: String {
+        switch self {
+        case .reduceOnly: "reduce_only"
+        case .halt: "halt"
         }
-        return DeploymentView(deployment, snapshot: snapshot, ownerRisk: ownerRisk, feedTimeframe: tape.barSeconds)
-            .showing(switches, of: deployment)
     }
 
-    /// Views of running or stopped deployments, reading the switches once.
+    init?(apiName: String) {
+        guard let level = KillSwitchLevel.allCases.first(where: { $0.apiName == apiName }) else { return nil }
+        self = level
+    }
+}
+
+extension Gateway {
+    /// A deployment's view with its account and the kill switch that applies to it.
+    func deploymentView(_ deployment: Deployment) async throws -> DeploymentView {
+        try await deploymentViews([deployment])[0]
+    }
+
+    /// Views of running or stopped deployments, reading the switches and owner limits once.
     func deploymentViews(_ deployments: [Deployment]) async throws -> [DeploymentView] {
         let owners = Set(deployments.map(\.ownerID))
         let (switches, ownerRisk) = try await store.read { store in
             (try store.engagedKillSwitches(),
              try Dictionary(uniqueKeysWithValues: owners.map { ($0, try store.ownerRiskLimits(of: $0)) }))
         }
-        return deployments.map { deployment in
-            DeploymentView(deployment, snapshot: platform.snapshot(deployment.id), ownerRisk: ownerRisk[deployment.ownerID] ?? .none,
-                                  feedTimeframe: tape.barSeconds).showing(switches, of: deployment)
+        var views: [DeploymentView] = []
+        views.reserveCapacity(deployments.count)
+        for deployment in deployments {
+            views.append(DeploymentView(deployment, account: try await accountView(deployment.id),
+                                        ownerRisk: ownerRisk[deployment.ownerID] ?? .none, feedTimeframe: tape.barSeconds)
+                .showing(switches, of: deployment))
         }
+        return views
+    }
+
+    /// The deployment's account in API units; nil when it never ran.
+    func accountView(_ id: DeploymentID) async throws -> AccountView? {
+        guard let (snapshot, running) = try await platform.account(id) else { return nil }
+        return AccountView(snapshot, running: running, instruments: InstrumentResolver(account: snapshot.instruments, tape: tape))
     }
 }

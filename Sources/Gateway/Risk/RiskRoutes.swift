@@ -30,12 +30,12 @@ struct RiskRoutes {
 
     struct LimitsBody: RequestBody {
         static let fields: Set<String> = ["limits"]
-        var limits: RiskLimits
+        var limits: RiskLimitsView
     }
     /// The owner layer over all of a user's deployments; applies to deployments started after the change.
     struct LimitsView: Codable, ResponseEncodableBody {
-        var limits: RiskLimits
-        init(_ limits: RiskLimits) { self.limits = limits }
+        var limits: RiskLimitsView
+        init(_ limits: RiskLimits) { self.limits = RiskLimitsView(limits) }
     }
 
     func add(to group: RouterGroup<GatewayContext>) {
@@ -65,8 +65,9 @@ struct RiskRoutes {
         group.put("risk/limits") { request, context in
             let user = try context.requireIdentity().user
             let body = try await request.decodeStrict(LimitsBody.self, context: context)
+            let limits = try body.limits.limits(field: "limits")
             return LimitsView(try await gateway.store.write { store in
-                try store.setOwnerRiskLimits(body.limits, by: user.id)
+                try store.setOwnerRiskLimits(limits, by: user.id)
                 return try store.ownerRiskLimits(of: user.id)
             })
         }
@@ -96,10 +97,10 @@ struct RiskRoutes {
         }
     }
 
-    /// `reduceOnly` (default) or `halt`.
+    /// `reduce_only` (default) or `halt`.
     static func level(_ name: String?) throws -> KillSwitchLevel {
         guard let name else { return .reduceOnly }
-        guard let level = KillSwitchLevel(rawValue: name) else { throw APIError.invalid("level", "must be reduceOnly or halt") }
+        guard let level = KillSwitchLevel(apiName: name) else { throw APIError.invalid("level", "must be reduce_only or halt") }
         return level
     }
 }

@@ -1,15 +1,16 @@
 import Host
 
-// `RiskLimits` is the Host's JSON (synthesized `Codable`), read by deployment,
-// template and owner-limit bodies; the ranges are the store's `RiskRules`.
+// `RiskLimitsView` is read by deployment, template and owner-limit bodies;
+// the ranges are the store's `RiskRules`.
 
-extension RiskLimits: SchemaDescribed {
+extension RiskLimitsView: SchemaDescribed {
+    static let schemaName = "RiskLimits"
     static var schema: JSONSchema {
         .record([:], optional: [
-            "maxOrderQuantity": .ref(QuantityLimit.self), "maxOrderNotional": .ref(Money.self),
+            "maxOrderQuantity": .ref(QuantityLimit.self), "maxOrderNotional": .decimalText,
             "priceCollarBasisPoints": .integer(minimum: 1, maximum: 10_000), "maxPositionQuantity": .ref(QuantityLimit.self),
-            "maxGrossExposure": .ref(Money.self), "maxOpenOrders": .integer(minimum: 0, maximum: 10_000),
-            "orderRate": .ref(OrderRateLimit.self), "dailyLossLimit": .ref(Money.self), "tradingWindow": .ref(TradingWindow.self),
+            "maxGrossExposure": .decimalText, "maxOpenOrders": .integer(minimum: 0, maximum: 10_000),
+            "orderRate": .ref(OrderRateLimit.self), "dailyLossLimit": .decimalText, "tradingWindow": .ref(RiskLimitsView.Window.self),
             "accountType": .oneOfStrings(["cash", "margin"]), "maxLeverage": .number(minimum: 1, maximum: 100),
         ])
     }
@@ -28,9 +29,10 @@ extension OrderRateLimit: SchemaDescribed {
     }
 }
 
-extension TradingWindow: SchemaDescribed {
+extension RiskLimitsView.Window: SchemaDescribed {
+    static let schemaName = "TradingWindow"
     static var schema: JSONSchema {
-        .record(["weekdays": .array(of: .oneOfStrings(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])),
+        .record(["weekdays": .array(of: .oneOfStrings(RiskLimitsView.weekdays)),
                  "startMinute": .integer(minimum: 0, maximum: 1_439), "endMinute": .integer(minimum: 0, maximum: 1_440)])
     }
 }
@@ -38,13 +40,13 @@ extension TradingWindow: SchemaDescribed {
 extension RiskRoutes.EmergencyStopBody {
     static var schema: JSONSchema {
         .body([:], optional: ["scope": .oneOfStrings(["own", "global", "deployment"]), "deploymentId": .id,
-                              "level": .oneOfStrings(KillSwitchLevel.allCases.map(\.rawValue)),
+                              "level": .oneOfStrings(KillSwitchLevel.allCases.map(\.apiName)),
                               "reason": .string(minLength: 1, maxLength: 500)])
     }
 }
 
 extension RiskRoutes.LimitsBody {
-    static var schema: JSONSchema { .body(["limits": .ref(RiskLimits.self)]) }
+    static var schema: JSONSchema { .body(["limits": .ref(RiskLimitsView.self)]) }
 }
 
 extension RiskRoutes.StatusView: SchemaDescribed {
@@ -58,13 +60,13 @@ extension RiskRoutes.StatusView: SchemaDescribed {
 extension KillSwitchView: SchemaDescribed {
     static let schemaName = "KillSwitch"
     static var schema: JSONSchema {
-        .record(["level": .oneOfStrings(KillSwitchLevel.allCases.map(\.rawValue)),
-                 "scope": .oneOfStrings(["global", "owner", "deployment"]), "reason": .text, "engagedBy": .id, "engagedAt": .time],
+        .record(["level": .oneOfStrings(KillSwitchLevel.allCases.map(\.apiName)),
+                 "scope": .oneOfStrings(["global", "owner", "deployment"]), "reason": .text, "engagedBy": .id, "engagedAt": .timestamp],
                 optional: ["targetId": .id])
     }
 }
 
 extension RiskRoutes.LimitsView: SchemaDescribed {
     static let schemaName = "OwnerRiskLimits"
-    static var schema: JSONSchema { .record(["limits": .ref(RiskLimits.self)]) }
+    static var schema: JSONSchema { .record(["limits": .ref(RiskLimitsView.self)]) }
 }

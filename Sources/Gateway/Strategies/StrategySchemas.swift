@@ -14,7 +14,7 @@ extension UploadVersionBody {
 
 extension StrategyView: SchemaDescribed {
     static let schemaName = "Strategy"
-    static var schema: JSONSchema { .record(["id": .id, "name": .text, "createdAt": .time]) }
+    static var schema: JSONSchema { .record(["id": .id, "authorId": .id, "name": .text, "createdAt": .timestamp]) }
 }
 
 extension VersionView: SchemaDescribed {
@@ -22,16 +22,8 @@ extension VersionView: SchemaDescribed {
     static var schema: JSONSchema {
         .record(["id": .id, "strategyId": .id, "number": .integer(minimum: 1), "status": .oneOfStrings(["accepted", "rejected"]),
                  "changelog": .text, "contentHash": .text, "issues": .array(of: .text), "callbacks": .array(of: .text),
-                 "createdAt": .time],
-                optional: ["performance": .ref(PerformanceFigures.self)])
-    }
-}
-
-extension PerformanceFigures: SchemaDescribed {
-    static var schema: JSONSchema {
-        .record(["maxDrawdown": .number(), "tradeCount": .integer(minimum: 0), "barCount": .integer(minimum: 0),
-                 "equityCurve": .array(of: .record(["time": .time, "equity": .decimalText]))],
-                optional: ["totalReturn": .number(), "sharpe": .number()])
+                 "parameters": .list(ParameterView.self), "createdAt": .timestamp],
+                optional: ["performance": .ref(ValidationFiguresView.self)])
     }
 }
 

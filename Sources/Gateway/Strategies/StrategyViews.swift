@@ -13,12 +13,14 @@ struct UploadVersionBody: RequestBody {
 
 struct StrategyView: Codable, ResponseEncodableBody {
     var id: Int64
+    var authorId: Int64
     var name: String
-    var createdAt: Int64
+    var createdAt: Timestamp
     init(_ strategy: Strategy) {
         id = strategy.id.rawValue
+        authorId = strategy.authorID.rawValue
         name = strategy.name
-        createdAt = strategy.createdAt
+        createdAt = Timestamp(strategy.createdAt)
     }
 }
 
@@ -32,8 +34,11 @@ struct VersionView: Codable, ResponseEncodableBody {
     var contentHash: String
     var issues: [String]
     var callbacks: [String]
-    var performance: PerformanceFigures?
-    var createdAt: Int64
+    /// What the script declares in `strategy.params` (empty when rejected before it was read).
+    var parameters: [ParameterView]
+    /// The validation backtest's figures (`docs/marketplace.md`, "Validation backtest").
+    var performance: ValidationFiguresView?
+    var createdAt: Timestamp
     init(_ version: StrategyVersion) {
         id = version.id.rawValue
         strategyId = version.strategyID.rawValue
@@ -43,8 +48,9 @@ struct VersionView: Codable, ResponseEncodableBody {
         contentHash = version.contentHash
         issues = version.report.issues
         callbacks = version.report.callbacks
-        performance = version.report.performance
-        createdAt = version.createdAt
+        parameters = ParameterView.list(version.schema)
+        performance = version.report.performance.map(ValidationFiguresView.init)
+        createdAt = Timestamp(version.createdAt)
     }
 }
 

@@ -14,8 +14,11 @@ struct TemplateRoutes {
         var title: String
         var description: String
         var category: String
+        /// The values a deployment starts from.
         var parameters: [String: LuaValue]
-        var risk: RiskLimits
+        /// What the script declares: types, defaults, ranges, choices.
+        var parameterSchema: [ParameterView]
+        var risk: RiskLimitsView
         var builtin: Bool
         init(_ template: Template) {
             id = template.id
@@ -23,15 +26,32 @@ struct TemplateRoutes {
             description = template.description
             category = template.category.rawValue
             parameters = template.parameters
-            risk = template.risk
+            parameterSchema = ParameterView.list(template.schema)
+            risk = RiskLimitsView(template.risk)
             builtin = template.builtin
         }
     }
 
     struct TemplateBody: RequestBody {
         static let fields: Set<String> = ["manifest", "source"]
-        var manifest: TemplateManifest
+        var manifest: Manifest
         var source: String
+    }
+
+    /// A template manifest in the API's units (risk money as decimal strings).
+    struct Manifest: Codable, Sendable {
+        var id: String
+        var title: String
+        var description: String
+        var category: String
+        var strategy: String?
+        var parameters: [String: LuaValue]
+        var risk: RiskLimitsView
+
+        func manifest() throws -> TemplateManifest {
+            TemplateManifest(id: id, title: title, description: description, category: category, strategy: strategy,
+                             parameters: parameters, risk: try risk.limits(field: "manifest.risk"))
+        }
     }
 
     func add(to group: RouterGroup<GatewayContext>, admin: RouterGroup<GatewayContext>) {
@@ -59,7 +79,8 @@ struct TemplateRoutes {
         admin.post("templates") { request, context in
             let body = try await request.decodeStrict(TemplateBody.self, context: context)
             let user = try context.requireIdentity().user
-            return Created(body: TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(body.manifest, source: body.source, by: user.id) }))
+            let manifest = try body.manifest.manifest()
+            return Created(body: TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(manifest, source: body.source, by: user.id) }))
         }
         // Update: the same upsert, with the id from the path (the body's must match).
         admin.put("templates/:id") { request, context in
@@ -69,7 +90,8 @@ struct TemplateRoutes {
                 throw APIError.notFound("template")
             }
             guard body.manifest.id == id else { throw APIError.invalid("manifest.id", "must be the template id of the path ('\(id)')") }
-            return TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(body.manifest, source: body.source, by: user.id) })
+            let manifest = try body.manifest.manifest()
+            return TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(manifest, source: body.source, by: user.id) })
         }
         // Builtin templates and templates with deployments are refused (403, 409).
         admin.delete("templates/:id") { _, context in

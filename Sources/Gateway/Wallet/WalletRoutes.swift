@@ -9,8 +9,8 @@ struct WalletRoutes {
 
     struct BalanceView: Codable, ResponseEncodableBody {
         var currency: String
-        /// Minor units (cents).
-        var balance: Int64
+        /// A decimal string with the currency's 2 decimals.
+        var balance: String
     }
 
     /// What the payment provider posts. Unknown fields are ignored here (the
@@ -25,7 +25,7 @@ struct WalletRoutes {
 
     struct WebhookReply: Codable, ResponseEncodableBody {
         var applied: Bool
-        var balance: Int64?
+        var balance: String?
     }
 
     func add(to group: RouterGroup<GatewayContext>) {
@@ -33,12 +33,15 @@ struct WalletRoutes {
         group.get("wallet") { request, context in
             let user = try context.requireIdentity().user
             let currency = try request.query("currency") { $0.count == 3 ? $0.uppercased() : nil } ?? "USD"
-            return BalanceView(currency: currency, balance: try await store.read { try $0.balance(of: user.id, currency: currency, by: user.id) })
+            return BalanceView(currency: currency,
+                               balance: APIUnits.walletMoney(try await store.read { try $0.balance(of: user.id, currency: currency, by: user.id) }))
         }
         group.get("wallet/ledger") { request, context in
             let user = try context.requireIdentity().user
-            let limit = try request.limit(default: 100)
-            return try await store.read { try $0.ledger(of: user.id, by: user.id, limit: limit) }
+            let page = try PageRequest(request, kind: "ledger")
+            let entries = try await store.read { try $0.ledger(of: user.id, before: page.before, by: user.id, limit: page.limit + 1) }
+            let (rows, next) = page.page(entries, kind: "ledger") { $0.id }
+            return PageView(name: "entries", items: rows.map(LedgerEntryView.init), nextCursor: next)
         }
     }
 
@@ -59,7 +62,7 @@ struct WalletRoutes {
             let receipt = try await gateway.store.write {
                 try $0.topUp(UserID(event.userId), amount: event.amount, currency: event.currency, providerEventID: event.id)
             }
-            return WebhookReply(applied: receipt.applied, balance: receipt.balance)
+            return WebhookReply(applied: receipt.applied, balance: APIUnits.walletMoney(receipt.balance))
         }
     }
 }

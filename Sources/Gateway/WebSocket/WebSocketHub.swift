@@ -93,7 +93,8 @@ final class WebSocketHub: Sendable {
             switch event.payload {
             case .trade(let trade):
                 publish(Subscription(channel: .ticks, key: event.symbol)) {
-                    Self.event("tick", .ticks, event.symbol, MarketRoutes.PriceView(symbol: event.symbol, price: instrument.double(trade.price), time: trade.time))
+                    Self.event("tick", .ticks, event.symbol, MarketRoutes.PriceView(symbol: event.symbol, price: APIUnits.price(trade.price, instrument),
+                                                                                     time: Timestamp(trade.time)))
                 }
             case .bar(let bar, _):
                 publish(Subscription(channel: .candles, key: event.symbol)) {
@@ -107,23 +108,49 @@ final class WebSocketHub: Sendable {
         }
     }
 
-    /// Deployment notifications as `order`, `fill`, `positions`, `log` and `status` events.
-    func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, platform: Platform) {
-        let key = String(deploymentID)
+    /// Deployment notifications as `order`, `fill`, `positions`, `log` and
+    /// `status` events, in the same views as the REST routes.
+    func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, platform: Platform, tape: MarketTape) {
+        let key = String(deploymentID), id = DeploymentID(deploymentID)
+        let instruments = { InstrumentResolver(account: platform.snapshot(id)?.instruments ?? [], tape: tape) }
         switch notification {
-        case .order(let order): publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, order) }
+        case .order(let order):
+            publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, OrderView(order, instruments()(order.symbol))) }
         case .fill(let fill):
-            publish(Subscription(channel: .fills, key: key)) { Self.event("fill", .fills, key, fill) }
-            publish(Subscription(channel: .positions, key: key)) {
-                Self.event("positions", .positions, key, platform.snapshot(DeploymentID(deploymentID))?.positions ?? [])
+            publish(Subscription(channel: .fills, key: key)) {
+                Self.event("fill", .fills, key, FillView(fill, id: Platform.fillID(fill), instruments()(fill.symbol)))
             }
-        case .log(let entry): publish(Subscription(channel: .logs, key: key)) { Self.event("log", .logs, key, entry) }
+            publish(Subscription(channel: .positions, key: key)) {
+                let snapshot = platform.snapshot(id)
+                let resolver = InstrumentResolver(account: snapshot?.instruments ?? [], tape: tape)
+                return Self.event("positions", .positions, key,
+                                  snapshot?.positions.map { PositionView($0, resolver($0.symbol), mark: snapshot?.marks[$0.symbol]) } ?? [])
+            }
+        case .log(let entry):
+            publish(Subscription(channel: .logs, key: key)) { Self.event("log", .logs, key, LogEntryView(entry, sequence: nil)) }
         case .status(let status):
-            publish(Subscription(channel: .deployment, key: key)) { Self.event("status", .deployment, key, status.description) }
+            publish(Subscription(channel: .deployment, key: key)) {
+                Self.event("status", .deployment, key, DeploymentStatusEvent(status))
+            }
         }
     }
 
     static func event(_ type: String, _ channel: Subscription.Channel, _ key: String, _ data: some Encodable) -> String {
         WebSocketJSON.encode(ServerEvent(type: type, channel: "\(channel.rawValue):\(key)", data: data))
+    }
+}
+
+/// A `status` event: the host's status of a deployment and why.
+struct DeploymentStatusEvent: Codable, Sendable {
+    /// `ready`, `running`, `halted`, `faulted` or `stopped`.
+    var status: String
+    var reason: String?
+
+    init(_ status: DeploymentStatus) {
+        self.status = status.apiName
+        switch status {
+        case .halted(let reason), .faulted(let reason): self.reason = reason
+        case .ready, .running, .stopped: reason = nil
+        }
     }
 }

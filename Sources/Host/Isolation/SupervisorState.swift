@@ -80,17 +80,8 @@ struct DeploymentRecord: Sendable {
 extension DeploymentSnapshot {
     /// What a caller sees of a deployment from the supervisor's copy.
     init(id: String, checkpoint: DeploymentCheckpoint?, configuration: DeploymentConfiguration, log: [DeploymentLogEntry]) {
-        self.id = id
-        let portfolio = checkpoint?.portfolio ?? Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
-        status = checkpoint?.status.status ?? .ready
-        cash = portfolio.cash
-        equity = portfolio.equity
-        realizedPnL = portfolio.realizedPnL
-        fees = portfolio.fees
-        positions = portfolio.openPositions
-        openOrders = checkpoint?.openOrders ?? []
-        fillCount = checkpoint?.fillCount ?? 0
-        sandboxMemory = 0
-        recentLog = log
+        self.init(id: id, status: checkpoint?.status.status ?? .ready,
+                  portfolio: checkpoint?.portfolio ?? Portfolio(cash: configuration.startingCash, instruments: configuration.instruments),
+                  openOrders: checkpoint?.openOrders ?? [], fillCount: checkpoint?.fillCount ?? 0, log: log)
     }
 }

@@ -133,31 +133,62 @@ public final class LiveHost: DeploymentHost {
     }
 }
 
-/// What a caller can see of a running deployment.
+/// What a caller can see of a deployment's account: a running one's as it
+/// stands, a stopped one's as its last checkpoint left it.
 public struct DeploymentSnapshot: Sendable {
     public var id: String
     public var status: DeploymentStatus
     public var cash: Money
     public var equity: Money
     public var realizedPnL: Money
+    /// Marked value of the open positions minus their cost (at the last marks).
+    public var unrealizedPnL: Money
     public var fees: Money
+    /// Open positions only.
     public var positions: [Position]
     public var openOrders: [Order]
     public var fillCount: Int
     public var sandboxMemory: Int
     public var recentLog: [DeploymentLogEntry]
+    /// The instruments of the account: their precision formats its prices and quantities.
+    public var instruments: [Instrument]
+    /// The last price each symbol was marked at.
+    public var marks: [String: Price]
 
     init(_ kernel: DeploymentKernel) {
-        id = kernel.id
-        status = kernel.status
-        cash = kernel.portfolio.cash
-        equity = kernel.portfolio.equity
-        realizedPnL = kernel.portfolio.realizedPnL
-        fees = kernel.portfolio.fees
-        positions = kernel.portfolio.openPositions
-        openOrders = kernel.router.exchange.openOrders(symbol: nil)
-        fillCount = kernel.fillCount
+        self.init(id: kernel.id, status: kernel.status, portfolio: kernel.portfolio,
+                  openOrders: kernel.router.exchange.openOrders(symbol: nil), fillCount: kernel.fillCount,
+                  log: Array(kernel.logEntries.suffix(20)))
         sandboxMemory = kernel.sandboxMemory
-        recentLog = Array(kernel.logEntries.suffix(20))
     }
+
+    init(id: String, status: DeploymentStatus, portfolio: Portfolio, openOrders: [Order], fillCount: Int, log: [DeploymentLogEntry]) {
+        self.id = id
+        self.status = status
+        cash = portfolio.cash
+        equity = portfolio.equity
+        realizedPnL = portfolio.realizedPnL
+        unrealizedPnL = portfolio.unrealizedPnL
+        fees = portfolio.fees
+        positions = portfolio.openPositions
+        self.openOrders = openOrders
+        self.fillCount = fillCount
+        sandboxMemory = 0
+        recentLog = log
+        instruments = portfolio.instruments
+        var marks: [String: Price] = [:]
+        for (index, instrument) in portfolio.instruments.enumerated() {
+            if let mark = portfolio.mark(at: index) { marks[instrument.symbol] = mark }
+        }
+        self.marks = marks
+    }
+
+    /// The account a stopped or faulted deployment's saved checkpoint holds.
+    public init(stopped checkpoint: DeploymentCheckpoint) {
+        self.init(id: checkpoint.id, status: checkpoint.status.status ?? .stopped, portfolio: checkpoint.portfolio,
+                  openOrders: checkpoint.openOrders, fillCount: checkpoint.fillCount, log: [])
+    }
+
+    /// The instrument of `symbol` in this account, if it holds one.
+    public func instrument(_ symbol: String) -> Instrument? { instruments.first { $0.symbol == symbol } }
 }

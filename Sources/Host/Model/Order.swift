@@ -202,3 +202,10 @@ public struct Fill: Sendable, Hashable, Codable {
         self.tag = tag
     }
 }
+
+extension Order {
+    /// The average price of its fills on the tick grid (half to even); nil before the first fill.
+    public func averagePrice(_ instrument: Instrument) -> Price? {
+        ExactDivision.averagePrice(notional: filledNotional, lots: filledQuantity.lots, instrument: instrument)
+    }
+}

@@ -48,6 +48,8 @@ public enum AuditTarget: Sendable, Equatable {
 public struct AuditEntry: Sendable, Equatable, Codable {
     public var id: Int64
     public var actor: UserID
+    /// The actor's username at reading time ("" if the user row is gone).
+    public var actorName: String
     /// A stable dotted name, e.g. `user.ban`, `listing.approve`, `purchase.refund`.
     public var action: String
     public var targetKind: String

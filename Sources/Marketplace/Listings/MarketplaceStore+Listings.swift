@@ -1,3 +1,4 @@
+import Host
 extension MarketplaceStore {
     static let listingColumns = """
         l.id, l.strategy_id, l.author_id, l.title, l.summary, l.description, l.category, \
@@ -117,6 +118,22 @@ extension MarketplaceStore {
             let listing = try Self.visibleListing(id, to: try Actor.load(actorID, connection, now: now), connection)
             guard let versionID = listing.liveVersionID else { return nil }
             return try Self.fetchVersion(versionID, connection)?.report.performance
+        }
+    }
+
+    /// What a listing's page shows of its live version (the pending one for
+    /// its author and moderators while none is live): the validation
+    /// figures and the declared schema. Never the source.
+    public func listedVersion(of id: ListingID, by actorID: UserID) throws(StoreError)
+        -> (performance: PerformanceFigures?, schema: StrategySchema?)? {
+        let now = self.now
+        return try pool.read { (connection) throws(StoreError) in
+            let actor = try Actor.load(actorID, connection, now: now)
+            let listing = try Self.visibleListing(id, to: actor, connection)
+            let mayPreview = listing.authorID == actorID || actor.isModerator
+            guard let versionID = listing.liveVersionID ?? (mayPreview ? listing.pendingVersionID : nil),
+                  let version = try Self.fetchVersion(versionID, connection) else { return nil }
+            return (version.report.performance, version.schema)
         }
     }
 }

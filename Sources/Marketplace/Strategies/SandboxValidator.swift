@@ -3,9 +3,12 @@ import Host
 import Sandbox
 
 /// The standard validator: compiles the script in a Sandbox, reads its
-/// declared schema, and runs a smoke backtest with default parameters on
-/// the first `barLimit` bars of the bundled sample data, under the standard
-/// quotas. The backtest's figures become the version's performance.
+/// declared schema, and runs the **validation backtest**: default
+/// parameters, the bundled sample data (all of it unless `barLimit` says
+/// otherwise), 10 bp commission and 5 bp slippage (`docs/marketplace.md`,
+/// "Validation backtest"), under the standard quotas. Its figures, with
+/// the conditions they were made under, become the version's performance
+/// and the listing's.
 ///
 /// Given an `isolation`, both steps run in fresh `lunar worker` processes
 /// (as `lunar serve` does: the server process never runs uploaded code),
@@ -14,15 +17,31 @@ public struct SandboxValidator: VersionValidating {
     private let bars: [Bar]
     private let instrument: Instrument
     private let dataHash: String
+    private let dataset: String
+    private let exchange: ExchangeConfiguration
+    private let commissionBasisPoints: Int
+    private let slippageBasisPoints: Int
+    /// The validation backtest's costs unless told otherwise.
+    public static let defaultCommissionBasisPoints = 10
+    public static let defaultSlippageBasisPoints = 5
     private let limits: SandboxLimits
     private let isolation: IsolationConfiguration?
     private let wallTime: Duration
 
     /// Loads sample bars from a CSV (time,open,high,low,close,volume).
-    public init(sampleCSV url: URL, symbol: String = "BTCUSD", barLimit: Int = 2_000,
+    public init(sampleCSV url: URL, symbol: String = "BTCUSD", barLimit: Int = .max,
+                commissionBasisPoints: Int = defaultCommissionBasisPoints, slippageBasisPoints: Int = defaultSlippageBasisPoints,
                 limits: SandboxLimits = .standard, isolation: IsolationConfiguration? = nil,
                 wallTime: Duration = .seconds(60)) throws(StoreError) {
         guard barLimit >= 10 else { throw StoreError.invalid(field: "barLimit", rule: "must be at least 10") }
+        guard (0...1_000).contains(commissionBasisPoints), (0...1_000).contains(slippageBasisPoints) else {
+            throw StoreError.invalid(field: "commissionBasisPoints", rule: "commission and slippage must be 0 to 1000 basis points")
+        }
+        self.commissionBasisPoints = commissionBasisPoints
+        self.slippageBasisPoints = slippageBasisPoints
+        exchange = ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: Int64(commissionBasisPoints) * 100),
+                                         slippage: SlippageModel(hundredthsOfBasisPoint: Int64(slippageBasisPoints) * 100))
+        dataset = url.deletingPathExtension().lastPathComponent
         let instrument = Instrument(symbol: symbol)
         let raw: Data
         do { raw = try Data(contentsOf: url) } catch {
@@ -56,17 +75,24 @@ public struct SandboxValidator: VersionValidating {
         issues += inspection.schemaIssues.map { "schema: \($0)" }
         guard issues.isEmpty else { return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: nil)) }
         do {
-            let outcome = try backtest(BacktestConfiguration(
+            var configuration = BacktestConfiguration(
                 source: source, instruments: [instrument], bars: [instrument.symbol: bars],
-                timeframe: BarCSV.timeframe(of: bars), sandboxLimits: limits, dataHash: dataHash))
+                timeframe: BarCSV.timeframe(of: bars), sandboxLimits: limits, dataHash: dataHash)
+            configuration.exchange = exchange
+            let outcome = try backtest(configuration)
             if outcome.status.isFaulted { issues.append("backtest: \(outcome.status)") }
             let metrics = outcome.result.metrics
             let curve = BacktestResult.downsample(outcome.result.equityCurve, maxPoints: 100).map {
                 PerformanceFigures.CurvePoint(time: $0.time, equity: $0.equity.description)
             }
+            let run = ValidationRun(dataset: dataset, symbol: instrument.symbol, from: bars.first?.time ?? 0,
+                                    to: bars[max(0, min(outcome.barsProcessed, bars.count) - 1)].time,
+                                    timeframe: configuration.timeframe, startingCash: configuration.startingCash.description,
+                                    commissionBasisPoints: commissionBasisPoints, slippageBasisPoints: slippageBasisPoints,
+                                    feesPaid: (metrics.tradeFees + outcome.result.finalPositions.reduce(Money.zero) { $0 + $1.fees }).description)
             let figures = PerformanceFigures(totalReturn: metrics.totalReturn, maxDrawdown: metrics.maxDrawdown,
                                              sharpe: metrics.sharpe, tradeCount: metrics.tradeCount,
-                                             barCount: outcome.barsProcessed, equityCurve: curve)
+                                             barCount: outcome.barsProcessed, equityCurve: curve, validation: run)
             return (schema, ValidationReport(issues: issues, callbacks: callbacks, performance: figures))
         } catch {
             issues.append("backtest: \(Self.describe(error))")

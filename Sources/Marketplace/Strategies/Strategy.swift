@@ -63,6 +63,9 @@ public struct PerformanceFigures: Sendable, Equatable, Codable {
     public var barCount: Int
     /// The equity curve downsampled to at most 100 points: (Unix seconds, equity as decimal text).
     public var equityCurve: [CurvePoint]
+    /// How the figures were made; nil for versions stored before validation
+    /// backtests were recorded (a short fee-free smoke run: not comparable).
+    public var validation: ValidationRun?
 
     public struct CurvePoint: Sendable, Equatable, Codable {
         public var time: Int64
@@ -70,13 +73,49 @@ public struct PerformanceFigures: Sendable, Equatable, Codable {
     }
 
     public init(totalReturn: Double?, maxDrawdown: Double, sharpe: Double?, tradeCount: Int, barCount: Int,
-                equityCurve: [CurvePoint]) {
+                equityCurve: [CurvePoint], validation: ValidationRun? = nil) {
         self.totalReturn = totalReturn
         self.maxDrawdown = maxDrawdown
         self.sharpe = sharpe
         self.tradeCount = tradeCount
         self.barCount = barCount
         self.equityCurve = equityCurve
+        self.validation = validation
+    }
+}
+
+/// The conditions of a version's validation backtest (`docs/marketplace.md`,
+/// "Validation backtest"): the data, the period, the costs, the parameters.
+public struct ValidationRun: Sendable, Equatable, Codable {
+    /// The dataset's name (the bundled sample: `sample-btcusd-1h`).
+    public var dataset: String
+    public var symbol: String
+    /// Market times of the first and last bar run.
+    public var from: Int64
+    public var to: Int64
+    /// Seconds per bar.
+    public var timeframe: Int64
+    public var startingCash: String
+    /// Commission in basis points of notional, and slippage on market and stop fills.
+    public var commissionBasisPoints: Int
+    public var slippageBasisPoints: Int
+    /// Commissions paid over the run (exact decimal text).
+    public var feesPaid: String
+    /// Always the script's declared defaults.
+    public var parameters: String
+
+    public init(dataset: String, symbol: String, from: Int64, to: Int64, timeframe: Int64, startingCash: String,
+                commissionBasisPoints: Int, slippageBasisPoints: Int, feesPaid: String, parameters: String = "defaults") {
+        self.dataset = dataset
+        self.symbol = symbol
+        self.from = from
+        self.to = to
+        self.timeframe = timeframe
+        self.startingCash = startingCash
+        self.commissionBasisPoints = commissionBasisPoints
+        self.slippageBasisPoints = slippageBasisPoints
+        self.feesPaid = feesPaid
+        self.parameters = parameters
     }
 }
 

@@ -54,16 +54,18 @@ extension MarketplaceStore {
         }
     }
 
-    /// A user's wallet entries, newest first; the owner and moderators only.
-    public func ledger(of userID: UserID, by actorID: UserID, limit: Int = 100) throws(StoreError) -> [LedgerEntry] {
+    /// A user's wallet entries, newest first, older than entry `before`
+    /// when given (the last id of the previous page); the owner and moderators only.
+    public func ledger(of userID: UserID, before: Int64? = nil, by actorID: UserID, limit: Int = 100) throws(StoreError) -> [LedgerEntry] {
         let limit = try InputRules.limit(limit, maximum: 1_000)
         return try readOwned(by: userID, as: actorID, "read a wallet", who: "its owner") { (connection) throws(StoreError) in
             try connection.rows("""
-                SELECT e.transaction_id, t.kind, e.amount, e.currency, t.created_at FROM ledger_entries e
+                SELECT e.id, e.transaction_id, t.kind, e.amount, e.currency, t.created_at FROM ledger_entries e
                 JOIN ledger_transactions t ON t.id = e.transaction_id
-                WHERE e.account = 'wallet' AND e.user_id = ? ORDER BY e.id DESC LIMIT ?
-                """, [userID, limit]) { row in
-                LedgerEntry(transactionID: row.int64(0), kind: row.text(1), amount: row.int64(2), currency: row.text(3), createdAt: row.int64(4))
+                WHERE e.account = 'wallet' AND e.user_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?
+                """, [userID, before ?? Int64.max, limit]) { row in
+                LedgerEntry(id: row.int64(0), transactionID: row.int64(1), kind: row.text(2), amount: row.int64(3), currency: row.text(4),
+                            createdAt: row.int64(5))
             }
         }
     }

@@ -42,6 +42,8 @@ public struct TopUpReceipt: Sendable, Equatable {
 
 /// One line of a user's wallet history.
 public struct LedgerEntry: Sendable, Equatable, Codable {
+    /// The entry's own id: newest first, the page key.
+    public var id: Int64
     public var transactionID: Int64
     /// `top_up`, `purchase` or `refund`.
     public var kind: String

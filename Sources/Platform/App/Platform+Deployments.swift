@@ -65,6 +65,27 @@ extension Platform {
     /// The host's view of a running deployment (nil when it does not run).
     public func snapshot(_ id: DeploymentID) -> DeploymentSnapshot? { runtime.snapshot(id) }
 
+    /// The deployment's account: live while it runs; otherwise as its last
+    /// saved checkpoint left it (cash, positions at their last marks,
+    /// realized and unrealized P&L); nil when it never ran, or when what was
+    /// saved does not decode (such a deployment is faulted with the reason
+    /// at its next start; a read must not fail for it).
+    public func account(_ id: DeploymentID) async throws -> (snapshot: DeploymentSnapshot, running: Bool)? {
+        if let live = snapshot(id) { return (live, true) }
+        _ = await runtime.journal.flush(id, timeout: .seconds(2))
+        guard let body = try await store.read({ try $0.hostCheckpoint(of: id) }) else { return nil }
+        return (try? JSONDecoder().decode(HostCheckpoint.self, from: body)).map { (DeploymentSnapshot(stopped: $0), false) }
+    }
+
+    /// Up to `limit` of the deployment's kept log lines older than sequence
+    /// `before` (nil: the newest), newest first, with their sequence numbers.
+    public func logPage(_ id: DeploymentID, before: Int64?, limit: Int) -> [(sequence: Int64, entry: DeploymentLogEntry)] {
+        runtime.logPage(id, before: before, limit: limit)
+    }
+
+    /// The journal's id of a fill (what `/fills` pages and WebSocket `fill` events both carry).
+    public static func fillID(_ fill: Fill) -> String { (try? DeploymentRuntime.journalRecord(of: fill).id) ?? "" }
+
     /// The deployment's recent log lines (bounded).
     public func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { runtime.recentLog(id) }
 

@@ -28,7 +28,7 @@ final class DeploymentRuntime: Sendable {
     /// Set at shutdown after the last checkpoint save: the stops that follow
     /// are not journaled (see `shutDown()`).
     private let muted = Atomic<Bool>(false)
-    private let logs = Mutex<[Int64: [DeploymentLogEntry]]>([:])
+    private let logs = Mutex<[Int64: LogRing]>([:])
     private let listeners = Listeners()
     /// The owner of each deployment launched into the host (for bans).
     private let owners = Mutex<[DeploymentID: UserID]>([:])
@@ -188,7 +188,22 @@ final class DeploymentRuntime: Sendable {
         try host.execute(command, on: Self.hostID(id))
     }
 
-    func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { logs.withLock { $0[id.rawValue] ?? [] } }
+    func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { logs.withLock { $0[id.rawValue]?.entries ?? [] } }
+
+    /// Up to `limit` of the kept log lines older than sequence `before`, newest first, with their sequence numbers.
+    func logPage(_ id: DeploymentID, before: Int64?, limit: Int) -> [(sequence: Int64, entry: DeploymentLogEntry)] {
+        logs.withLock { logs in
+            guard let ring = logs[id.rawValue] else { return [] }
+            let first = ring.next - Int64(ring.entries.count)
+            var page: [(Int64, DeploymentLogEntry)] = []
+            var sequence = min(before.map { $0 - 1 } ?? ring.next - 1, ring.next - 1)
+            while sequence >= first, page.count < limit {
+                page.append((sequence, ring.entries[Int(sequence - first)]))
+                sequence -= 1
+            }
+            return page
+        }
+    }
 
     /// Adds a listener for every notification (the WebSocket hub); returns its key for `removeListener`.
     func addListener(_ body: @escaping @Sendable (Int64, DeploymentNotification) -> Void) -> UUID { listeners.add(body) }
@@ -210,20 +225,16 @@ final class DeploymentRuntime: Sendable {
             }
         case .fill(let fill):
             do {
-                let body = try encoder.encode(fill)
-                let key = SHA256.hexDigest(body).prefix(24)
-                journal.append(Marketplace.DeploymentCheckpoint(fills: [JournalRecord(id: String(key), orderID: String(fill.orderID),
-                                                                                      body: body)]),
+                journal.append(Marketplace.DeploymentCheckpoint(fills: [try Self.journalRecord(of: fill)]),
                                notification: notification, for: id)
             } catch {
                 haltForWrites(id, reason: "a fill of order \(fill.orderID) could not be encoded for the journal: \(error)")
             }
         case .log(let entry):
             logs.withLock { logs in
-                var entries = logs[raw] ?? []
-                entries.append(entry)
-                if entries.count > Self.logLimit { entries.removeFirst(entries.count - Self.logLimit) }
-                logs[raw] = entries
+                var ring = logs[raw] ?? LogRing()
+                ring.append(entry, limit: Self.logLimit)
+                logs[raw] = ring
             }
         case .status(let status):
             if status.isFaulted { recordFault(id, reason: status.description) }
@@ -277,4 +288,26 @@ private final class HaltRelay: Sendable {
     }
 
     func halt(_ id: DeploymentID, _ reason: String) { target.withLock { $0 }?.body(id, reason) }
+}
+
+extension DeploymentRuntime {
+    /// A fill as the journal keeps it: keyed by a digest of its bytes, so a
+    /// fill reported twice (a replay after a restart) is stored once.
+    static func journalRecord(of fill: Fill) throws -> JournalRecord {
+        let body = try JSONEncoder().encode(fill)
+        return JournalRecord(id: String(SHA256.hexDigest(body).prefix(24)), orderID: String(fill.orderID), body: body)
+    }
+}
+
+/// A deployment's last log lines, numbered from 1 in the order they came.
+struct LogRing {
+    /// The sequence number the next line gets.
+    var next: Int64 = 1
+    var entries: [DeploymentLogEntry] = []
+
+    mutating func append(_ entry: DeploymentLogEntry, limit: Int) {
+        entries.append(entry)
+        next += 1
+        if entries.count > limit { entries.removeFirst(entries.count - limit) }
+    }
 }

@@ -14,7 +14,7 @@ import Testing
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
             let enrolment = try await api.call(.post, "/api/auth/2fa/enable", token: alice.access)
-            #expect(enrolment.status == 200 && (enrolment.json["otpauthURI"] as? String ?? "").hasPrefix("otpauth://totp/"))
+            #expect(enrolment.status == 200 && (enrolment.json["otpauthUri"] as? String ?? "").hasPrefix("otpauth://totp/"))
             let secret = try #require(try fixture.store.twoFactor(of: UserID(Int64(alice.id)))?.secret)
             #expect(try await api.call(.post, "/api/auth/2fa/confirm", json: ["code": "000000"], token: alice.access).status == 422)
             let confirmed = try await api.call(.post, "/api/auth/2fa/confirm", json: ["code": Self.code(secret, at: fixture.clock.now)],

@@ -97,7 +97,7 @@ import Platform
             DeploymentRouteTests.feed(fixture, events: 60)
             let view = try await api.call(.get, "/api/deployments/\(deployment)", token: alice.access)
             #expect(view.json["status"] as? String == "running", "\(view.text)")
-            #expect(try await api.call(.get, "/api/deployments/\(deployment)/fills", token: alice.access).list.isEmpty)
+            #expect(try await api.call(.get, "/api/deployments/\(deployment)/fills", token: alice.access).page("fills").isEmpty)
         }
     }
 
@@ -184,7 +184,7 @@ import Platform
             #expect(faulted.text.contains("SIGSEGV"), "\(faulted.text)")
             let running = try await api.call(.get, "/api/deployments/\(healthy)", token: alice.access)
             #expect(running.json["status"] as? String == "running", "\(running.text)")
-            #expect(!(try await api.call(.get, "/api/deployments/\(healthy)/fills", token: alice.access).list.isEmpty))
+            #expect(!(try await api.call(.get, "/api/deployments/\(healthy)/fills", token: alice.access).page("fills").isEmpty))
             let clock = ContinuousClock()
             let start = clock.now
             let stop = try await api.call(.post, "/api/deployments/\(poisoned)/stop", token: alice.access)

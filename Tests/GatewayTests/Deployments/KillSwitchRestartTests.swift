@@ -11,7 +11,7 @@ import TestSupport
 /// lets the owner get out, and shows on the deployment and the risk status.
 @Suite struct KillSwitchRestartTests {
     static func order(_ side: String, _ quantity: Double) -> [String: Any] {
-        ["symbol": "BTCUSD", "side": side, "quantity": quantity]
+        ["symbol": "BTCUSD", "side": side, "quantity": String(quantity)]
     }
 
     static func refusalCode(_ reply: API.Reply) -> String? {
@@ -30,7 +30,7 @@ import TestSupport
             let stop = try await api.call(.post, "/api/risk/emergency-stop", json: ["reason": "fat finger"], token: alice.access)
             #expect(stop.status == 200 && stop.json["ownEmergencyStop"] as? Bool == true, "\(stop.text)")
             let switches = try #require(stop.json["killSwitches"] as? [[String: Any]])
-            #expect(switches.count == 1 && switches.first?["level"] as? String == "reduceOnly"
+            #expect(switches.count == 1 && switches.first?["level"] as? String == "reduce_only"
                     && switches.first?["scope"] as? String == "owner" && switches.first?["engagedBy"] as? Int == alice.id, "\(stop.text)")
             return id
         }
@@ -48,7 +48,7 @@ import TestSupport
             let base = "/api/deployments/\(id)"
             let view = try await api.call(.get, base, token: alice.access).json
             let shown = try #require(view["killSwitch"] as? [String: Any], "\(view)")
-            #expect(shown["level"] as? String == "reduceOnly" && shown["scope"] as? String == "owner"
+            #expect(shown["level"] as? String == "reduce_only" && shown["scope"] as? String == "owner"
                     && shown["reason"] as? String == "fat finger", "\(shown)")
             let status = try await api.call(.get, "/api/risk/status", token: alice.access).json
             #expect(status["ownEmergencyStop"] as? Bool == true)

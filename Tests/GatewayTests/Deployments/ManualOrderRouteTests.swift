@@ -33,12 +33,12 @@ import TestSupport
     }
 
     static func limitBuy(_ price: Double, quantity: Double = 0.1) -> [String: Any] {
-        ["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": quantity, "price": price]
+        ["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": String(quantity), "price": String(price)]
     }
 
     static func openOrders(_ api: API, _ id: Int, _ token: String) async throws -> Int? {
         let deployment = try await api.call(.get, "/api/deployments/\(id)", token: token)
-        return (deployment.json["live"] as? [String: Any])?["openOrders"] as? Int
+        return (deployment.json["account"] as? [String: Any])?["openOrders"] as? Int
     }
 
     @Test func placeModifyCancelBulkCloseAndSquareOff() async throws {
@@ -48,17 +48,17 @@ import TestSupport
             let id = try await Self.deploy(fixture, api, token: alice, risk: ["maxOpenOrders": 3])
             let base = "/api/deployments/\(id)"
 
-            let market = try await api.call(.post, "\(base)/orders", json: ["symbol": "BTCUSD", "side": "buy", "quantity": 0.5], token: alice)
+            let market = try await api.call(.post, "\(base)/orders", json: ["symbol": "BTCUSD", "side": "buy", "quantity": "0.5"], token: alice)
             #expect(market.status == 201, "\(market.text)")
             let placed = try #require((market.json["orders"] as? [[String: Any]])?.first)
-            #expect(placed["status"] as? String == "ACCEPTED" && placed["tag"] as? String == "manual")
+            #expect(placed["status"] as? String == "accepted" && placed["tag"] as? String == "manual")
             Self.feed(fixture, events: 30)
             let positions = try await api.call(.get, "\(base)/positions", token: alice).list
             #expect(positions.count == 1 && positions.first?["symbol"] as? String == "BTCUSD")
 
             let limit = try await api.call(.post, "\(base)/orders", json: Self.limitBuy(10), token: alice)
             let limitID = try #require((limit.json["orders"] as? [[String: Any]])?.first?["id"] as? Int, "\(limit.text)")
-            let modified = try await api.call(.put, "\(base)/orders/\(limitID)", json: ["price": 12, "quantity": 0.2], token: alice)
+            let modified = try await api.call(.put, "\(base)/orders/\(limitID)", json: ["price": "12", "quantity": "0.2"], token: alice)
             #expect(modified.status == 200 && (modified.json["orders"] as? [[String: Any]])?.first?["id"] as? Int == limitID, "\(modified.text)")
             #expect(try await api.call(.put, "\(base)/orders/\(limitID)", json: [:], token: alice).status == 422)
 
@@ -77,7 +77,7 @@ import TestSupport
             #expect((detail["issue"] as? String ?? "").hasPrefix("maxOpenOrders"), "\(refused.text)")
 
             let canceled = try await api.call(.delete, "\(base)/orders/\(limitID)", token: alice)
-            #expect((canceled.json["orders"] as? [[String: Any]])?.first?["status"] as? String == "CANCELED", "\(canceled.text)")
+            #expect((canceled.json["orders"] as? [[String: Any]])?.first?["status"] as? String == "canceled", "\(canceled.text)")
             #expect(try await api.call(.delete, "\(base)/orders/\(limitID)", token: alice).status == 404)
 
             let close = try await api.call(.post, "\(base)/positions/BTCUSD/close", token: alice)
@@ -90,8 +90,8 @@ import TestSupport
             #expect(squared.status == 200 && (squared.json["orders"] as? [[String: Any]])?.count == 2, "\(squared.text)")
             #expect(try await Self.openOrders(api, id, alice) == 0)
 
-            let journal = try await api.call(.get, "\(base)/orders", token: alice).list
-            #expect(journal.contains { $0["status"] as? String == "REJECTED" }, "the refused single order is journaled")
+            let journal = try await api.call(.get, "\(base)/orders", token: alice).page("orders")
+            #expect(journal.contains { $0["status"] as? String == "rejected" }, "the refused single order is journaled")
         }
     }
 
@@ -106,16 +106,16 @@ import TestSupport
                 #expect(reply.status == 422, "\(reply.text)")
                 return (((reply.json["error"] as? [String: Any])?["details"] as? [[String: Any]])?.first)?["field"] as? String
             }
-            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": 1]) == "price")
-            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": 1, "notional": 100]) == "quantity")
-            #expect(try await field(["symbol": "BTCUSD", "side": "hold", "quantity": 1]) == "side")
+            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": "1"]) == "price")
+            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": "1", "notional": "100"]) == "quantity")
+            #expect(try await field(["symbol": "BTCUSD", "side": "hold", "quantity": "1"]) == "side")
             #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": -1]) == "quantity")
-            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": 1, "takeProfit": 10, "stopLoss": 20]) == "takeProfit")
-            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": 1, "owner": 2]) == "owner")
-            #expect(try await field(["legs": [["symbol": "BTCUSD", "side": "buy", "quantity": 1, "status": "FILLED"]]], "\(path)/bulk") == "legs[0].status")
-            #expect(try await field(["legs": [["symbol": "BTCUSD", "side": "buy", "type": "stop", "quantity": 1]]], "\(path)/bulk") == "legs[0].trigger")
+            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": "1", "takeProfit": "10", "stopLoss": "20"]) == "takeProfit")
+            #expect(try await field(["symbol": "BTCUSD", "side": "buy", "quantity": "1", "owner": 2]) == "owner")
+            #expect(try await field(["legs": [["symbol": "BTCUSD", "side": "buy", "quantity": "1", "status": "filled"]]], "\(path)/bulk") == "legs[0].status")
+            #expect(try await field(["legs": [["symbol": "BTCUSD", "side": "buy", "type": "stop", "quantity": "1"]]], "\(path)/bulk") == "legs[0].trigger")
             #expect(try await field(["legs": []], "\(path)/bulk") == "legs")
-            let unknownSymbol = try await api.call(.post, path, json: ["symbol": "NOPE", "side": "buy", "quantity": 1], token: alice)
+            let unknownSymbol = try await api.call(.post, path, json: ["symbol": "NOPE", "side": "buy", "quantity": "1"], token: alice)
             #expect(unknownSymbol.status == 422 && unknownSymbol.text.contains("unknownSymbol"), "\(unknownSymbol.text)")
         }
     }
@@ -127,7 +127,7 @@ import TestSupport
             let alice = try await api.signUp("alice").access
             let bob = try await api.signUp("bob").access
             let id = try await Self.deploy(fixture, api, token: alice)
-            let order: [String: Any] = ["symbol": "BTCUSD", "side": "buy", "quantity": 0.1]
+            let order: [String: Any] = ["symbol": "BTCUSD", "side": "buy", "quantity": "0.1"]
             #expect(try await api.call(.post, "/api/deployments/\(id)/orders", json: order, token: bob).status == 404)
             #expect(try await api.call(.post, "/api/deployments/\(id)/square-off", token: bob).status == 404)
             #expect(try await api.call(.post, "/api/deployments/\(id)/orders", json: order, token: root).status == 404,
@@ -145,7 +145,7 @@ import TestSupport
             let alice = try await api.signUp("alice").access
             let id = try await Self.deploy(fixture, api, token: alice)
             let placed = try await api.call(.post, "/api/deployments/\(id)/orders",
-                                            json: ["symbol": "BTCUSD", "side": "buy", "quantity": 0.3, "takeProfit": 1_000_000, "stopLoss": 1],
+                                            json: ["symbol": "BTCUSD", "side": "buy", "quantity": "0.3", "takeProfit": "1000000", "stopLoss": "1"],
                                             token: alice)
             #expect(placed.status == 201 && (placed.json["orders"] as? [[String: Any]])?.count == 3, "\(placed.text)")
             Self.feed(fixture, events: 30)

@@ -48,8 +48,8 @@ import TestSupport
 
     static func account(_ api: API, _ id: Int, _ token: String) async throws -> Account {
         let positions = try await api.call(.get, "/api/deployments/\(id)/positions", token: token)
-        let performance = try await api.call(.get, "/api/deployments/\(id)/performance", token: token).json
-        let orders = try await api.call(.get, "/api/deployments/\(id)/orders", token: token).list
+        let performance = try await api.call(.get, "/api/deployments/\(id)/performance", token: token).json["account"] as? [String: Any] ?? [:]
+        let orders = try await api.call(.get, "/api/deployments/\(id)/orders?limit=500", token: token).page("orders")
         var byID: [Int: String] = [:]
         for order in orders { byID[order["id"] as? Int ?? -1] = canonical(order) }
         #expect(byID.count == orders.count, "every journaled order has its own id")
@@ -78,7 +78,7 @@ import TestSupport
             return try await Self.account(api, id, alice.access)
         }
         #expect(before.positions != "[]", "the first bar's buy filled: \(before.positions)")
-        #expect(before.orders.values.contains { $0.contains("\"resting\"") && $0.contains("\"ACCEPTED\"") }, "\(before.orders)")
+        #expect(before.orders.values.contains { $0.contains("\"resting\"") && $0.contains("\"accepted\"") }, "\(before.orders)")
 
         first.gateway.shutDown()   // what `lunar serve` does on SIGTERM, after the server stops
         #expect(first.host.deploymentCount == 0)
@@ -95,7 +95,7 @@ import TestSupport
             }
             #expect(resumed.orders == before.orders)
             let view = try await api.call(.get, "/api/deployments/\(before.id)", token: alice.access).json
-            #expect((view["live"] as? [String: Any])?["openOrders"] as? Int == 1, "the resting limit works again: \(view)")
+            #expect((view["account"] as? [String: Any])?["openOrders"] as? Int == 1, "the resting limit works again: \(view)")
 
             Self.feed(second, from: start + 10_000, events: 400)
             let later = try await Self.account(api, before.id, alice.access)

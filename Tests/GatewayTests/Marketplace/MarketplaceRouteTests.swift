@@ -31,7 +31,7 @@ import TestSupport
             let version = try #require(try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source],
                                                           token: author.access).json["id"] as? Int)
             let listingBody: [String: Any] = ["strategyId": strategy, "title": "Trend rider", "summary": "Two moving averages.",
-                                              "category": "trend", "tags": ["btc"], "price": ["amount": 1_000, "currency": "USD"],
+                                              "category": "trend", "tags": ["btc"], "price": ["amount": "10.00", "currency": "USD"],
                                               "versionId": version]
             let created = try await api.call(.post, "/api/marketplace/listings", json: listingBody, token: author.access)
             #expect(created.status == 201 && created.json["status"] as? String == "pending_review")
@@ -64,11 +64,11 @@ import TestSupport
             #expect(bought.status == 201)
             let again = try await api.call(.post, "/api/marketplace/listings/\(listing)/purchase", token: buyer.access, headers: headers)
             #expect(again.status == 200 && again.json["created"] as? Bool == false)
-            #expect(try await api.call(.get, "/api/wallet", token: buyer.access).json["balance"] as? Int == 4_000)
-            #expect(try await api.call(.get, "/api/wallet/ledger", token: buyer.access).list.count == 2)
+            #expect(try await api.call(.get, "/api/wallet", token: buyer.access).json["balance"] as? String == "40.00")
+            #expect(try await api.call(.get, "/api/wallet/ledger", token: buyer.access).page("entries").count == 2)
             #expect(try await api.call(.get, "/api/marketplace/my/purchases", token: buyer.access).list.count == 1)
             #expect(try await api.call(.get, "/api/marketplace/my/purchases", token: author.access).list.isEmpty)
-            #expect(try await api.call(.get, "/api/marketplace/my/sales", token: author.access).list.first?["net"] as? Int == 800)
+            #expect(try await api.call(.get, "/api/marketplace/my/sales", token: author.access).list.first?["net"] as? String == "8.00")
 
             // The buyer deploys the purchased listing; reviews; favorites; reports.
             #expect(try await api.call(.post, "/api/deployments", json: ["listingId": listing, "start": false], token: buyer.access).status == 201)
@@ -90,7 +90,7 @@ import TestSupport
             #expect(try await api.call(.post, "/api/admin/reviews/\(reviewID)/hide", json: ["reason": "rude"], token: root).json["hidden"] as? Bool == true)
             #expect(try await api.call(.post, "/api/admin/reports/\(report.json["id"] as? Int ?? 0)/resolve", json: ["resolution": "hidden"],
                                        token: root).status == 204)
-            #expect(try await api.call(.get, "/api/admin/audit", token: root).list.count >= 2)
+            #expect(try await api.call(.get, "/api/admin/audit", token: root).page("entries").count >= 2)
             #expect(try await api.call(.get, "/api/admin/stats", token: root).status == 200)
         }
     }
@@ -109,7 +109,7 @@ import TestSupport
             #expect(first.json["applied"] as? Bool == true)
             let replay = try await Self.signedWebhook(api, event, at: fixture.clock.now)
             #expect(replay.status == 200 && replay.json["applied"] as? Bool == false)
-            #expect(try await api.call(.get, "/api/wallet", token: user.access).json["balance"] as? Int == 2_500)
+            #expect(try await api.call(.get, "/api/wallet", token: user.access).json["balance"] as? String == "25.00")
             // A body changed after signing fails.
             let data = try JSONSerialization.data(withJSONObject: event)
             let signature = PaymentSignature.sign(data, secret: Self.webhookSecret, timestamp: fixture.clock.now)
@@ -135,7 +135,7 @@ import TestSupport
             let modToken = try await api.signIn("moderator").access
             #expect(try await api.call(.put, "/api/admin/users/\(user.id)/role", json: ["role": "admin"], token: modToken).status == 403)
             let suspended = try await api.call(.post, "/api/admin/users/\(user.id)/suspend",
-                                               json: ["until": fixture.clock.now + 60, "reason": "cool off"], token: modToken)
+                                               json: ["until": APIUnits.time(fixture.clock.now + 60), "reason": "cool off"], token: modToken)
             #expect(suspended.json["status"] as? String == "suspended")
             #expect(try await api.call(.get, "/api/auth/me", token: user.access).status == 403)
             #expect(try await api.call(.post, "/api/admin/users/\(user.id)/unban", json: ["reason": "appeal accepted"], token: modToken).json["status"] as? String == "active")

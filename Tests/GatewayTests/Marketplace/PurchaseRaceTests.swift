@@ -23,7 +23,7 @@ import TestSupport
                                                           token: author.access).json["id"] as? Int)
             let listing = try #require(try await api.call(.post, "/api/marketplace/listings", json: [
                 "strategyId": strategy, "title": "Trend rider", "summary": "Two moving averages.", "category": "trend", "tags": ["btc"],
-                "price": ["amount": 1_000, "currency": "USD"], "versionId": version], token: author.access).json["id"] as? Int)
+                "price": ["amount": "10.00", "currency": "USD"], "versionId": version], token: author.access).json["id"] as? Int)
             #expect(try await api.call(.post, "/api/admin/listings/\(listing)/approve", token: root).status == 200)
             let topUp = try await MarketplaceRouteTests.signedWebhook(api, ["id": "evt_1", "type": "payment.succeeded", "userId": buyer.id,
                                                                             "amount": 5_000, "currency": "USD"], at: fixture.clock.now)
@@ -46,8 +46,8 @@ import TestSupport
             #expect(repeated.allSatisfy { $0.json["created"] as? Bool == false })
             let ids = Set(replies.compactMap { ($0.json["purchase"] as? [String: Any])?["id"] as? Int })
             #expect(ids.count == 1 && replies.allSatisfy { ($0.json["purchase"] as? [String: Any])?["id"] != nil })
-            #expect(try await api.call(.get, "/api/wallet", token: buyer.access).json["balance"] as? Int == 4_000, "charged exactly once")
-            #expect(try await api.call(.get, "/api/wallet/ledger", token: buyer.access).list.count == 2, "the top-up and one purchase")
+            #expect(try await api.call(.get, "/api/wallet", token: buyer.access).json["balance"] as? String == "40.00", "charged exactly once")
+            #expect(try await api.call(.get, "/api/wallet/ledger", token: buyer.access).page("entries").count == 2, "the top-up and one purchase")
             #expect(try await api.call(.get, "/api/marketplace/my/purchases", token: buyer.access).list.count == 1)
         }
     }

@@ -17,7 +17,7 @@ import TestSupport
                                                           token: author.access).json["id"] as? Int)
             let created = try await api.call(.post, "/api/marketplace/listings", json: [
                 "strategyId": strategy, "title": "Free trend rider", "summary": "Two moving averages.", "category": "trend", "tags": ["btc"],
-                "price": ["amount": 0, "currency": "USD"], "versionId": version,
+                "price": ["amount": "0.00", "currency": "USD"], "versionId": version,
             ], token: author.access)
             let listing = try #require(created.json["id"] as? Int, "\(created.text)")
             #expect(try await api.call(.post, "/api/admin/listings/\(listing)/approve", token: root).status == 200)

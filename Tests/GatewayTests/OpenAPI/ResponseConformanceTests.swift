@@ -129,18 +129,18 @@ import TestSupport
                 try await check.call(.get, "/api/deployments/\(deployment)/\(part)", token: alice, expect: 200)
             }
             // trading by hand on it
-            let limit: [String: Any] = ["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": 0.01, "price": 10]
+            let limit: [String: Any] = ["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": "0.01", "price": "10"]
             let manual = try await check.call(.post, "/api/deployments/\(deployment)/orders", json: limit, token: alice, expect: 201)
             let manualID = ((manual.json["orders"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0
-            try await check.call(.put, "/api/deployments/\(deployment)/orders/\(manualID)", json: ["price": 11], token: alice, expect: 200)
+            try await check.call(.put, "/api/deployments/\(deployment)/orders/\(manualID)", json: ["price": "11"], token: alice, expect: 200)
             try await check.call(.post, "/api/deployments/\(deployment)/orders/bulk", json: ["legs": [limit]], token: alice, expect: 201)
             try await check.call(.delete, "/api/deployments/\(deployment)/orders/\(manualID)", token: alice, expect: 200)
             try await check.call(.post, "/api/deployments/\(deployment)/square-off", token: alice, expect: 200)
             try await check.call(.post, "/api/deployments/\(deployment)/stop", token: alice, expect: 200)
             try await check.call(.put, "/api/deployments/\(deployment)", json: ["risk": [
-                "maxOrderQuantity": ["allSymbols": "0.5", "bySymbol": ["BTCUSD": "0.25"]], "maxOrderNotional": ["units": 100_000_000_000],
+                "maxOrderQuantity": ["allSymbols": "0.5", "bySymbol": ["BTCUSD": "0.25"]], "maxOrderNotional": "1000.00",
                 "orderRate": ["capacity": 5, "refillTokens": 1, "refillIntervalSeconds": 1],
-                "tradingWindow": ["weekdays": ["Mon", "Fri"], "startMinute": 60, "endMinute": 1_200],
+                "tradingWindow": ["weekdays": ["mon", "fri"], "startMinute": 60, "endMinute": 1_200],
             ]], token: alice, expect: 200)
             try await check.call(.post, "/api/deployments/\(deployment)/start", token: alice, expect: 200)
             // market
@@ -148,7 +148,7 @@ import TestSupport
             for part in ["price", "candles?limit=5", "book"] { try await check.call(.get, "/api/market/BTCUSD/\(part)", token: alice, expect: 200) }
             // risk
             try await check.call(.get, "/api/risk/limits", token: alice, expect: 200)
-            try await check.call(.put, "/api/risk/limits", json: ["limits": ["dailyLossLimit": ["units": 5_000]]], token: alice, expect: 200)
+            try await check.call(.put, "/api/risk/limits", json: ["limits": ["dailyLossLimit": "0.00005"]], token: alice, expect: 200)
             try await check.call(.post, "/api/risk/emergency-stop", json: ["reason": "test"], token: alice, expect: 200)
             try await check.call(.post, "/api/risk/emergency-stop", json: ["scope": "deployment", "deploymentId": deployment, "level": "halt"],
                                  token: alice, expect: 200)
@@ -170,12 +170,12 @@ import TestSupport
             let bob = try await api.signUp("bob")
             let listing = try await check.call(.post, "/api/marketplace/listings", json: [
                 "strategyId": strategy, "title": "Eager buyer", "summary": "Buys on the first bar.", "category": "trend",
-                "tags": ["btc"], "price": ["amount": 1_000, "currency": "USD"], "versionId": version,
+                "tags": ["btc"], "price": ["amount": "10.00", "currency": "USD"], "versionId": version,
             ], token: alice, expect: 201).json["id"] as? Int ?? 0
             try await check.call(.get, "/api/admin/moderation/queue", token: root, expect: 200)
             try await check.call(.post, "/api/admin/listings/\(listing)/approve", token: root, expect: 200)
             try await check.call(.put, "/api/marketplace/listings/\(listing)", json: [
-                "title": "Eager buyer", "summary": "Buys on the first bar, once.", "category": "trend", "price": ["amount": 1_000, "currency": "USD"],
+                "title": "Eager buyer", "summary": "Buys on the first bar, once.", "category": "trend", "price": ["amount": "10.00", "currency": "USD"],
             ], token: alice, expect: 200)
             try await check.call(.get, "/api/marketplace/listings?q=eager&limit=1", token: bob.access, expect: 200)
             try await check.call(.get, "/api/marketplace/listings/\(listing)", token: bob.access, expect: 200)
@@ -204,7 +204,7 @@ import TestSupport
             try await check.call(.get, "/api/admin/users/\(aliceID)", token: root, expect: 200)
             try await check.call(.get, "/api/admin/deployments", token: root, expect: 200)
             try await check.call(.post, "/api/admin/deployments/\(deployment)/force-stop", json: ["reason": "maintenance"], token: root, expect: 200)
-            try await check.call(.post, "/api/admin/users/\(bob.id)/suspend", json: ["until": fixture.clock.now + 600, "reason": "cool off"],
+            try await check.call(.post, "/api/admin/users/\(bob.id)/suspend", json: ["until": APIUnits.time(fixture.clock.now + 600), "reason": "cool off"],
                                  token: root, expect: 200)
             try await check.call(.post, "/api/admin/templates", json: [
                 "manifest": ["id": "conformance", "title": "Conformance", "description": "A template made by the test.", "category": "other",

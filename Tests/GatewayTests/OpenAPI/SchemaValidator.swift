@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value with integers and booleans kept apart (JSONSerialization's
 /// NSNumber blurs them on Linux).
-indirect enum JSONTree: Decodable, Equatable {
+indirect enum JSONTree: Decodable, Equatable, Sendable {
     case null, bool(Bool), integer(Int64), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
 
     init(from decoder: any Decoder) throws {

@@ -76,6 +76,8 @@ struct API: Sendable {
         let text: String
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
         var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] ?? [] }
+        /// The items of a cursor page (`{"<name>": [...], "nextCursor": ...}`).
+        func page(_ name: String) -> [[String: Any]] { json[name] as? [[String: Any]] ?? [] }
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
         var errorMessage: String { ((json["error"] as? [String: Any])?["message"] as? String) ?? "" }
         var errorDetails: [[String: Any]] { ((json["error"] as? [String: Any])?["details"] as? [[String: Any]]) ?? [] }
