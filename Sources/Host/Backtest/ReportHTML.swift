@@ -49,7 +49,7 @@ public enum BacktestReport {
             summary.append(["Buy and hold return", ReportFormat.percent(benchmarkReturn)])
         }
         out += section("Summary", table(rows: summary, numericColumns: [1], className: "summary"))
-        out += section("Equity", equityChart(series))
+        out += section("Equity", equityChart(result, series))
         if let symbol = series.symbol { out += section("Price: " + symbol, priceChart(result, series)) }
         out += section("Drawdown", drawdownChart(series))
         out += section("Worst drawdowns", drawdownTable(series) + derivedNote(result, series))
@@ -63,7 +63,7 @@ public enum BacktestReport {
 
     // MARK: - Charts
 
-    private static func equityChart(_ series: ReportSeries) -> String {
+    private static func equityChart(_ result: BacktestResult, _ series: ReportSeries) -> String {
         var lines = [ReportChart.Series(label: "Strategy equity", points: series.equity, color: "#1f6feb")]
         if let symbol = series.symbol, !series.benchmark.isEmpty {
             lines.append(ReportChart.Series(label: "Buy and hold " + symbol, points: series.benchmark,
@@ -71,7 +71,9 @@ public enum BacktestReport {
         }
         let chart = ReportChart(label: "Equity", series: lines,
                                 formatValue: { ReportFormat.money(Money(approximately: $0)) })
-        return chart.svg() + "\n" + pointsNote(shown: series.equity.count, of: series.equityPointCount)
+        // Built from a result alone, the series starts from the kept curve: count the full one.
+        let total = max(series.equityPointCount, result.equityCurvePointCount)
+        return chart.svg() + "\n" + pointsNote(shown: series.equity.count, of: total)
     }
 
     private static func priceChart(_ result: BacktestResult, _ series: ReportSeries) -> String {

@@ -144,6 +144,15 @@ extension ReportTests {
             #expect(BacktestReport.html(for: again.result, series: again.report) == html)
         }
 
+        @Test func aReportFromAResultAloneSaysWhatItComputedFrom() {
+            let result = R.result(bars: 3_000, maxCurvePoints: 500)
+            let html = BacktestReport.html(for: result)
+            #expect(html.contains("\(result.equityCurve.count) of 3000 points shown"))
+            #expect(html.contains("From the \(result.equityCurve.count) equity points the result kept of 3000."))
+            #expect(!html.contains("Price: ") && !html.contains("Buy and hold"))
+            #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        }
+
         @Test func moneyIsRoundedToCentsInTheText() {
             let result = R.result()
             let html = BacktestReport.html(for: result)
