@@ -143,7 +143,11 @@ struct ReportChart {
     }
 
     private func legend(_ drawn: [Series]) -> String {
-        var out = ""
+        // A pale box under the entries so lines crossing the corner do not hide them.
+        let longest = drawn.map(\.label.count).max() ?? 0
+        var out = "<rect x=\"\(coordinate(Self.left + 4))\" y=\"\(coordinate(Self.top + 1))\""
+            + " width=\"\(coordinate(Double(40 + 7 * longest)))\" height=\"\(coordinate(Double(16 * drawn.count + 2)))\""
+            + " fill=\"#ffffff\" fill-opacity=\"0.85\"/>\n"
         for (row, line) in drawn.enumerated() {
             let lineY = Self.top + 10 + Double(row) * 16
             let dash = line.dashed ? " stroke-dasharray=\"5 3\"" : ""
