@@ -96,7 +96,7 @@ struct Backtest: ParsableCommand {
         }
         progress.finish()
         if let report {
-            try Data(BacktestReport.html(for: outcome.result).utf8).write(to: URL(fileURLWithPath: report))
+            try Data(BacktestReport.html(for: outcome.result, series: outcome.report).utf8).write(to: URL(fileURLWithPath: report))
         }
         if json {
             FileHandle.standardOutput.write(try outcome.result.jsonData())

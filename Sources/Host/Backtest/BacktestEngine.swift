@@ -44,6 +44,9 @@ public struct BacktestConfiguration: Sendable {
 /// A finished backtest: the result, and how the deployment ended.
 public struct BacktestOutcome: Sendable {
     public var result: BacktestResult
+    /// The HTML report's charts and tables, from the full equity curve and
+    /// the first symbol's bars (`BacktestReport.html(for:series:)`).
+    public var report: ReportSeries
     /// `stopped` when the data ran out; `faulted` with the reason when the
     /// strategy failed (the result covers the bars up to then).
     public var status: DeploymentStatus
@@ -106,8 +109,23 @@ public enum BacktestEngine {
         var result = BacktestResult(metadata: metadata, portfolio: kernel.portfolio, equityCurve: curve,
                                     barCount: processed, barsInMarket: barsInMarket)
         result.error = kernel.strategyFault
-        return BacktestOutcome(result: result, status: kernel.status, log: kernel.logEntries,
+        let report = Self.reportSeries(configuration, equityCurve: curve)
+        return BacktestOutcome(result: result, report: report, status: kernel.status, log: kernel.logEntries,
                                rejectedOrders: kernel.rejectedOrders, barsProcessed: processed)
+    }
+
+    /// The report's series: the first symbol's closes (up to the last bar
+    /// the run processed) for the price chart and the buy-and-hold benchmark.
+    static func reportSeries(_ configuration: BacktestConfiguration, equityCurve: [EquityPoint]) -> ReportSeries {
+        guard let symbol = configuration.bars.keys.sorted().first, let bars = configuration.bars[symbol] else {
+            return ReportSeries(equityCurve: equityCurve, startingCash: configuration.startingCash)
+        }
+        let end = equityCurve.last?.time ?? .min
+        var processed = bars[...]
+        while let last = processed.last, last.time + configuration.timeframe > end { processed.removeLast() }
+        let decimals = configuration.instruments.first { $0.symbol == symbol }?.priceDecimals ?? 2
+        return ReportSeries(equityCurve: equityCurve, symbol: symbol, priceDecimals: decimals, bars: Array(processed),
+                            timeframe: configuration.timeframe, startingCash: configuration.startingCash)
     }
 
     /// A parameter value as text for the result's metadata.

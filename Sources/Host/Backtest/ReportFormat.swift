@@ -107,9 +107,17 @@ enum ReportFormat {
     /// "2024-03-01" (UTC) from seconds since the epoch.
     static func date(_ time: Int64) -> String { date(day: DailyPnL.utcDay(of: time)) }
 
-    /// The civil date of a day number (days since 1970-01-01), proleptic
-    /// Gregorian (H. Hinnant's `civil_from_days`).
+    /// The civil date of a day number (days since 1970-01-01).
     static func date(day: Int64) -> String {
+        let civil = civil(day: day)
+        let yearText = String(civil.year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(civil.month)
+            + "-" + twoDigits(civil.day)
+    }
+
+    /// Year, month (1...12) and day of month of a day number (days since
+    /// 1970-01-01), proleptic Gregorian (H. Hinnant's `civil_from_days`).
+    static func civil(day: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = day + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -118,10 +126,7 @@ enum ReportFormat {
         let monthIndex = (5 * dayOfYear + 2) / 153
         let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let yearText = String(year)
-        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(month) + "-"
-            + twoDigits(dayOfMonth)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth)
     }
 
     /// "3d 4h", "5h 12m", "7m 30s", "42s".

@@ -2,13 +2,30 @@
 /// SVG charts, no scripts, fonts or other external resources, so it opens
 /// offline and can be archived next to the JSON.
 ///
+/// Its size is bounded whatever the run's length: every chart series has at
+/// most `ReportSeries.maxChartPoints` points, the trades table at most
+/// `tradeLimit` rows, the price chart markers for at most `markerTradeLimit`
+/// trades, the monthly table at most `yearLimit` rows (a million bars give
+/// well under 2 MB). Money is shown rounded to cents; the JSON keeps it exact.
+///
 /// Every string that came from the strategy or its configuration (name,
 /// parameters, symbols, model descriptions) is HTML-escaped.
 public enum BacktestReport {
-    /// How many trades the report lists (the JSON has them all).
+    /// How many trades the report lists: the first half and the last half
+    /// of this many (the JSON has them all).
     public static let tradeLimit = 500
+    /// How many trades get entry and exit markers on the price chart (the
+    /// first half and the last half of this many).
+    public static let markerTradeLimit = 200
+    /// How many years the monthly returns table lists (first and last halves).
+    public static let yearLimit = 100
 
-    public static func html(for result: BacktestResult) -> String {
+    /// The report of `result`. Pass the run's `series` (`BacktestOutcome.report`)
+    /// for the price chart, the buy-and-hold benchmark, and monthly returns
+    /// and drawdowns from every equity point; without it they come from the
+    /// curve the result kept and there is no price chart or benchmark.
+    public static func html(for result: BacktestResult, series: ReportSeries? = nil) -> String {
+        let series = series ?? ReportSeries(equityCurve: result.equityCurve, startingCash: result.metadata.initialCash)
         let name = ReportFormat.html(result.metadata.strategyName)
         var out = """
         <!DOCTYPE html>
@@ -27,10 +44,16 @@ public enum BacktestReport {
             out += "<p class=\"period\">" + ReportFormat.dateTime(first.time) + " to " + ReportFormat.dateTime(last.time)
                 + " UTC</p>\n"
         }
-        out += section("Summary", table(rows: BacktestSummary.summaryRows(result).map { [$0.label, $0.value] },
-                                        numericColumns: [1], className: "summary"))
-        out += section("Equity", equityChart(result))
-        out += section("Drawdown", drawdownChart(result))
+        var summary = BacktestSummary.summaryRows(result).map { [$0.label, $0.value] }
+        if let benchmarkReturn = series.benchmarkReturn {
+            summary.append(["Buy and hold return", ReportFormat.percent(benchmarkReturn)])
+        }
+        out += section("Summary", table(rows: summary, numericColumns: [1], className: "summary"))
+        out += section("Equity", equityChart(result, series))
+        if let symbol = series.symbol { out += section("Price: " + symbol, priceChart(result, series)) }
+        out += section("Drawdown", drawdownChart(series))
+        out += section("Worst drawdowns", drawdownTable(series) + derivedNote(result, series))
+        out += section("Monthly returns", monthlyTable(series) + derivedNote(result, series))
         out += section("Trades", trades(result))
         if !result.finalPositions.isEmpty { out += section("Open positions at the end", positions(result)) }
         out += section("Run", metadata(result))
@@ -38,84 +61,77 @@ public enum BacktestReport {
         return out
     }
 
-    // MARK: - Sections
+    // MARK: - Charts
 
-    private static func equityChart(_ result: BacktestResult) -> String {
-        var note = ""
-        if result.equityCurvePointCount > result.equityCurve.count {
-            note = "<p class=\"note\">\(result.equityCurve.count) of \(result.equityCurvePointCount) points shown"
-                + " (lowest and highest of each stretch kept).</p>\n"
+    private static func equityChart(_ result: BacktestResult, _ series: ReportSeries) -> String {
+        var lines = [ReportChart.Series(label: "Strategy equity", points: series.equity, color: "#1f6feb")]
+        if let symbol = series.symbol, !series.benchmark.isEmpty {
+            lines.append(ReportChart.Series(label: "Buy and hold " + symbol, points: series.benchmark,
+                                            color: "#8c959f", dashed: true))
         }
-        let chart = ReportChart(label: "Equity", times: result.equityCurve.map(\.time),
-                                values: result.equityCurve.map(\.equity.doubleValue),
-                                formatValue: { ReportFormat.money(Money(approximately: $0)) }, color: "#1f6feb")
-        return chart.svg() + "\n" + note
+        let chart = ReportChart(label: "Equity", series: lines,
+                                formatValue: { ReportFormat.money(Money(approximately: $0)) })
+        // Built from a result alone, the series starts from the kept curve: count the full one.
+        let total = max(series.equityPointCount, result.equityCurvePointCount)
+        return chart.svg() + "\n" + pointsNote(shown: series.equity.count, of: total)
     }
 
-    private static func drawdownChart(_ result: BacktestResult) -> String {
-        let depths = DrawdownAnalysis.series(result.equityCurve).map { -$0 }
-        let chart = ReportChart(label: "Drawdown", times: result.equityCurve.map(\.time), values: depths,
-                                formatValue: { ReportFormat.percent($0) }, color: "#cf222e", fillsToZero: true)
-        return chart.svg() + "\n"
-    }
-
-    private static func trades(_ result: BacktestResult) -> String {
-        guard !result.trades.isEmpty else { return "<p>No closed trades.</p>\n" }
-        var out = ""
-        if result.trades.count > tradeLimit {
-            out += "<p class=\"note\">First \(tradeLimit) of \(result.trades.count) trades; the JSON result lists them all.</p>\n"
+    private static func priceChart(_ result: BacktestResult, _ series: ReportSeries) -> String {
+        let symbol = series.symbol ?? ""
+        let trades = result.trades.enumerated().filter { $0.element.symbol == symbol }
+        let bounds = ReportDownsample.headAndTail(count: trades.count, limit: markerTradeLimit)
+        var markers: [ReportChart.Marker] = []
+        for (number, trade) in trades[bounds.head] + trades[bounds.tail] {
+            let long = trade.side == "long"
+            for (isEntry, time, price) in [(true, trade.entryTime, trade.entryPrice), (false, trade.exitTime, trade.exitPrice)] {
+                guard let value = Double(price) else { continue }
+                let isBuy = isEntry == long
+                markers.append(ReportChart.Marker(
+                    time: time, value: value, isBuy: isBuy,
+                    title: (isBuy ? "Buy " : "Sell ") + ReportFormat.dateTime(time) + " at " + price
+                        + " (trade \(number + 1))"))
+            }
         }
-        let rows = result.trades.prefix(tradeLimit).enumerated().map { number, trade in
-            [String(number + 1), trade.symbol, trade.side, trade.quantity,
-             ReportFormat.dateTime(trade.entryTime), trade.entryPrice,
-             ReportFormat.dateTime(trade.exitTime), trade.exitPrice,
-             ReportFormat.exactMoney(trade.pnl), ReportFormat.exactMoney(trade.fees), ReportFormat.exactMoney(trade.netPnL)]
+        let decimals = series.priceDecimals
+        let chart = ReportChart(label: "Price", series: [ReportChart.Series(label: symbol, points: series.price,
+                                                                             color: "#24292f")],
+                                markers: markers, formatValue: { ReportFormat.fixed($0, decimals: decimals) })
+        var out = chart.svg() + "\n<p class=\"note\">Close of each bar; ▲ buy, ▼ sell at the fill price.</p>\n"
+        out += pointsNote(shown: series.price.count, of: series.priceBarCount)
+        if bounds.omitted > 0 {
+            out += "<p class=\"note\">Markers for the first \(bounds.head.count) and last \(bounds.tail.count)"
+                + " of \(trades.count) trades.</p>\n"
         }
-        out += table(header: ["#", "Symbol", "Side", "Quantity", "Entry (UTC)", "Entry price", "Exit (UTC)",
-                              "Exit price", "P&L", "Fees", "Net P&L"],
-                     rows: rows, numericColumns: [0, 3, 5, 7, 8, 9, 10], className: "trades",
-                     signedColumn: 10)
         return out
     }
 
-    private static func positions(_ result: BacktestResult) -> String {
-        let rows = result.finalPositions.map { position in
-            [position.symbol, position.quantity, position.averagePrice ?? "n/a", position.mark ?? "n/a",
-             ReportFormat.exactMoney(position.marketValue), ReportFormat.exactMoney(position.unrealizedPnL)]
-        }
-        return table(header: ["Symbol", "Quantity", "Average price", "Mark", "Market value", "Unrealized P&L"],
-                     rows: rows, numericColumns: [1, 2, 3, 4, 5], className: "positions", signedColumn: 5)
+    private static func drawdownChart(_ series: ReportSeries) -> String {
+        let chart = ReportChart(label: "Drawdown", points: series.drawdown, formatValue: { ReportFormat.percent($0) },
+                                color: "#cf222e", fillsToZero: true)
+        return chart.svg() + "\n"
     }
 
-    private static func metadata(_ result: BacktestResult) -> String {
-        let metadata = result.metadata
-        var rows: [[String]] = [
-            ["Strategy", metadata.strategyName],
-            ["Script SHA-256", metadata.scriptHash],
-            ["Data SHA-256", metadata.dataHash],
-            ["Symbols", metadata.symbols.joined(separator: ", ")],
-            ["Initial cash", metadata.initialCash.description],
-            ["Commission", metadata.commission],
-            ["Slippage", metadata.slippage],
-            ["Seed", String(metadata.seed)],
-            ["Engine version", metadata.engineVersion],
-            ["Equity points", String(result.equityCurvePointCount)],
-        ]
-        for key in metadata.parameters.keys.sorted() {
-            rows.append(["Parameter " + key, metadata.parameters[key] ?? ""])
-        }
-        return table(rows: rows, numericColumns: [], className: "metadata")
+    private static func pointsNote(shown: Int, of total: Int) -> String {
+        guard total > shown else { return "" }
+        return "<p class=\"note\">\(shown) of \(total) points shown (lowest and highest of each stretch kept).</p>\n"
+    }
+
+    /// Says so when tables were computed from a downsampled curve.
+    private static func derivedNote(_ result: BacktestResult, _ series: ReportSeries) -> String {
+        guard result.equityCurvePointCount > series.equityPointCount else { return "" }
+        return "<p class=\"note\">From the \(series.equityPointCount) equity points the result kept of"
+            + " \(result.equityCurvePointCount).</p>\n"
     }
 
     // MARK: - Building blocks
 
-    private static func section(_ title: String, _ body: String) -> String {
+    static func section(_ title: String, _ body: String) -> String {
         "<section>\n<h2>\(ReportFormat.html(title))</h2>\n" + body + "</section>\n"
     }
 
     /// A table; every cell is escaped here, so callers pass raw text.
-    private static func table(header: [String]? = nil, rows: [[String]], numericColumns: Set<Int>,
-                              className: String, signedColumn: Int? = nil) -> String {
+    static func table(header: [String]? = nil, rows: [[String]], numericColumns: Set<Int>,
+                      className: String, signedColumns: Set<Int> = []) -> String {
         var out = "<table class=\"\(className)\">\n"
         if let header {
             out += "<thead><tr>"
@@ -131,7 +147,9 @@ public enum BacktestReport {
             for (column, cell) in row.enumerated() {
                 var classes: [String] = []
                 if numericColumns.contains(column) { classes.append("num") }
-                if column == signedColumn { classes.append(cell.hasPrefix("-") ? "loss" : "gain") }
+                if signedColumns.contains(column), !cell.isEmpty, cell != "n/a" {
+                    classes.append(cell.hasPrefix("-") ? "loss" : "gain")
+                }
                 out += classes.isEmpty ? "<td>" : "<td class=\"\(classes.joined(separator: " "))\">"
                 out += ReportFormat.html(cell) + "</td>"
             }
@@ -159,6 +177,9 @@ public enum BacktestReport {
     svg .grid { stroke: #eaeef2; stroke-width: 1; }
     svg .axis-line { stroke: #8c959f; stroke-width: 1; }
     svg .axis { fill: #59636e; font-size: 11px; font-family: inherit; }
+    svg .legend { fill: #1f2328; font-size: 12px; font-family: inherit; }
+    svg .buy { fill: #1a7f37; } svg .sell { fill: #cf222e; }
+    table.monthly, table.drawdowns { font-size: 12px; }
 
     """
 }

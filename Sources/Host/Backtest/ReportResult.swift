@@ -8,7 +8,7 @@ import Foundation
 /// default) so a million-bar run yields a report-sized file. The full curve
 /// is reproducible by re-running (the metadata pins script, data, parameters
 /// and seed); pass `maxCurvePoints: .max` to keep it all. All trades are kept
-/// (the HTML report lists the first 500).
+/// (the HTML report lists the first and the last 250).
 public struct BacktestResult: Sendable, Equatable, Codable {
     /// Bumped when the JSON layout changes incompatibly.
     public static let currentFormatVersion = 1
@@ -80,25 +80,6 @@ public struct BacktestResult: Sendable, Equatable, Codable {
     /// points between, the lowest and the highest (first one on ties), in
     /// time order. Peaks and troughs survive, so drawdowns stay visible.
     public static func downsample(_ curve: [EquityPoint], maxPoints: Int) -> [EquityPoint] {
-        guard curve.count > max(maxPoints, 2) else { return curve }
-        let buckets = max((maxPoints - 2) / 2, 0)
-        guard buckets > 0 else { return [curve[0], curve[curve.count - 1]] }
-        let interior = curve.count - 2
-        var sampled: [EquityPoint] = [curve[0]]
-        sampled.reserveCapacity(2 + 2 * buckets)
-        for bucket in 0..<buckets {
-            let start = 1 + bucket * interior / buckets
-            let end = 1 + (bucket + 1) * interior / buckets
-            guard start < end else { continue }
-            var lowest = start, highest = start
-            for index in start..<end {
-                if curve[index].equity < curve[lowest].equity { lowest = index }
-                if curve[index].equity > curve[highest].equity { highest = index }
-            }
-            sampled.append(curve[min(lowest, highest)])
-            if lowest != highest { sampled.append(curve[max(lowest, highest)]) }
-        }
-        sampled.append(curve[curve.count - 1])
-        return sampled
+        ReportDownsample.indices(count: curve.count, maxPoints: maxPoints) { curve[$0].equity }.map { curve[$0] }
     }
 }

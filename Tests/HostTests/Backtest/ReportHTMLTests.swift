@@ -55,11 +55,12 @@ extension ReportTests {
             #expect(ReportFormat.html("a\u{0}b\u{1b}[31m") == "a\u{FFFD}b\u{FFFD}[31m")
         }
 
-        @Test func listsTheFirst500Trades() {
+        @Test func listsTheFirstAndLast250Trades() {
             let result = R.result(bars: 2_600, tradeEvery: 2)
             #expect(result.trades.count > BacktestReport.tradeLimit)
             let html = BacktestReport.html(for: result)
-            #expect(html.contains("First 500 of \(result.trades.count) trades"))
+            #expect(html.contains("First 250 and last 250 of \(result.trades.count) trades"
+                                  + " (\(result.trades.count - 500) left out)"))
             let rows = html.components(separatedBy: "<table class=\"trades\">")[1].components(separatedBy: "</table>")[0]
             #expect(rows.components(separatedBy: "<tr>").count - 1 == 501)  // header + 500
         }
