@@ -19,12 +19,8 @@ struct DeploymentRoutes {
             return try await create(body, context: context)
         }
         group.post("templates/:id/deploy") { request, context in
-            var body = try await request.decodeStrict(CreateDeploymentBody.self, context: context)
-            guard body.versionId == nil, body.listingId == nil, body.templateId == nil else {
-                throw APIError.invalid("templateId", "comes from the path here")
-            }
-            body.templateId = context.parameters.get("id")
-            return try await create(body, context: context)
+            let body = try await request.decodeStrict(TemplateDeployBody.self, context: context)
+            return try await create(body.deployment(of: context.parameters.get("id") ?? ""), context: context)
         }
         group.get("deployments") { _, context in
             let user = try context.requireIdentity().user

@@ -14,6 +14,14 @@ extension CreateDeploymentBody {
     }
 }
 
+extension TemplateDeployBody {
+    static var schema: JSONSchema {
+        .body([:], optional: ["parameters": .parameters, "risk": .ref(RiskLimitsView.self), "start": .boolean,
+                              "symbols": .array(of: .string(minLength: 1, maxLength: 32)),
+                              "timeframe": .integer(minimum: 1, maximum: 86_400)])
+    }
+}
+
 extension UpdateDeploymentBody {
     static var schema: JSONSchema { .body([:], optional: ["parameters": .parameters, "risk": .ref(RiskLimitsView.self)]) }
 }

@@ -27,6 +27,20 @@ struct CreateDeploymentBody: RequestBody {
     }
 }
 
+/// `POST /api/templates/{id}/deploy`: the template comes from the path.
+struct TemplateDeployBody: RequestBody {
+    static let fields: Set<String> = ["parameters", "risk", "start", "symbols", "timeframe"]
+    var parameters: [String: LuaValue]?
+    var risk: RiskLimitsView?
+    var symbols: [String]?
+    var timeframe: Int64?
+    var start: Bool?
+
+    func deployment(of template: String) -> CreateDeploymentBody {
+        CreateDeploymentBody(templateId: template, parameters: parameters, risk: risk, symbols: symbols, timeframe: timeframe, start: start)
+    }
+}
+
 struct UpdateDeploymentBody: RequestBody {
     static let fields: Set<String> = ["parameters", "risk"]
     var parameters: [String: LuaValue]?

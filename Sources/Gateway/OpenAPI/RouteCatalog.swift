@@ -98,7 +98,7 @@ enum RouteCatalog {
            response: .ref(ManualOutcomeView.self)),
         op("post", "/api/deployments/{id}/square-off", "trading", "Cancel every working order and close every position",
            response: .ref(ManualOutcomeView.self)),
-        op("post", "/api/templates/{id}/deploy", "templates", "Deploy a template", body: CreateDeploymentBody.self, success: 201,
+        op("post", "/api/templates/{id}/deploy", "templates", "Deploy a template with my parameters (checked against its parameterSchema)", body: TemplateDeployBody.self, success: 201,
            response: .ref(DeploymentView.self)),
         op("get", "/api/market/instruments", "market", "Instruments of the feed", response: .list(MarketRoutes.InstrumentView.self)),
         op("get", "/api/market/{symbol}/price", "market", "Last price", response: .ref(MarketRoutes.PriceView.self)),

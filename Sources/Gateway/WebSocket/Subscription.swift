@@ -1,11 +1,13 @@
 import Foundation
 
 /// One channel a WebSocket client can subscribe to: market channels per
-/// symbol, deployment channels per own deployment.
+/// symbol, deployment channels per own deployment, and `deployments`: the
+/// status changes of every deployment of the signed-in user.
 struct Subscription: Hashable, Sendable {
     enum Channel: String, CaseIterable, Sendable {
         case ticks, candles, book
         case orders, fills, positions, logs, deployment
+        case deployments
 
         var isMarket: Bool { self == .ticks || self == .candles || self == .book }
     }

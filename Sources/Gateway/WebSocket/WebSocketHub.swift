@@ -132,6 +132,14 @@ final class WebSocketHub: Sendable {
             publish(Subscription(channel: .deployment, key: key)) {
                 Self.event("status", .deployment, key, DeploymentStatusEvent(status))
             }
+            if let owner = platform.owner(of: id) {
+                let ownerKey = String(owner.rawValue)
+                publish(Subscription(channel: .deployments, key: ownerKey)) {
+                    var event = DeploymentStatusEvent(status)
+                    event.deploymentId = deploymentID
+                    return Self.event("deployment", .deployments, ownerKey, event)
+                }
+            }
         }
     }
 
@@ -142,6 +150,8 @@ final class WebSocketHub: Sendable {
 
 /// A `status` event: the host's status of a deployment and why.
 struct DeploymentStatusEvent: Codable, Sendable {
+    /// On `deployment` events of the `deployments` channel.
+    var deploymentId: Int64?
     /// `ready`, `running`, `halted`, `faulted` or `stopped`.
     var status: String
     var reason: String?

@@ -123,6 +123,7 @@ struct WebSocketSession {
             }
             return Subscription(channel: channel, key: symbol)
         }
+        if channel == .deployments { return Subscription(channel: .deployments, key: String(identity.user.id.rawValue)) }
         guard let id = message.deploymentId else { throw APIError.invalid("deploymentId", "is required for \(name)") }
         let owner = identity.user.id
         let deployment = try await gateway.store.read { try $0.deployment(DeploymentID(id), by: owner) }
@@ -147,7 +148,12 @@ extension WebSocketSession {
 extension Gateway {
     /// The upgrade decision for `GET /ws`: a valid access token in the
     /// `Authorization` header, the `access_token` cookie or the `token`
-    /// query parameter. Refused upgrades reach the router, which answers 401.
+    /// query parameter. Without one the upgrade is still completed, and the
+    /// socket gets the API's error body as an `error` event and closes with
+    /// code 4401 (4403 for an account that may not sign in): Hummingbird answers a refused upgrade with a fixed bodiless status, and
+    /// a browser never shows a failed handshake's status to the page anyway,
+    /// while it does show a close code and the messages before it. A plain
+    /// `GET /ws` without upgrade headers is a 401 from the router.
     func webSocketUpgrade(_ request: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let uri = URI(request.path ?? "")
         guard uri.path == "/ws" else { return .dontUpgrade }
@@ -159,19 +165,37 @@ extension Gateway {
                 .first { $0.hasPrefix("\(AuthCookies.access)=") }.map { String($0.dropFirst(AuthCookies.access.count + 1)) }
             // Cross-site WebSocket hijacking: a browser sends the cookie and its
             // page's Origin; only the allowed origins may use the cookie.
+            // A cross-site hijacking attempt is refused at the handshake (400).
             if token != nil, let origin = request.headerFields[.origin], !allowedOrigins.allows(origin) { return .dontUpgrade }
         }
         token = token ?? uri.queryParameters.get("token")
         // The upgrade and the session do not pass through the router's
         // middleware, so they refuse blocking store calls themselves.
         let refuses = configuration.refusesBlockingStoreCalls
-        guard let identity = try? await MarketplaceStore.$refusesBlockingCalls.withValue(refuses, operation: {
-            try await authenticate(token: token)
-        }) else { return .dontUpgrade }
+        let identity: Identity
+        do {
+            identity = try await MarketplaceStore.$refusesBlockingCalls.withValue(refuses, operation: {
+                try await authenticate(token: token)
+            })
+        } catch {
+            var refusal = APIError.from(error)
+            if token == nil { refusal = APIError(status: 401, code: "unauthenticated", message: "an access token is required") }
+            return Self.refuse(code: refusal.status == 403 ? 4403 : 4401, refusal)
+        }
         return .upgrade([:]) { inbound, outbound, _ in
             try await MarketplaceStore.$refusesBlockingCalls.withValue(refuses) {
                 try await WebSocketSession(gateway: self, identity: identity).run(inbound, outbound)
             }
+        }
+    }
+
+    /// Completes the upgrade only to say why the socket cannot be used: the
+    /// error body as an `error` event, then a close with `code`.
+    static func refuse(code: UInt16, _ error: APIError)
+        -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        .upgrade([:]) { _, outbound, _ in
+            try await outbound.write(.text(WebSocketJSON.error(error.code, error.message)))
+            try await outbound.close(.unknown(code), reason: error.code)
         }
     }
 }

@@ -162,11 +162,11 @@ extension StrategySchema {
         let declared = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
         for name in values.keys.sorted() where declared[name] == nil {
             let names = parameters.map(\.name).joined(separator: ", ")
-            issues.append(SchemaIssue(field: "params.\(name)", message: "unknown parameter (declared: \(names.isEmpty ? "none" : names))"))
+            issues.append(SchemaIssue(field: "parameters.\(name)", message: "unknown parameter (declared: \(names.isEmpty ? "none" : names))"))
         }
         for spec in parameters {
             do throws(SchemaIssue) {
-                resolved[spec.name] = try spec.validate(values[spec.name] ?? spec.defaultValue, field: "params.\(spec.name)")
+                resolved[spec.name] = try spec.validate(values[spec.name] ?? spec.defaultValue, field: "parameters.\(spec.name)")
             } catch {
                 issues.append(error)
             }

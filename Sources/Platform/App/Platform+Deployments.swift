@@ -83,6 +83,9 @@ extension Platform {
         runtime.logPage(id, before: before, limit: limit)
     }
 
+    /// The owner of a running deployment (nil when it does not run here).
+    public func owner(of id: DeploymentID) -> UserID? { runtime.owner(of: id) }
+
     /// The journal's id of a fill (what `/fills` pages and WebSocket `fill` events both carry).
     public static func fillID(_ fill: Fill) -> String { (try? DeploymentRuntime.journalRecord(of: fill).id) ?? "" }
 

@@ -102,6 +102,8 @@ final class DeploymentRuntime: Sendable {
     /// Records a fault on the deployment's row. A fault needs no halt to be
     /// safe (a faulted run trades no more); a write that fails is logged.
     private func recordFault(_ id: DeploymentID, reason: String) {
+        let owner = self.owner(of: id).map { String($0.rawValue) } ?? "unknown"
+        logger.warning("deployment faulted", metadata: ["deployment": "\(id.rawValue)", "owner": "\(owner)", "reason": "\(reason)"])
         do {
             _ = try store.recordDeploymentEvent(id, .fault(reason: reason))
         } catch .notFound, .illegalTransition {
@@ -187,6 +189,9 @@ final class DeploymentRuntime: Sendable {
     func execute(_ command: ManualCommand, on id: DeploymentID) throws -> ManualCommandOutcome {
         try host.execute(command, on: Self.hostID(id))
     }
+
+    /// The owner of a deployment launched into the host (nil once it stopped).
+    func owner(of id: DeploymentID) -> UserID? { owners.withLock { $0[id] } }
 
     func recentLog(_ id: DeploymentID) -> [DeploymentLogEntry] { logs.withLock { $0[id.rawValue]?.entries ?? [] } }
 

@@ -51,6 +51,66 @@ import Testing
             #expect(events.contains { $0["type"] as? String == "log" && $0["channel"] as? String == "logs:\(deployment)" })
             #expect(events.contains { $0["type"] as? String == "tick" && $0["channel"] as? String == "ticks:BTCUSD" })
             #expect(!events.contains { ($0["channel"] as? String ?? "").hasSuffix(":\(bobs)") })
+            // The same units as REST: decimal strings and ISO times.
+            let tick = try #require(events.first { $0["type"] as? String == "tick" }?["data"] as? [String: Any])
+            #expect(tick["price"] is String && (tick["time"] as? String)?.hasSuffix("Z") == true, "\(tick)")
+            let fill = try #require(events.first { $0["type"] as? String == "fill" }?["data"] as? [String: Any])
+            #expect(fill["price"] is String && fill["quantity"] is String && fill["id"] is String && fill["orderId"] is Int, "\(fill)")
+        }
+    }
+
+    /// A bad token is told why (the API's error body as an `error` event)
+    /// and the socket closes with 4401; a deployment's fault reaches its
+    /// owner on the `deployments` channel without a per-deployment subscription.
+    @Test func aBadTokenIsToldWhyAndAFaultReachesTheOwner() async throws {
+        let fixture = try await GatewayFixture()
+        try await fixture.run { api in
+            var logger = Logger(label: "ws-test")
+            logger.logLevel = .error
+            let refused = Mutex<(messages: [String], close: UInt16?)>(([], nil))
+            let closeFrame = try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=not-a-token", logger: logger) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    if case .text(let text) = message { refused.withLock { $0.messages.append(text) } }
+                }
+            }
+            let error = try #require(refused.withLock { $0.messages }.first.map(Self.parse))
+            #expect(error["type"] as? String == "error" && (error["data"] as? [String: Any])?["code"] as? String == "invalid_token", "\(error)")
+            #expect(closeFrame?.closeCode == .unknown(4401), "\(String(describing: closeFrame))")
+
+            let alice = try await api.signUp("alice")
+            let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Boom"], token: alice.access).json["id"] as? Int)
+            let source = """
+                strategy = { params = { fault_at = { type = "integer", default = 1000000, min = 1, max = 1000000 } } }
+                local bars = 0
+                function on_bar(ctx, bar)
+                  bars = bars + 1
+                  if bars == ctx.params.fault_at then error("boom") end
+                end
+                """
+            let version = try #require(try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source],
+                                                          token: alice.access).json["id"] as? Int)
+            let seen = Mutex<[String]>([])
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=\(alice.access)", logger: logger) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"deployments"}"#))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    let event = Self.parse(text)
+                    seen.withLock { $0.append(text) }
+                    if event["type"] as? String == "subscribed" {
+                        let created = try await api.call(.post, "/api/deployments", json: ["versionId": version, "parameters": ["fault_at": 3]],
+                                                        token: alice.access)
+                        #expect(created.status == 201, "\(created.text)")
+                        DeploymentRouteTests.feed(fixture, events: 50)
+                    }
+                    if event["type"] as? String == "deployment", (event["data"] as? [String: Any])?["status"] as? String == "faulted" { break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let statuses = seen.withLock { $0 }.map { Self.parse($0) }.filter { $0["type"] as? String == "deployment" }.compactMap { $0["data"] as? [String: Any] }
+            #expect(statuses.map { $0["status"] as? String } == ["running", "faulted"], "\(statuses)")
+            let fault = try #require(statuses.last)
+            #expect(fault["status"] as? String == "faulted" && (fault["reason"] as? String ?? "").contains("boom"), "\(fault)")
+            #expect(fault["deploymentId"] is Int)
         }
     }
 

@@ -57,7 +57,7 @@ import TestSupport
 
         let invalid = try Self.lunar(["check", script, "--param", "fast=99"])
         #expect(invalid.status == 65)
-        #expect(invalid.stderr.contains("params.fast"), "\(invalid.stderr)")
+        #expect(invalid.stderr.contains("parameters.fast"), "\(invalid.stderr)")
     }
 
     @Test func checkRefusesAnInvalidDeclaration() throws {

@@ -77,7 +77,7 @@ import TestSupport
         } catch let error as DeploymentError {
             guard case .schema(let issues) = error else { Issue.record("wrong error \(error)"); return }
             let fields = issues.issues.map(\.field).sorted()
-            #expect(fields == ["params.fast", "params.mode", "params.speed"])
+            #expect(fields == ["parameters.fast", "parameters.mode", "parameters.speed"])
         }
     }
 

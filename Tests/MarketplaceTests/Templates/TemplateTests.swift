@@ -22,7 +22,7 @@ import Testing
         #expect(deployment.parameters["fast"] == .integer(5) && deployment.parameters["slow"] == .integer(30))
         #expect(deployment.risk.maxOpenOrders == 5 && deployment.status == .stopped(reason: ""))
         #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["fast": .integer(1)], by: user.id) }
-                == .invalid(field: "params.fast", rule: "1 is below the minimum 2"))
+                == .invalid(field: "parameters.fast", rule: "1 is below the minimum 2"))
         #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["speed": .integer(1)], by: user.id) }?.code == "invalid_input")
         #expect(try fixture.store.deployments(of: user.id, by: user.id).count == 1)
     }
