@@ -91,6 +91,7 @@ struct MarketplaceRoutes {
             return try await store.read { try $0.salesReport(of: user.id, by: user.id) }.map(SalesLineView.init)
         }
         ReviewRoutes(gateway: gateway).add(to: market)
+        PaperRecordRoutes(gateway: gateway).add(to: market)
     }
 }
 
@@ -99,6 +100,9 @@ extension Gateway {
     /// validation backtest and declared parameters.
     func listingPage(_ listing: Listing, by user: UserID) async throws -> ListingView {
         var view = ListingView(listing)
+        if let record = try await store.read({ try $0.paperRecord(of: listing.id, by: user) }) {
+            view.paperRecord = try await paperRecordView(record)
+        }
         guard let version = try await store.read({ try $0.listedVersion(of: listing.id, by: user) }) else { return view }
         view.validation = version.performance.map(ValidationFiguresView.init)
         view.parameters = ParameterView.list(version.schema)

@@ -57,7 +57,7 @@ extension ListingView: SchemaDescribed {
                  "buyerCount": .integer(minimum: 0), "createdAt": .timestamp, "updatedAt": .timestamp],
                 optional: ["liveVersionId": .id, "pendingVersionId": .id, "performance": .ref(ListingSummaryFigures.self),
                            "publishedAt": .timestamp, "validation": .ref(ValidationFiguresView.self),
-                           "parameters": .list(ParameterView.self)])
+                           "parameters": .list(ParameterView.self), "paperRecord": .ref(PaperRecordView.self)])
     }
 }
 

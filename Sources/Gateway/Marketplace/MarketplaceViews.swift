@@ -68,6 +68,8 @@ struct ListingView: Codable, Sendable, ResponseEncodableBody {
     var validation: ValidationFiguresView?
     /// Listing page only: the live version's declared parameters.
     var parameters: [ParameterView]?
+    /// Listing page only: the author's verified paper deployment of the live version, when attached.
+    var paperRecord: PaperRecordView?
 
     init(_ listing: Listing) {
         id = listing.id.rawValue

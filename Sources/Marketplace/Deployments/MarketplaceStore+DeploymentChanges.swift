@@ -40,6 +40,8 @@ extension MarketplaceStore {
                 try connection.run("DELETE FROM \(table) WHERE deployment_id = ?", [id])
             }
             try Self.dropKillSwitch(of: id, by: actorID, connection, now: now)
+            // A listing's paper record ends with its deployment.
+            try connection.run("DELETE FROM listing_paper_records WHERE deployment_id = ?", [id])
             try connection.run("DELETE FROM deployments WHERE id = ?", [id])
         }
     }

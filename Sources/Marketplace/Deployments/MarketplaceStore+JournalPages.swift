@@ -45,6 +45,15 @@ extension MarketplaceStore {
         }
     }
 
+    /// Every fill of a deployment in the order recorded (a replay of its account).
+    public func journalFills(of id: DeploymentID) throws(StoreError) -> [JournalRecord] {
+        try pool.read { (connection) throws(StoreError) in
+            try connection.rows("SELECT fill_id, order_id, body FROM deployment_fills WHERE deployment_id = ? ORDER BY sequence", [id]) { row in
+                JournalRecord(id: row.text(0), orderID: row.text(1), body: Data(row.blob(2)))
+            }
+        }
+    }
+
     /// How many orders and fills a deployment's journal holds.
     public func journalCounts(of id: DeploymentID) throws(StoreError) -> (orders: Int, fills: Int) {
         try pool.read { (connection) throws(StoreError) in

@@ -77,6 +77,27 @@ extension Platform {
         return (try? JSONDecoder().decode(HostCheckpoint.self, from: body)).map { (DeploymentSnapshot(stopped: $0), false) }
     }
 
+    /// The deployment's last saved checkpoint (at most a second old while it
+    /// runs; final once stopped); nil when it never ran or does not decode.
+    public func savedCheckpoint(_ id: DeploymentID) async throws -> HostCheckpoint? {
+        guard let body = try await store.read({ try $0.hostCheckpoint(of: id) }) else { return nil }
+        return try? JSONDecoder().decode(HostCheckpoint.self, from: body)
+    }
+
+    /// The round trips a deployment has closed, rebuilt from its journaled
+    /// fills (checkpoints leave them out: they only grow): the fills are
+    /// applied in order to a fresh account of `checkpoint`'s instruments.
+    public func closedTrades(_ id: DeploymentID, like checkpoint: HostCheckpoint) async throws -> [ClosedTrade] {
+        let records = try await store.read { try $0.journalFills(of: id) }
+        var account = Portfolio(cash: checkpoint.portfolio.initialCash, instruments: checkpoint.portfolio.instruments)
+        let decoder = JSONDecoder()
+        for record in records {
+            guard let fill = try? decoder.decode(Fill.self, from: record.body), account.index(of: fill.symbol) != nil else { continue }
+            _ = account.apply(fill)
+        }
+        return account.closedTrades
+    }
+
     /// Up to `limit` of the deployment's kept log lines older than sequence
     /// `before` (nil: the newest), newest first, with their sequence numbers.
     public func logPage(_ id: DeploymentID, before: Int64?, limit: Int) -> [(sequence: Int64, entry: DeploymentLogEntry)] {
