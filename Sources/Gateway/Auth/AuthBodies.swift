@@ -1,14 +1,12 @@
 import Marketplace
 
 struct RegisterBody: RequestBody {
-    static let fields: Set<String> = ["username", "email", "password"]
     var username: String
     var email: String
     var password: String
 }
 
 struct LoginBody: RequestBody {
-    static let fields: Set<String> = ["login", "password", "code"]
     /// Username or email.
     var login: String
     var password: String
@@ -17,7 +15,6 @@ struct LoginBody: RequestBody {
 }
 
 struct RefreshBody: RequestBody {
-    static let fields: Set<String> = ["refreshToken"]
     var refreshToken: String?
 }
 

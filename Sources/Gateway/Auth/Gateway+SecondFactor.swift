@@ -66,7 +66,6 @@ struct SecondFactorRequired: Codable, ResponseEncodableBody {
 }
 
 struct CodeBody: RequestBody {
-    static let fields: Set<String> = ["code"]
     var code: String
 }
 

@@ -3,7 +3,6 @@ import Hummingbird
 import Marketplace
 
 struct ChangePasswordBody: RequestBody {
-    static let fields: Set<String> = ["currentPassword", "newPassword", "code"]
     var currentPassword: String
     var newPassword: String
     /// A TOTP or recovery code, when 2FA is on.
@@ -11,13 +10,11 @@ struct ChangePasswordBody: RequestBody {
 }
 
 struct PasswordResetBody: RequestBody {
-    static let fields: Set<String> = ["login"]
     /// Username or email.
     var login: String
 }
 
 struct PasswordResetConfirmBody: RequestBody {
-    static let fields: Set<String> = ["token", "newPassword"]
     var token: String
     var newPassword: String
 }

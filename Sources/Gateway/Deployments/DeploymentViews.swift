@@ -4,7 +4,6 @@ import Sandbox
 import Marketplace
 
 struct CreateDeploymentBody: RequestBody {
-    static let fields: Set<String> = ["versionId", "listingId", "templateId", "parameters", "risk", "start", "symbols", "timeframe"]
     var versionId: Int64?
     var listingId: Int64?
     var templateId: String?
@@ -29,7 +28,6 @@ struct CreateDeploymentBody: RequestBody {
 
 /// `POST /api/templates/{id}/deploy`: the template comes from the path.
 struct TemplateDeployBody: RequestBody {
-    static let fields: Set<String> = ["parameters", "risk", "start", "symbols", "timeframe"]
     var parameters: [String: LuaValue]?
     var risk: RiskLimitsView?
     var symbols: [String]?
@@ -42,7 +40,6 @@ struct TemplateDeployBody: RequestBody {
 }
 
 struct UpdateDeploymentBody: RequestBody {
-    static let fields: Set<String> = ["parameters", "risk"]
     var parameters: [String: LuaValue]?
     var risk: RiskLimitsView?
 }

@@ -3,10 +3,6 @@ import Host
 /// One manual order as a client sends it. Validated here (names the field)
 /// before the host puts it on the instrument's grid and the risk gate.
 struct ManualOrderBody: RequestBody {
-    static let fields: Set<String> = [
-        "symbol", "side", "type", "quantity", "notional", "price", "trigger", "timeInForce", "reduceOnly", "tag",
-        "takeProfit", "stopLoss",
-    ]
     static let maximumAmount = 1e12
 
     var symbol: String
@@ -77,7 +73,6 @@ struct ManualOrderBody: RequestBody {
 
 /// Several orders judged together: none is sent unless all pass.
 struct BulkOrderBody: RequestBody {
-    static let fields: Set<String> = ["legs"]
     static let maximumLegs = 20
     var legs: [StrictLeg]
 
@@ -118,7 +113,6 @@ private struct AnyCodingKey: CodingKey {
 
 /// New values for a working order; at least one.
 struct ModifyOrderBody: RequestBody {
-    static let fields: Set<String> = ["quantity", "price", "trigger"]
     var quantity: String?
     var price: String?
     var trigger: String?

@@ -9,14 +9,23 @@ import Hummingbird
 /// mass assignment: `role`, `status`, `price` or `owner` in a body that does
 /// not declare them is an error, never silently applied or ignored.
 protocol RequestBody: Decodable, Sendable, SchemaDescribed {
-    /// Every JSON key the body may carry.
+    /// Every JSON key the body may carry: by default the keys of its
+    /// published `schema`, so what is refused and what is documented are one list.
     static var fields: Set<String> { get }
 }
 
 extension RequestBody {
-    /// Until a body describes itself: its field names, each of any type.
-    static var schema: JSONSchema {
-        .body([:], optional: Dictionary(uniqueKeysWithValues: fields.map { ($0, JSONSchema.any) }))
+    static var fields: Set<String> { schema.propertyNames }
+}
+
+extension JSONSchema {
+    /// The keys an object schema names (required and optional); empty for other schemas.
+    var propertyNames: Set<String> {
+        switch self {
+        case .object(let required, let optional, _): Set(required.keys).union(optional.keys)
+        case .component(_, let schema), .nullable(let schema): schema.propertyNames
+        default: []
+        }
     }
 }
 

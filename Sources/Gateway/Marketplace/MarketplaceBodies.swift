@@ -2,7 +2,6 @@ import Hummingbird
 import Marketplace
 
 struct ListingBody: RequestBody {
-    static let fields: Set<String> = ["strategyId", "title", "summary", "description", "category", "tags", "price", "versionId"]
     /// Create only; refused on update (a listing never moves to another strategy).
     var strategyId: Int64?
     var title: String
@@ -21,12 +20,10 @@ struct ListingBody: RequestBody {
 }
 
 struct SubmitBody: RequestBody {
-    static let fields: Set<String> = ["versionId"]
     var versionId: Int64
 }
 
 struct ReviewBody: RequestBody {
-    static let fields: Set<String> = ["rating", "title", "body"]
     var rating: Int
     var title: String
     var body: String?
@@ -34,7 +31,6 @@ struct ReviewBody: RequestBody {
 }
 
 struct ReasonBody: RequestBody {
-    static let fields: Set<String> = ["reason"]
     var reason: String
 }
 

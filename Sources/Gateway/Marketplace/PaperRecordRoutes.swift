@@ -8,7 +8,6 @@ import Platform
 /// version) and `DELETE` to remove it; the listing page shows it as
 /// `paperRecord`, from the deployment's saved account and journal.
 struct PaperRecordBody: RequestBody {
-    static let fields: Set<String> = ["deploymentId"]
     var deploymentId: Int64
 }
 

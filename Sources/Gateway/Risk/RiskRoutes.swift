@@ -13,7 +13,6 @@ struct RiskRoutes {
     let gateway: Gateway
 
     struct EmergencyStopBody: RequestBody {
-        static let fields: Set<String> = ["scope", "deploymentId", "level", "reason"]
         var scope: String?
         var deploymentId: Int64?
         var level: String?
@@ -29,7 +28,6 @@ struct RiskRoutes {
     }
 
     struct LimitsBody: RequestBody {
-        static let fields: Set<String> = ["limits"]
         var limits: RiskLimitsView
     }
     /// The owner layer over all of a user's deployments; applies to deployments started after the change.

@@ -1,12 +1,10 @@
 import Marketplace
 
 struct CreateStrategyBody: RequestBody {
-    static let fields: Set<String> = ["name"]
     var name: String
 }
 
 struct UploadVersionBody: RequestBody {
-    static let fields: Set<String> = ["source", "changelog"]
     var source: String
     var changelog: String?
 }

@@ -33,7 +33,6 @@ struct TemplateRoutes {
     }
 
     struct TemplateBody: RequestBody {
-        static let fields: Set<String> = ["manifest", "source"]
         var manifest: Manifest
         var source: String
     }

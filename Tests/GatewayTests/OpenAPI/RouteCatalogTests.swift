@@ -44,3 +44,16 @@ import TestSupport
         }
     }
 }
+
+/// A body refuses exactly the keys its published schema does not name: the
+/// strict decoder's field list and the document are one list.
+@Suite struct RequestBodyFieldTests {
+    @Test func everyBodyAcceptsExactlyTheFieldsItDocuments() {
+        let bodies = RouteCatalog.operations.filter { $0.body != nil }
+        #expect(bodies.count > 30)
+        for operation in bodies {
+            let documented = operation.bodySchema?.propertyNames ?? []
+            #expect(Set(operation.body ?? []) == documented, "\(operation.method) \(operation.path): fields \(operation.body ?? []) vs schema \(documented.sorted())")
+        }
+    }
+}

@@ -38,7 +38,7 @@ import Testing
             Issue.record("expected invalid input")
             return
         }
-        #expect(field == "fast_sma.json: params.fast")
+        #expect(field == "fast_sma.json: parameters.fast")
         #expect(try fixture.store.templates().isEmpty)
     }
 
