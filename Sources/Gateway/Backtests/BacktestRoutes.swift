@@ -11,31 +11,6 @@ struct BacktestBody: RequestBody {
     var parameters: [String: LuaValue]?
 }
 
-/// A job as polled: progress while it runs, then metrics, trades and the equity curve.
-struct BacktestView: Codable, ResponseEncodableBody {
-    var id: Int64
-    var strategyId: Int64
-    var versionId: Int64
-    var status: BacktestJobs.Status
-    var progress: Double
-    var createdAt: Int64
-    var finishedAt: Int64?
-    var error: String?
-    var result: BacktestResult?
-
-    init(_ job: BacktestJobs.Job, withResult: Bool) {
-        id = job.id
-        strategyId = job.strategyID.rawValue
-        versionId = job.versionID.rawValue
-        status = job.status
-        progress = job.progress
-        createdAt = job.createdAt
-        finishedAt = job.finishedAt
-        error = job.error
-        result = withResult ? job.result : nil
-    }
-}
-
 /// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`.
 struct BacktestRoutes {
     let gateway: Gateway

@@ -8,8 +8,16 @@ extension BacktestView: SchemaDescribed {
     static let schemaName = "BacktestJob"
     static var schema: JSONSchema {
         .record(["id": .id, "strategyId": .id, "versionId": .id, "status": .oneOfStrings(["queued", "running", "completed", "failed"]),
-                 "progress": .number(minimum: 0, maximum: 1), "createdAt": .time],
-                optional: ["finishedAt": .time, "error": .text, "result": .ref(BacktestResult.self)])
+                 "progress": .number(minimum: 0, maximum: 1), "createdAt": .timestamp],
+                optional: ["finishedAt": .timestamp, "error": .ref(BacktestErrorView.self), "result": .ref(BacktestResultView.self)])
+    }
+}
+
+extension BacktestErrorView: SchemaDescribed {
+    static let schemaName = "BacktestError"
+    static var schema: JSONSchema {
+        .record(["kind": .oneOfStrings(kinds), "message": .text],
+                optional: ["chunk": .text, "line": .integer(minimum: 0), "callback": .text, "time": .timestamp, "traceback": .text])
     }
 }
 
@@ -22,19 +30,15 @@ extension JSONSchema {
     static let statistic = JSONSchema.nullable(.anyOf([.number(), .oneOfStrings(["inf", "-inf"])]))
 }
 
-extension BacktestResult: SchemaDescribed {
+extension BacktestResultView: SchemaDescribed {
+    static let schemaName = "BacktestResult"
     static var schema: JSONSchema {
-        .record(["formatVersion": .integer(minimum: 1), "metadata": .ref(BacktestMetadata.self), "metrics": .ref(BacktestMetrics.self),
-                 "trades": .list(TradeRecord.self), "equityCurve": .array(of: .record(["time": .time, "equity": .decimalText])),
+        .record(["partial": .boolean, "currency": .oneOfStrings([APIUnits.currency]),
+                 "metadata": .record(["strategyName": .text, "scriptHash": .text, "dataHash": .text, "parameters": .dictionary(of: .text),
+                                      "engineVersion": .text, "symbols": .array(of: .text)]),
+                 "metrics": .ref(BacktestMetrics.self), "trades": .array(of: .ref(Trade.self)),
+                 "equityCurve": .array(of: .record(["time": .timestamp, "equity": .decimalText])),
                  "equityCurvePointCount": .integer(minimum: 0), "finalPositions": .list(PositionRecord.self)])
-    }
-}
-
-extension BacktestMetadata: SchemaDescribed {
-    static var schema: JSONSchema {
-        .record(["strategyName": .text, "scriptHash": .text, "dataHash": .text, "parameters": .dictionary(of: .text),
-                 "seed": .string(pattern: "^[0-9]+$"), "initialCash": .decimalText, "commission": .text, "slippage": .text,
-                 "engineVersion": .text, "symbols": .array(of: .text)])
     }
 }
 
@@ -53,10 +57,11 @@ extension BacktestMetrics: SchemaDescribed {
     }
 }
 
-extension TradeRecord: SchemaDescribed {
+extension BacktestResultView.Trade: SchemaDescribed {
+    static let schemaName = "BacktestTrade"
     static var schema: JSONSchema {
-        .record(["symbol": .text, "side": .oneOfStrings(["long", "short"]), "quantity": .decimalText, "entryTime": .time,
-                 "exitTime": .time, "entryPrice": .decimalText, "exitPrice": .decimalText, "pnl": .decimalText, "fees": .decimalText,
+        .record(["symbol": .text, "side": .oneOfStrings(["long", "short"]), "quantity": .decimalText, "entryTime": .timestamp,
+                 "exitTime": .timestamp, "entryPrice": .decimalText, "exitPrice": .decimalText, "pnl": .decimalText, "fees": .decimalText,
                  "netPnL": .decimalText])
     }
 }

@@ -104,9 +104,9 @@ public final class BacktestJobs: Sendable {
         try? store.startBacktestJob(id)
         let configuration = BacktestConfiguration(source: source, parameters: parameters, instruments: [Instrument(symbol: "BTCUSD")],
                                                   bars: ["BTCUSD": bars], timeframe: BarCSV.timeframe(of: bars))
-        let outcome: Result<BacktestResult, any Error>
+        let outcome: Result<BacktestEnding, any Error>
         if let isolation {
-            outcome = Result { try BacktestEngine.runIsolated(configuration, isolation: isolation).result() }
+            outcome = Result { try BacktestEngine.runIsolated(configuration, isolation: isolation).ending() }
         } else {
             let clock = ContinuousClock()
             var lastWrite = clock.now
@@ -115,9 +115,24 @@ public final class BacktestJobs: Sendable {
                     guard total > 0, clock.now - lastWrite >= Self.progressInterval else { return }
                     lastWrite = clock.now
                     try? store.recordBacktestProgress(id, Double(done) / Double(total))
-                }).result
+                }).ending
             }
         }
-        try? store.finishBacktestJob(id, outcome.mapError { BacktestJobFailure("\($0)") })
+        try? store.finishBacktestJob(id, Self.finished(outcome))
+    }
+
+    /// A run's ending as the job records it: a fault fails the job, keeping
+    /// the partial result, in either mode.
+    static func finished(_ outcome: Result<BacktestEnding, any Error>) -> Result<BacktestResult, BacktestJobFailure> {
+        switch outcome {
+        case .success(.completed(let result)):
+            .success(result)
+        case .success(.failed(let fault, let partial)):
+            .failure(BacktestJobFailure("the strategy faulted: \(fault.summary)", fault: fault, partial: partial))
+        case .failure(IsolationError.deploymentRefused(_, let reason)):
+            .failure(BacktestJobFailure(reason))
+        case .failure(let error):
+            .failure(BacktestJobFailure("\(error)"))
+        }
     }
 }
