@@ -4,13 +4,6 @@ import Marketplace
 import Platform
 import Sandbox
 
-struct BacktestBody: RequestBody {
-    static let fields: Set<String> = ["versionId", "parameters"]
-    /// Default: the strategy's latest accepted version.
-    var versionId: Int64?
-    var parameters: [String: LuaValue]?
-}
-
 /// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`.
 struct BacktestRoutes {
     let gateway: Gateway
@@ -28,10 +21,13 @@ struct BacktestRoutes {
                 throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
             }
             let parameters = try schema.resolve(body.parameters ?? [:])
+            let dataset = body.dataset ?? gateway.backtests.defaultDataset
+            let known = try await gateway.backtests.dataset(named: dataset, owner: owner)
+            let settings = try body.settings(dataset: dataset, symbol: known?.symbol ?? BacktestSettings.defaultSymbol)
             let versionID = version.id
             let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
             let job = try await gateway.backtests.submit(owner: owner, strategy: strategyID, version: versionID,
-                                                         source: source, parameters: parameters)
+                                                         source: source, parameters: parameters, settings: settings)
             return Created(status: .accepted, body: BacktestView(job, withResult: false))
         }
         group.get("backtests") { _, context in

@@ -1,7 +1,21 @@
 import Host
 
 extension BacktestBody {
-    static var schema: JSONSchema { .body([:], optional: ["versionId": .id, "parameters": .parameters]) }
+    static var schema: JSONSchema {
+        .body([:], optional: ["versionId": .id, "parameters": .parameters, "dataset": .text, "symbol": .string(minLength: 1, maxLength: 32),
+                              "timeframe": .integer(minimum: 1, maximum: 86_400), "from": .timestamp, "to": .timestamp,
+                              "cash": .decimalText, "commission": .decimalText, "slippage": .decimalText,
+                              "seed": .integer(minimum: 0, maximum: maximumSeed)])
+    }
+}
+
+extension BacktestConfigView: SchemaDescribed {
+    static let schemaName = "BacktestConfig"
+    static var schema: JSONSchema {
+        .record(["dataset": .text, "symbol": .text, "cash": .decimalText, "currency": .oneOfStrings([APIUnits.currency]),
+                 "commission": .decimalText, "slippage": .decimalText, "seed": .integer(minimum: 0)],
+                optional: ["timeframe": .integer(minimum: 1), "from": .timestamp, "to": .timestamp])
+    }
 }
 
 extension BacktestView: SchemaDescribed {
@@ -9,7 +23,7 @@ extension BacktestView: SchemaDescribed {
     static var schema: JSONSchema {
         .record(["id": .id, "strategyId": .id, "versionId": .id, "status": .oneOfStrings(["queued", "running", "completed", "failed"]),
                  "progress": .number(minimum: 0, maximum: 1), "createdAt": .timestamp],
-                optional: ["finishedAt": .timestamp, "error": .ref(BacktestErrorView.self), "result": .ref(BacktestResultView.self)])
+                optional: ["finishedAt": .timestamp, "error": .ref(BacktestErrorView.self), "config": .ref(BacktestConfigView.self), "result": .ref(BacktestResultView.self)])
     }
 }
 

@@ -14,6 +14,9 @@ struct BacktestView: Codable, ResponseEncodableBody {
     var createdAt: Timestamp
     var finishedAt: Timestamp?
     var error: BacktestErrorView?
+    /// The run's settings with every default filled in (absent for jobs
+    /// stored before they were recorded).
+    var config: BacktestConfigView?
     var result: BacktestResultView?
 
     init(_ job: BacktestJobs.Job, withResult: Bool) {
@@ -25,6 +28,7 @@ struct BacktestView: Codable, ResponseEncodableBody {
         createdAt = Timestamp(job.createdAt)
         finishedAt = Timestamp(job.finishedAt)
         error = job.status == .failed ? BacktestErrorView(job) : nil
+        config = job.settings.map(BacktestConfigView.init)
         result = withResult ? job.result.map { BacktestResultView($0) } : nil
     }
 }

@@ -66,6 +66,8 @@ enum RouteCatalog {
         op("get", "/api/strategies/{id}/versions/{version}/source", "strategies", "A version's source", response: .ref(SourceView.self)),
         op("post", "/api/strategies/{id}/backtest", "backtests", "Start a backtest job", body: BacktestBody.self, success: 202,
            response: .ref(BacktestView.self)),
+        op("get", "/api/datasets", "backtests", "Datasets a backtest can name: the bundled ones and mine",
+           response: .list(DatasetView.self)),
         op("get", "/api/backtests", "backtests", "My backtest jobs", response: .list(BacktestView.self)),
         op("get", "/api/backtests/{id}", "backtests", "A job: progress, then metrics, trades and equity curve",
            response: .ref(BacktestView.self)),

@@ -95,6 +95,17 @@ public struct BacktestSettings: Sendable, Equatable, Codable {
         return configuration
     }
 
+    /// These settings with the defaults the run filled in: the strategy's
+    /// timeframe and the period's bounds (`to` exclusive: one bar past the last).
+    public func effective(_ configuration: BacktestConfiguration) -> BacktestSettings {
+        var filled = self
+        let times = configuration.bars.values.flatMap { $0.map(\.time) }
+        filled.timeframe = configuration.strategyTimeframe ?? configuration.timeframe
+        filled.from = from ?? times.min()
+        filled.to = to ?? times.max().map { $0 + configuration.timeframe }
+        return filled
+    }
+
     /// A rate given as decimal text ("0.001" is 10 basis points) in
     /// hundredths of a basis point; refused unless it is a plain decimal in 0...1.
     public static func rate(_ text: String, field: String) throws(BacktestSettingsError) -> Int64 {
