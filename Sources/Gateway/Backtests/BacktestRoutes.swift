@@ -22,8 +22,12 @@ struct BacktestRoutes {
             }
             let parameters = try schema.resolve(body.parameters ?? [:])
             let dataset = body.dataset ?? gateway.backtests.defaultDataset
-            let known = try await gateway.backtests.dataset(named: dataset, owner: owner)
-            let settings = try body.settings(dataset: dataset, symbol: known?.symbol ?? BacktestSettings.defaultSymbol)
+            // Another user's dataset reads as absent, as on /api/datasets/{name}.
+            guard let known = try await gateway.backtests.dataset(named: dataset, owner: owner) else {
+                throw APIError(status: 404, code: "not_found", message: "no such dataset",
+                               details: [APIError.Detail(field: "dataset", issue: "names no bundled dataset and none of yours")])
+            }
+            let settings = try body.settings(dataset: dataset, symbol: known.symbol)
             let versionID = version.id
             let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
             let job = try await gateway.backtests.submit(owner: owner, strategy: strategyID, version: versionID,

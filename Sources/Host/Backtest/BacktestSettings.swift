@@ -132,7 +132,8 @@ public struct BacktestSettings: Sendable, Equatable, Codable {
         return text
     }
 
-    static func checkSymbol(_ symbol: String) throws(BacktestSettingsError) {
+    /// Refuses a symbol that is not 1 to 32 letters, digits or . _ - /.
+    public static func checkSymbol(_ symbol: String) throws(BacktestSettingsError) {
         let allowed = symbol.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || [45, 46, 47, 95].contains(byte)
         }

@@ -81,13 +81,17 @@ import TestSupport
                 (["from": "yesterday"], "from"), (["to": "2023-02-30"], "to"),
                 (["from": "2023-03-01T00:00:00Z", "to": "2023-02-01T00:00:00Z"], "to"),
                 (["from": "2023-02-01T00:00:00Z", "to": "2023-02-01T00:00:00Z"], "to"),
-                (["from": "2030-01-01T00:00:00Z"], "from"), (["dataset": "nope"], "dataset"), (["dataset": "../etc/passwd"], "dataset"),
+                (["from": "2030-01-01T00:00:00Z"], "from"),
                 (["symbol": ""], "symbol"), (["symbol": String(repeating: "A", count: 100)], "symbol"),
             ]
             for (body, field) in cases {
                 let reply = try await api.call(.post, "/api/strategies/\(id)/backtest", json: body, token: alice.access)
                 #expect(reply.status == 422, "\(body): \(reply.status) \(reply.text)")
                 #expect(reply.errorDetails.first?["field"] as? String == field, "\(body): \(reply.text)")
+            }
+            for dataset in ["nope", "../etc/passwd", "sample-btcusd-1h.csv"] {
+                let reply = try await api.call(.post, "/api/strategies/\(id)/backtest", json: ["dataset": dataset], token: alice.access)
+                #expect(reply.status == 404 && reply.errorDetails.first?["field"] as? String == "dataset", "\(dataset): \(reply.text)")
             }
             #expect(try await api.call(.get, "/api/backtests", token: alice.access).list.isEmpty, "nothing refused was queued")
         }
