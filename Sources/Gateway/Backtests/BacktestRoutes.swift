@@ -37,6 +37,13 @@ struct BacktestRoutes {
         group.get("backtests") { _, context in
             try await gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
         }
+        group.get("backtests/:id/report") { _, context in
+            let owner = try context.requireIdentity().user.id
+            guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {
+                throw APIError.notFound("backtest")
+            }
+            return try BacktestReportResponse.response(for: job)
+        }
         group.get("backtests/:id") { _, context in
             let owner = try context.requireIdentity().user.id
             guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {

@@ -27,6 +27,7 @@ public enum BacktestReport {
             out += "<p class=\"period\">" + ReportFormat.dateTime(first.time) + " to " + ReportFormat.dateTime(last.time)
                 + " UTC</p>\n"
         }
+        if let fault = result.error { out += section("Stopped by a fault: partial result", faultBlock(fault)) }
         out += section("Summary", table(rows: BacktestSummary.summaryRows(result).map { [$0.label, $0.value] },
                                         numericColumns: [1], className: "summary"))
         out += section("Equity", equityChart(result))
@@ -108,6 +109,15 @@ public enum BacktestReport {
     }
 
     // MARK: - Building blocks
+
+    /// What stopped a faulted run, escaped: the summary, the event time and
+    /// Lua's traceback.
+    private static func faultBlock(_ fault: StrategyFault) -> String {
+        var out = "<p class=\"fault\">" + ReportFormat.html(fault.summary) + " at " + ReportFormat.dateTime(fault.time)
+            + " UTC. Everything below covers the bars before it.</p>\n"
+        if let traceback = fault.traceback { out += "<pre>" + ReportFormat.html(traceback) + "</pre>\n" }
+        return out
+    }
 
     private static func section(_ title: String, _ body: String) -> String {
         "<section>\n<h2>\(ReportFormat.html(title))</h2>\n" + body + "</section>\n"

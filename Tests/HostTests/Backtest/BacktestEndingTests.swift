@@ -32,7 +32,10 @@ import TestSupport
     }
 
     @Test func aFaultFailsTheRunInProcess() throws {
-        try Self.expectFailedAtThirdBar(try BacktestEngine.run(Self.configuration(Self.faulty)).ending)
+        let ending = try BacktestEngine.run(Self.configuration(Self.faulty)).ending
+        try Self.expectFailedAtThirdBar(ending)
+        let html = BacktestReport.html(for: ending.result)
+        #expect(html.contains("Stopped by a fault: partial result") && html.contains("third bar"), "the report says where it stopped")
     }
 
     @Test func aFaultFailsTheRunInAWorkerProcess() throws {
