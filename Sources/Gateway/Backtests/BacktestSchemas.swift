@@ -35,14 +35,9 @@ extension BacktestErrorView: SchemaDescribed {
     }
 }
 
-// A result is the Host's report JSON (`MetricsJSON.swift`, `ReportRecords.swift`):
-// money and prices as exact decimal text, statistics as numbers, "inf"/"-inf"
-// or null, and every key always present.
-
-extension JSONSchema {
-    /// A ratio: a number, "inf" or "-inf", or null when undefined.
-    static let statistic = JSONSchema.nullable(.anyOf([.number(), .oneOfStrings(["inf", "-inf"])]))
-}
+// A result is the API's view of the Host's result (`BacktestViews.swift`):
+// times as ISO-8601, money, prices and quantities as exact decimal text,
+// ratios as numbers (absent when undefined or infinite).
 
 extension BacktestResultView: SchemaDescribed {
     static let schemaName = "BacktestResult"
@@ -50,24 +45,9 @@ extension BacktestResultView: SchemaDescribed {
         .record(["partial": .boolean, "currency": .oneOfStrings([APIUnits.currency]),
                  "metadata": .record(["strategyName": .text, "scriptHash": .text, "dataHash": .text, "parameters": .dictionary(of: .text),
                                       "engineVersion": .text, "symbols": .array(of: .text)]),
-                 "metrics": .ref(BacktestMetrics.self), "trades": .array(of: .ref(Trade.self)),
+                 "metrics": .ref(BacktestMetricsView.self), "trades": .array(of: .ref(Trade.self)),
                  "equityCurve": .array(of: .record(["time": .timestamp, "equity": .decimalText])),
                  "equityCurvePointCount": .integer(minimum: 0), "finalPositions": .list(PositionRecord.self)])
-    }
-}
-
-extension BacktestMetrics: SchemaDescribed {
-    static var schema: JSONSchema {
-        let counts = ["elapsedSeconds", "maxDrawdownDuration", "longestDrawdownDuration", "tradeCount", "winningTrades",
-                      "losingTrades", "barCount", "barsInMarket"]
-        let statistics = ["totalReturn", "annualizedReturn", "periodsPerYear", "volatility", "sharpe", "sortino", "maxDrawdown",
-                          "winRate", "profitFactor", "exposure"]
-        var fields: [String: JSONSchema] = ["maxDrawdownRecovered": .boolean, "averageWin": .nullable(.decimalText),
-                                            "averageLoss": .nullable(.decimalText)]
-        for name in ["startEquity", "endEquity", "netProfit", "grossProfit", "grossLoss", "tradeFees"] { fields[name] = .decimalText }
-        for name in counts { fields[name] = .integer(minimum: 0) }
-        for name in statistics { fields[name] = .statistic }
-        return .record(fields)
     }
 }
 

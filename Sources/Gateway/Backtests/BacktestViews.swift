@@ -115,7 +115,7 @@ struct BacktestResultView: Codable {
     var partial: Bool
     var currency: String
     var metadata: Metadata
-    var metrics: BacktestMetrics
+    var metrics: BacktestMetricsView
     var trades: [Trade]
     var equityCurve: [Point]
     var equityCurvePointCount: Int
@@ -127,7 +127,7 @@ struct BacktestResultView: Codable {
         let source = result.metadata
         metadata = Metadata(strategyName: source.strategyName, scriptHash: source.scriptHash, dataHash: source.dataHash,
                             parameters: source.parameters, engineVersion: source.engineVersion, symbols: source.symbols)
-        metrics = result.metrics
+        metrics = BacktestMetricsView(result.metrics)
         trades = result.trades.map { trade in
             Trade(symbol: trade.symbol, side: trade.side, quantity: trade.quantity, entryTime: Timestamp(trade.entryTime),
                   exitTime: Timestamp(trade.exitTime), entryPrice: trade.entryPrice, exitPrice: trade.exitPrice,
