@@ -2,7 +2,6 @@ import Foundation
 import Host
 import Sandbox
 import Marketplace
-import Synchronization
 
 /// Backtest jobs: recorded in the store (they outlive a restart; ids never
 /// repeat), queued for a sandbox slot, run off the event loops (in a worker
