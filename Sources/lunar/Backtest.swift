@@ -21,6 +21,8 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("quantity-decimals"), help: "Digits after the point in a quantity.") var quantityDecimals: Int = 8
     @Option(name: .customLong("volume-participation"), help: "Max fraction of a bar's volume one order may fill.") var participation: Double?
     @Option(help: "Seconds per bar the strategy sees, a multiple of the data's bars (default: the data's).") var timeframe: Int64?
+    @Option(help: "Start of the period replayed, inclusive (ISO-8601 or epoch seconds; default: the first bar).") var from: String?
+    @Option(help: "End of the period replayed, exclusive (ISO-8601 or epoch seconds; default: after the last bar).") var to: String?
     @Flag(help: "Print the result as JSON (byte-identical for identical inputs).") var json = false
     @Flag(help: "Print the strategy's log lines as they happen.") var log = false
     @Option(help: "Write a self-contained HTML report to this path.") var report: String?
@@ -56,13 +58,15 @@ struct Backtest: ParsableCommand {
             overrides[String(parts[0])] = String(parts[1])
         }
         // The API's path too (`BacktestSettings`): one set of defaults and checks.
-        let settings: BacktestSettings
+        var settings: BacktestSettings
         do throws(BacktestSettingsError) {
             settings = BacktestSettings(
                 dataset: data, symbol: symbol, timeframe: timeframe, cash: try BacktestSettings.money(cash, field: "cash"),
                 commission: Int64((commissionBasisPoints * 100).rounded()),
                 fixedCommission: try BacktestSettings.money(commissionFixed, field: "fixedCommission"),
                 slippage: Int64((slippageBasisPoints * 100).rounded()), seed: seed)
+            settings.from = try from.map { (text) throws(BacktestSettingsError) in try Self.time(text, field: "from") }
+            settings.to = try to.map { (text) throws(BacktestSettingsError) in try Self.time(text, field: "to") }
             try settings.validate()
         } catch {
             throw ValidationError("--\(Self.option(for: error.field)): \(error.issue)")
@@ -124,10 +128,17 @@ struct Backtest: ParsableCommand {
         }
     }
 
+    static func time(_ text: String, field: String) throws(BacktestSettingsError) -> Int64 {
+        guard let seconds = BarCSV.time(text) else {
+            throw BacktestSettingsError(field: field, issue: "must be an ISO-8601 time or epoch seconds")
+        }
+        return seconds
+    }
+
     /// The option that sets a `BacktestSettings` field.
     static func option(for field: String) -> String {
         switch field {
-        case "dataset", "from", "to": "data"
+        case "dataset": "data"
         case "fixedCommission": "commission-fixed"
         case "commission": "commission-bps"
         case "slippage": "slippage-bps"
