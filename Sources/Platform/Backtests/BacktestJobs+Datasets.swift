@@ -25,7 +25,7 @@ extension BacktestJobs {
         try Self.checkDatasetName(name)
         let symbol = symbol ?? BacktestSettings.defaultSymbol
         try BacktestSettings.checkSymbol(symbol)
-        guard !datasets.bundledNames.contains(name) else { throw StoreError.duplicate(field: "name") }
+        guard datasets.bundled[name] == nil else { throw StoreError.duplicate(field: "name") }
         let dataset = try await offloadThrowing { try Self.parse(csv, name: name, symbol: symbol) }
         return try await store.write { store in
             try store.createDataset(owner: owner, dataset, csv: csv, maximumPerUser: DatasetLimits.perUser)

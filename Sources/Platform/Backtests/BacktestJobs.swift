@@ -64,10 +64,9 @@ public final class BacktestJobs: Sendable {
         guard let (dataset, bars) = try await datasets.bars(named: settings.dataset, owner: owner) else {
             throw BacktestSettingsError(field: "dataset", issue: "names no bundled dataset and none of yours")
         }
-        let configuration = try await offloadThrowing {
-            try settings.configuration(source: source, parameters: parameters, instrument: Instrument(symbol: settings.symbol),
-                                       bars: bars, dataHash: dataset.hash)
-        }
+        // Cutting the period is one pass over bars already in memory: done here.
+        let configuration = try settings.configuration(source: source, parameters: parameters,
+                                                       instrument: Instrument(symbol: settings.symbol), bars: bars, dataHash: dataset.hash)
         let (limit, kept, effective) = (concurrentPerUser, keptPerUser, settings.effective(configuration))
         let job = try await store.write { store in
             try store.createBacktestJob(owner: owner, strategy: strategy, version: version, parameters: parameters,
