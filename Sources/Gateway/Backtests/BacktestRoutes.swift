@@ -4,7 +4,8 @@ import Marketplace
 import Platform
 import Sandbox
 
-/// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`.
+/// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`, and
+/// `GET /api/backtests/{id}/report` (`BacktestReportResponse`).
 struct BacktestRoutes {
     let gateway: Gateway
 
