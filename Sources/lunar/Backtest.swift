@@ -21,6 +21,8 @@ struct Backtest: ParsableCommand {
     @Option(name: .customLong("quantity-decimals"), help: "Digits after the point in a quantity.") var quantityDecimals: Int = 8
     @Option(name: .customLong("volume-participation"), help: "Max fraction of a bar's volume one order may fill.") var participation: Double?
     @Option(help: "Seconds per bar the strategy sees, a multiple of the data's bars (default: the data's).") var timeframe: Int64?
+    @Option(help: "Start of the period replayed, inclusive (ISO-8601 or epoch seconds; default: the first bar).") var from: String?
+    @Option(help: "End of the period replayed, exclusive (ISO-8601 or epoch seconds; default: after the last bar).") var to: String?
     @Flag(help: "Print the result as JSON (byte-identical for identical inputs).") var json = false
     @Flag(help: "Print the strategy's log lines as they happen.") var log = false
     @Option(help: "Write a self-contained HTML report to this path.") var report: String?
@@ -49,32 +51,39 @@ struct Backtest: ParsableCommand {
         do { bars = try BarCSV.parse(String(decoding: raw, as: UTF8.self), instrument: instrument) } catch {
             throw ValidationError("\(data): \(error)")
         }
-        guard let startingCash = Money(decimalText: cash), startingCash > .zero else {
-            throw ValidationError("--cash must be a positive decimal with at most 8 decimals")
-        }
-        guard let fixedFee = Money(decimalText: commissionFixed), fixedFee >= .zero else {
-            throw ValidationError("--commission-fixed must be a non-negative decimal")
-        }
         var overrides: [String: String] = [:]
         for parameter in parameters {
             let parts = parameter.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param expects name=value, got '\(parameter)'") }
             overrides[String(parts[0])] = String(parts[1])
         }
-        let exchange = ExchangeConfiguration(
-            commission: CommissionModel(hundredthsOfBasisPoint: Int64((commissionBasisPoints * 100).rounded()), fixedPerOrder: fixedFee),
-            slippage: SlippageModel(hundredthsOfBasisPoint: Int64((slippageBasisPoints * 100).rounded())),
-            barVolumeParticipation: participation)
+        // The API's path too (`BacktestSettings`): one set of defaults and checks.
+        var settings: BacktestSettings
+        do throws(BacktestSettingsError) {
+            settings = BacktestSettings(
+                dataset: data, symbol: symbol, timeframe: timeframe, cash: try BacktestSettings.money(cash, field: "cash"),
+                commission: Int64((commissionBasisPoints * 100).rounded()),
+                fixedCommission: try BacktestSettings.money(commissionFixed, field: "fixedCommission"),
+                slippage: Int64((slippageBasisPoints * 100).rounded()), seed: seed)
+            settings.from = try from.map { (text) throws(BacktestSettingsError) in try Self.time(text, field: "from") }
+            settings.to = try to.map { (text) throws(BacktestSettingsError) in try Self.time(text, field: "to") }
+            try settings.validate()
+        } catch {
+            throw ValidationError("--\(Self.option(for: error.field)): \(error.issue)")
+        }
         let progress = ProgressBar(enabled: !json && isatty(STDERR_FILENO) != 0 && bars.count >= 50_000)
         let outcome: BacktestOutcome
         do {
             let parametersFromText = try parameterValues(source: source, texts: overrides)
-            var configuration = BacktestConfiguration(
-                source: source, chunkName: ScriptFile.chunkName(script), parameters: parametersFromText,
-                instruments: [instrument], bars: [symbol: bars], timeframe: BarCSV.timeframe(of: bars),
-                startingCash: startingCash, exchange: exchange, seed: seed,
-                dataHash: SHA256.hex(SHA256.hash(raw)))
-            configuration.strategyTimeframe = timeframe
+            var configuration: BacktestConfiguration
+            do throws(BacktestSettingsError) {
+                configuration = try settings.configuration(
+                    source: source, chunkName: ScriptFile.chunkName(script), parameters: parametersFromText,
+                    instrument: instrument, bars: bars, dataHash: SHA256.hex(SHA256.hash(raw)))
+            } catch {
+                throw ValidationError("--\(Self.option(for: error.field)): \(error.issue)")
+            }
+            configuration.exchange.barVolumeParticipation = participation
             outcome = try BacktestEngine.run(configuration, progress: progress.update,
                 log: log ? { entry in print("\(Self.timestamp(entry.time)) [\(entry.level)] \(entry.message)") } : nil)
         } catch {
@@ -109,14 +118,31 @@ struct Backtest: ParsableCommand {
             if !outcome.rejectedOrders.isEmpty { print("rejected orders: \(outcome.rejectedOrders.count)") }
             if let report { print("report written to \(report)") }
         }
-        if let fault = outcome.fault {
-            var text = "error: strategy faulted: \(fault.summary) at \(Self.timestamp(fault.time))\n"
+        // A fault fails the run (exit 65) in every mode; what was printed
+        // above is the partial result up to the fault.
+        if let fault = outcome.ending.fault {
+            var text = "error: strategy faulted: \(fault.summary) at \(Self.timestamp(fault.time)); the result is partial\n"
             if let traceback = fault.traceback { text += traceback + "\n" }
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(65)
-        } else if outcome.status.isFaulted {
-            FileHandle.standardError.write(Data("error: strategy \(outcome.status)\n".utf8))
-            throw ExitCode(65)
+        }
+    }
+
+    static func time(_ text: String, field: String) throws(BacktestSettingsError) -> Int64 {
+        guard let seconds = BarCSV.time(text) else {
+            throw BacktestSettingsError(field: field, issue: "must be an ISO-8601 time or epoch seconds")
+        }
+        return seconds
+    }
+
+    /// The option that sets a `BacktestSettings` field.
+    static func option(for field: String) -> String {
+        switch field {
+        case "dataset": "data"
+        case "fixedCommission": "commission-fixed"
+        case "commission": "commission-bps"
+        case "slippage": "slippage-bps"
+        default: field
         }
     }
 

@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
     var insecureCookies = false
     @Option(help: "Templates folder [default templates].") var templates: String = "templates"
     @Option(help: "Strategy scripts folder [default strategies].") var strategies: String = "strategies"
-    @Option(help: "Sample bars for upload validation [default data/sample-btcusd-1h.csv].")
+    @Option(help: "Sample bars for upload validation and the default backtest dataset; every .csv beside it is a bundled dataset [default data/sample-btcusd-1h.csv].")
     var sampleData: String = "data/sample-btcusd-1h.csv"
 
     func run() async throws {

@@ -6,6 +6,7 @@ extension Gateway {
         AuthRoutes(gateway: self).addSignedIn(to: group.group("auth"))
         StrategyRoutes(gateway: self).add(to: group)
         BacktestRoutes(gateway: self).add(to: group)
+        DatasetRoutes(gateway: self).add(to: group)
         DeploymentRoutes(gateway: self).add(to: group)
         ManualOrderRoutes(gateway: self).add(to: group)
         MarketRoutes(gateway: self).add(to: group)

@@ -4,39 +4,8 @@ import Marketplace
 import Platform
 import Sandbox
 
-struct BacktestBody: RequestBody {
-    static let fields: Set<String> = ["versionId", "parameters"]
-    /// Default: the strategy's latest accepted version.
-    var versionId: Int64?
-    var parameters: [String: LuaValue]?
-}
-
-/// A job as polled: progress while it runs, then metrics, trades and the equity curve.
-struct BacktestView: Codable, ResponseEncodableBody {
-    var id: Int64
-    var strategyId: Int64
-    var versionId: Int64
-    var status: BacktestJobs.Status
-    var progress: Double
-    var createdAt: Int64
-    var finishedAt: Int64?
-    var error: String?
-    var result: BacktestResult?
-
-    init(_ job: BacktestJobs.Job, withResult: Bool) {
-        id = job.id
-        strategyId = job.strategyID.rawValue
-        versionId = job.versionID.rawValue
-        status = job.status
-        progress = job.progress
-        createdAt = job.createdAt
-        finishedAt = job.finishedAt
-        error = job.error
-        result = withResult ? job.result : nil
-    }
-}
-
-/// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`.
+/// `POST /api/strategies/{id}/backtest` (202 and a job), `GET /api/backtests[/{id}]`, and
+/// `GET /api/backtests/{id}/report` (`BacktestReportResponse`).
 struct BacktestRoutes {
     let gateway: Gateway
 
@@ -53,14 +22,28 @@ struct BacktestRoutes {
                 throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
             }
             let parameters = try schema.resolve(body.parameters ?? [:])
+            let dataset = body.dataset ?? gateway.backtests.defaultDataset
+            // Another user's dataset reads as absent, as on /api/datasets/{name}.
+            guard let known = try await gateway.backtests.dataset(named: dataset, owner: owner) else {
+                throw APIError(status: 404, code: "not_found", message: "no such dataset",
+                               details: [APIError.Detail(field: "dataset", issue: "names no bundled dataset and none of yours")])
+            }
+            let settings = try body.settings(dataset: dataset, symbol: known.symbol)
             let versionID = version.id
             let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
             let job = try await gateway.backtests.submit(owner: owner, strategy: strategyID, version: versionID,
-                                                         source: source, parameters: parameters)
+                                                         source: source, parameters: parameters, settings: settings)
             return Created(status: .accepted, body: BacktestView(job, withResult: false))
         }
         group.get("backtests") { _, context in
             try await gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
+        }
+        group.get("backtests/:id/report") { _, context in
+            let owner = try context.requireIdentity().user.id
+            guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {
+                throw APIError.notFound("backtest")
+            }
+            return try BacktestReportResponse.response(for: job)
         }
         group.get("backtests/:id") { _, context in
             let owner = try context.requireIdentity().user.id

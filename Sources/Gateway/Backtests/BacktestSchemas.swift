@@ -1,62 +1,61 @@
 import Host
 
 extension BacktestBody {
-    static var schema: JSONSchema { .body([:], optional: ["versionId": .id, "parameters": .parameters]) }
+    static var schema: JSONSchema {
+        .body([:], optional: ["versionId": .id, "parameters": .parameters, "dataset": .text, "symbol": .string(minLength: 1, maxLength: 32),
+                              "timeframe": .integer(minimum: 1, maximum: 86_400), "from": .timestamp, "to": .timestamp,
+                              "cash": .decimalText, "commission": .decimalText, "slippage": .decimalText,
+                              "seed": .integer(minimum: 0, maximum: maximumSeed)])
+    }
+}
+
+extension BacktestConfigView: SchemaDescribed {
+    static let schemaName = "BacktestConfig"
+    static var schema: JSONSchema {
+        .record(["dataset": .text, "symbol": .text, "cash": .decimalText, "currency": .oneOfStrings([APIUnits.currency]),
+                 "commission": .decimalText, "slippage": .decimalText, "seed": .integer(minimum: 0)],
+                optional: ["timeframe": .integer(minimum: 1), "from": .timestamp, "to": .timestamp])
+    }
 }
 
 extension BacktestView: SchemaDescribed {
     static let schemaName = "BacktestJob"
     static var schema: JSONSchema {
         .record(["id": .id, "strategyId": .id, "versionId": .id, "status": .oneOfStrings(["queued", "running", "completed", "failed"]),
-                 "progress": .number(minimum: 0, maximum: 1), "createdAt": .time],
-                optional: ["finishedAt": .time, "error": .text, "result": .ref(BacktestResult.self)])
+                 "progress": .number(minimum: 0, maximum: 1), "createdAt": .timestamp],
+                optional: ["finishedAt": .timestamp, "error": .ref(BacktestErrorView.self), "config": .ref(BacktestConfigView.self), "result": .ref(BacktestResultView.self)])
     }
 }
 
-// A result is the Host's report JSON (`MetricsJSON.swift`, `ReportRecords.swift`):
-// money and prices as exact decimal text, statistics as numbers, "inf"/"-inf"
-// or null, and every key always present.
-
-extension JSONSchema {
-    /// A ratio: a number, "inf" or "-inf", or null when undefined.
-    static let statistic = JSONSchema.nullable(.anyOf([.number(), .oneOfStrings(["inf", "-inf"])]))
+extension BacktestErrorView: SchemaDescribed {
+    static let schemaName = "BacktestError"
+    static var schema: JSONSchema {
+        .record(["kind": .oneOfStrings(kinds), "message": .text],
+                optional: ["chunk": .text, "line": .integer(minimum: 0), "callback": .text, "time": .timestamp, "traceback": .text])
+    }
 }
 
-extension BacktestResult: SchemaDescribed {
+// A result is the API's view of the Host's result (`BacktestViews.swift`):
+// times as ISO-8601, money, prices and quantities as exact decimal text,
+// ratios as numbers (absent when undefined or infinite).
+
+extension BacktestResultView: SchemaDescribed {
+    static let schemaName = "BacktestResult"
     static var schema: JSONSchema {
-        .record(["formatVersion": .integer(minimum: 1), "metadata": .ref(BacktestMetadata.self), "metrics": .ref(BacktestMetrics.self),
-                 "trades": .list(TradeRecord.self), "equityCurve": .array(of: .record(["time": .time, "equity": .decimalText])),
+        .record(["partial": .boolean, "currency": .oneOfStrings([APIUnits.currency]),
+                 "metadata": .record(["strategyName": .text, "scriptHash": .text, "dataHash": .text, "parameters": .dictionary(of: .text),
+                                      "engineVersion": .text, "symbols": .array(of: .text)]),
+                 "metrics": .ref(BacktestMetricsView.self), "trades": .array(of: .ref(Trade.self)),
+                 "equityCurve": .array(of: .record(["time": .timestamp, "equity": .decimalText])),
                  "equityCurvePointCount": .integer(minimum: 0), "finalPositions": .list(PositionRecord.self)])
     }
 }
 
-extension BacktestMetadata: SchemaDescribed {
+extension BacktestResultView.Trade: SchemaDescribed {
+    static let schemaName = "BacktestTrade"
     static var schema: JSONSchema {
-        .record(["strategyName": .text, "scriptHash": .text, "dataHash": .text, "parameters": .dictionary(of: .text),
-                 "seed": .string(pattern: "^[0-9]+$"), "initialCash": .decimalText, "commission": .text, "slippage": .text,
-                 "engineVersion": .text, "symbols": .array(of: .text)])
-    }
-}
-
-extension BacktestMetrics: SchemaDescribed {
-    static var schema: JSONSchema {
-        let counts = ["elapsedSeconds", "maxDrawdownDuration", "longestDrawdownDuration", "tradeCount", "winningTrades",
-                      "losingTrades", "barCount", "barsInMarket"]
-        let statistics = ["totalReturn", "annualizedReturn", "periodsPerYear", "volatility", "sharpe", "sortino", "maxDrawdown",
-                          "winRate", "profitFactor", "exposure"]
-        var fields: [String: JSONSchema] = ["maxDrawdownRecovered": .boolean, "averageWin": .nullable(.decimalText),
-                                            "averageLoss": .nullable(.decimalText)]
-        for name in ["startEquity", "endEquity", "netProfit", "grossProfit", "grossLoss", "tradeFees"] { fields[name] = .decimalText }
-        for name in counts { fields[name] = .integer(minimum: 0) }
-        for name in statistics { fields[name] = .statistic }
-        return .record(fields)
-    }
-}
-
-extension TradeRecord: SchemaDescribed {
-    static var schema: JSONSchema {
-        .record(["symbol": .text, "side": .oneOfStrings(["long", "short"]), "quantity": .decimalText, "entryTime": .time,
-                 "exitTime": .time, "entryPrice": .decimalText, "exitPrice": .decimalText, "pnl": .decimalText, "fees": .decimalText,
+        .record(["symbol": .text, "side": .oneOfStrings(["long", "short"]), "quantity": .decimalText, "entryTime": .timestamp,
+                 "exitTime": .timestamp, "entryPrice": .decimalText, "exitPrice": .decimalText, "pnl": .decimalText, "fees": .decimalText,
                  "netPnL": .decimalText])
     }
 }

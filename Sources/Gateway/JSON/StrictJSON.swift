@@ -30,12 +30,16 @@ extension JSONSchema {
 }
 
 extension Request {
-    /// Decodes a strict JSON body (see `RequestBody`).
-    func decodeStrict<Body: RequestBody>(_ type: Body.Type, context: GatewayContext) async throws -> Body {
+    /// Decodes a strict JSON body (see `RequestBody`). `maximumBytes`
+    /// raises the size limit for the one route that takes bulk data
+    /// (dataset uploads); every other route keeps `context.maxUploadSize`.
+    func decodeStrict<Body: RequestBody>(_ type: Body.Type, context: GatewayContext, maximumBytes: Int? = nil) async throws -> Body {
         try requireJSONContentType()
-        if let length = headers[.contentLength].flatMap(Int.init), length > context.maxUploadSize { throw APIError.payloadTooLarge }
+        let limit = maximumBytes ?? context.maxUploadSize
+        let tooLarge = APIError(status: 413, code: "payload_too_large", message: "the body is larger than \(limit) bytes")
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         let buffer: ByteBuffer
-        do { buffer = try await body.collect(upTo: context.maxUploadSize) } catch { throw APIError.payloadTooLarge }
+        do { buffer = try await body.collect(upTo: limit) } catch { throw tooLarge }
         let data = Data(buffer.readableBytesView)
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw APIError.badRequest("the body must be one JSON object")

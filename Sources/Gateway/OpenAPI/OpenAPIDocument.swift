@@ -18,7 +18,7 @@ enum OpenAPIDocument {
             var success: [String: Any] = ["description": "Success"]
             if operation.success != 204 {
                 let schema = operation.response?.rendered(components: &components) ?? [:]
-                success["content"] = ["application/json": ["schema": schema]]
+                success["content"] = [operation.mediaType: ["schema": schema]]
             }
             var responses: [String: Any] = ["\(operation.success)": success]
             for (status, description) in errorStatuses {

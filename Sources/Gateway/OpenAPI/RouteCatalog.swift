@@ -21,12 +21,15 @@ enum RouteCatalog {
         var success: Int
         /// The success response's JSON; nil for `{}` (any JSON), ignored for 204.
         var response: JSONSchema?
+        /// The success response's media type (HTML for the backtest report).
+        var mediaType = "application/json"
     }
 
     private static func op(_ method: String, _ path: String, _ tag: String, _ summary: String, _ access: Access = .user,
-                           body: (any RequestBody.Type)? = nil, success: Int = 200, response: JSONSchema? = nil) -> Operation {
+                           body: (any RequestBody.Type)? = nil, success: Int = 200, response: JSONSchema? = nil,
+                           mediaType: String = "application/json") -> Operation {
         Operation(method: method, path: path, tag: tag, summary: summary, access: access, body: body.map { $0.fields.sorted() },
-                  bodySchema: body.map { $0.schema }, success: success, response: response)
+                  bodySchema: body.map { $0.schema }, success: success, response: response, mediaType: mediaType)
     }
 
     static let operations: [Operation] = [
@@ -66,7 +69,16 @@ enum RouteCatalog {
         op("get", "/api/strategies/{id}/versions/{version}/source", "strategies", "A version's source", response: .ref(SourceView.self)),
         op("post", "/api/strategies/{id}/backtest", "backtests", "Start a backtest job", body: BacktestBody.self, success: 202,
            response: .ref(BacktestView.self)),
+        op("get", "/api/datasets", "backtests", "Datasets a backtest can name: the bundled ones and mine",
+           response: .list(DatasetView.self)),
+        op("post", "/api/datasets", "backtests", "Upload a CSV of bars as my dataset (20 MiB, 500,000 rows, 5 per user)",
+           body: DatasetBody.self, success: 201, response: .ref(DatasetView.self)),
+        op("get", "/api/datasets/{name}", "backtests", "A bundled dataset or mine", response: .ref(DatasetView.self)),
+        op("delete", "/api/datasets/{name}", "backtests", "Delete my dataset", success: 204),
         op("get", "/api/backtests", "backtests", "My backtest jobs", response: .list(BacktestView.self)),
+        op("get", "/api/backtests/{id}/report", "backtests",
+           "The self-contained HTML report of a finished job (409 while it runs; partial when it failed)",
+           response: .text, mediaType: "text/html"),
         op("get", "/api/backtests/{id}", "backtests", "A job: progress, then metrics, trades and equity curve",
            response: .ref(BacktestView.self)),
         op("post", "/api/deployments", "deployments", "Deploy a version, purchased listing or template", body: CreateDeploymentBody.self, success: 201,

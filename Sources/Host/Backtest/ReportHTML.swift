@@ -44,6 +44,7 @@ public enum BacktestReport {
             out += "<p class=\"period\">" + ReportFormat.dateTime(first.time) + " to " + ReportFormat.dateTime(last.time)
                 + " UTC</p>\n"
         }
+        if let fault = result.error { out += section("Stopped by a fault: partial result", faultBlock(fault)) }
         var summary = BacktestSummary.summaryRows(result).map { [$0.label, $0.value] }
         if let benchmarkReturn = series.benchmarkReturn {
             summary.append(["Buy and hold return", ReportFormat.percent(benchmarkReturn)])
@@ -124,6 +125,15 @@ public enum BacktestReport {
     }
 
     // MARK: - Building blocks
+
+    /// What stopped a faulted run, escaped: the summary, the event time and
+    /// Lua's traceback.
+    private static func faultBlock(_ fault: StrategyFault) -> String {
+        var out = "<p class=\"fault\">" + ReportFormat.html(fault.summary) + " at " + ReportFormat.dateTime(fault.time)
+            + " UTC. Everything below covers the bars before it.</p>\n"
+        if let traceback = fault.traceback { out += "<pre>" + ReportFormat.html(traceback) + "</pre>\n" }
+        return out
+    }
 
     static func section(_ title: String, _ body: String) -> String {
         "<section>\n<h2>\(ReportFormat.html(title))</h2>\n" + body + "</section>\n"

@@ -78,6 +78,10 @@ public enum BarCSV {
         return bars
     }
 
+    /// A time as the files write it (epoch seconds or milliseconds, ISO-8601
+    /// with or without fractional seconds, or a date), or nil.
+    public static func time(_ text: String) -> Int64? { try? parseTime(Substring(text), line: 0) }
+
     private static func parseTime(_ field: Substring, line: Int) throws(BarFileError) -> Int64 {
         let text = field.trimmingCharacters(in: .whitespaces)
         if let seconds = Int64(text) {

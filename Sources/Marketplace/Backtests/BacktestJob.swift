@@ -20,8 +20,15 @@ public struct BacktestJob: Sendable {
     public var progress: Double
     public var createdAt: Int64
     public var finishedAt: Int64?
+    /// Why it failed, in words (also for failures that are not the strategy's).
     public var error: String?
-    /// The report; only read for a single job (lists leave it out).
+    /// The strategy's fault when the run failed because the strategy faulted;
+    /// `result` is then the partial result up to the fault.
+    public var fault: StrategyFault?
+    /// The run's settings with the defaults filled in (nil for jobs stored
+    /// before settings were recorded).
+    public var settings: BacktestSettings?
+    /// The report (partial when `fault` is set); only read for a single job (lists leave it out).
     public var result: BacktestResult?
     public var parameters: [String: LuaValue]
 }

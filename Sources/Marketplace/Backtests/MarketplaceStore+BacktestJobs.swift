@@ -19,6 +19,13 @@ extension Schema {
             result_json TEXT);
         CREATE INDEX backtest_jobs_owner ON backtest_jobs(owner_id, status, id);
         """)
+
+    /// A job's settings (defaults filled in) and, when the strategy faulted,
+    /// the fault beside the partial result.
+    static let backtestSettings = Migration(name: "019-backtest-settings-and-faults", sql: """
+        ALTER TABLE backtest_jobs ADD COLUMN settings_json TEXT;
+        ALTER TABLE backtest_jobs ADD COLUMN fault_json TEXT;
+        """)
 }
 
 /// Backtest jobs. The per-owner limit on unfinished jobs is counted, and
@@ -26,23 +33,28 @@ extension Schema {
 /// submissions cannot pass the limit together.
 extension MarketplaceStore {
     private static let backtestColumns = """
-        id, owner_id, strategy_id, version_id, status, progress, parameters_json, created_at, finished_at, error
+        id, owner_id, strategy_id, version_id, status, progress, parameters_json, created_at, finished_at, error,
+        settings_json, fault_json
         """
 
     private static func backtestJob(_ row: Row, result: BacktestResult?) throws(StoreError) -> BacktestJob {
         BacktestJob(id: row.int64(0), ownerID: row.id(1), strategyID: row.id(2), versionID: row.id(3),
                     status: BacktestJob.Status(rawValue: row.text(4)) ?? .failed, progress: row.double(5), createdAt: row.int64(7),
-                    finishedAt: row.optionalInt64(8), error: row.optionalText(9), result: result,
-                    parameters: try JSONCoding.decode([String: LuaValue].self, row.text(6)))
+                    finishedAt: row.optionalInt64(8), error: row.optionalText(9),
+                    fault: try row.optionalText(11).map { (text) throws(StoreError) in try JSONCoding.decode(StrategyFault.self, text) },
+                    settings: try row.optionalText(10).map { (text) throws(StoreError) in try JSONCoding.decode(BacktestSettings.self, text) },
+                    result: result, parameters: try JSONCoding.decode([String: LuaValue].self, row.text(6)))
     }
 
     /// Records a queued job. Refused with `quotaExceeded` when the owner
     /// already has `maximumUnfinished` queued or running; deletes the owner's
     /// finished jobs past the newest `keepFinished`.
     public func createBacktestJob(owner: UserID, strategy: StrategyID, version: VersionID, parameters: [String: LuaValue],
+                                  settings: BacktestSettings? = nil,
                                   maximumUnfinished: Int, keepFinished: Int) throws(StoreError) -> BacktestJob {
         let now = self.now
         let stored = try JSONCoding.encode(parameters)
+        let storedSettings = try settings.map { (settings) throws(StoreError) in try JSONCoding.encode(settings) }
         return try pool.write { (connection) throws(StoreError) -> BacktestJob in
             let unfinished = try connection.integer(
                 "SELECT COUNT(*) FROM backtest_jobs WHERE owner_id = ? AND status IN ('queued', 'running')", [owner])
@@ -54,11 +66,11 @@ extension MarketplaceStore {
                     SELECT id FROM backtest_jobs WHERE owner_id = ?1 AND status IN ('completed', 'failed') ORDER BY id DESC LIMIT ?2)
                 """, [owner, max(0, keepFinished)])
             try connection.run("""
-                INSERT INTO backtest_jobs (owner_id, strategy_id, version_id, status, parameters_json, created_at)
-                VALUES (?, ?, ?, 'queued', ?, ?)
-                """, [owner, strategy, version, stored, now])
+                INSERT INTO backtest_jobs (owner_id, strategy_id, version_id, status, parameters_json, settings_json, created_at)
+                VALUES (?, ?, ?, 'queued', ?, ?, ?)
+                """, [owner, strategy, version, stored, storedSettings, now])
             return BacktestJob(id: connection.lastInsertedRowID, ownerID: owner, strategyID: strategy, versionID: version,
-                               status: .queued, progress: 0, createdAt: now, parameters: parameters)
+                               status: .queued, progress: 0, createdAt: now, settings: settings, parameters: parameters)
         }
     }
 
@@ -82,13 +94,17 @@ extension MarketplaceStore {
         }
     }
 
-    /// A job ends: completed with its result, or failed with `error`.
+    /// A job ends: completed with its result, or failed with `error` (and,
+    /// when the strategy faulted, its fault and partial result).
     public func finishBacktestJob(_ id: Int64, _ outcome: Result<BacktestResult, BacktestJobFailure>) throws(StoreError) {
         let now = self.now
         let result: String?
+        var fault: String?
         switch outcome {
         case .success(let report): result = try JSONCoding.encode(report)
-        case .failure: result = nil
+        case .failure(let failure):
+            result = try failure.partial.map { (partial) throws(StoreError) in try JSONCoding.encode(partial) }
+            fault = try failure.fault.map { (fault) throws(StoreError) in try JSONCoding.encode(fault) }
         }
         try pool.write { (connection) throws(StoreError) in
             switch outcome {
@@ -99,8 +115,9 @@ extension MarketplaceStore {
                     """, [now, result, id])
             case .failure(let failure):
                 _ = try connection.run("""
-                    UPDATE backtest_jobs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')
-                    """, [now, failure.message, id])
+                    UPDATE backtest_jobs SET status = 'failed', finished_at = ?, error = ?, fault_json = ?, result_json = ?
+                    WHERE id = ? AND status IN ('queued', 'running')
+                    """, [now, failure.message, fault, result, id])
             }
         }
     }
@@ -123,7 +140,7 @@ extension MarketplaceStore {
         try pool.read { (connection) throws(StoreError) -> BacktestJob? in
             try connection.row("SELECT \(Self.backtestColumns), result_json FROM backtest_jobs WHERE id = ? AND owner_id = ?",
                                [id, owner]) { (row) throws(StoreError) in
-                let result = try row.optionalText(10).map { (text) throws(StoreError) in try JSONCoding.decode(BacktestResult.self, text) }
+                let result = try row.optionalText(12).map { (text) throws(StoreError) in try JSONCoding.decode(BacktestResult.self, text) }
                 return try Self.backtestJob(row, result: result)
             }
         }
@@ -138,8 +155,15 @@ extension MarketplaceStore {
     }
 }
 
-/// Why a backtest job failed, as its owner reads it.
+/// Why a backtest job failed, as its owner reads it: in words, and when
+/// the strategy faulted, the fault and the result up to it.
 public struct BacktestJobFailure: Error, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var fault: StrategyFault?
+    public var partial: BacktestResult?
+    public init(_ message: String, fault: StrategyFault? = nil, partial: BacktestResult? = nil) {
+        self.message = message
+        self.fault = fault
+        self.partial = partial
+    }
 }

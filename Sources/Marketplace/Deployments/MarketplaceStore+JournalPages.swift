@@ -9,7 +9,7 @@ public struct JournalPageItem: Sendable, Equatable {
 
 extension Schema {
     /// Journal pages and the writer's next-sequence lookup read by (deployment, sequence).
-    static let journalSequence = Migration(name: "019-journal-sequence-indexes", sql: """
+    static let journalSequence = Migration(name: "021-journal-sequence-indexes", sql: """
         CREATE INDEX deployment_orders_sequence ON deployment_orders(deployment_id, sequence);
         CREATE INDEX deployment_fills_sequence ON deployment_fills(deployment_id, sequence);
         """)

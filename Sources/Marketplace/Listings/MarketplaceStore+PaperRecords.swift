@@ -13,7 +13,7 @@ public struct PaperRecord: Sendable, Equatable {
 }
 
 extension Schema {
-    static let paperRecords = Migration(name: "020-listing-paper-records", sql: """
+    static let paperRecords = Migration(name: "022-listing-paper-records", sql: """
         CREATE TABLE listing_paper_records (
             listing_id INTEGER PRIMARY KEY REFERENCES listings(id),
             deployment_id INTEGER NOT NULL REFERENCES deployments(id),

@@ -2,7 +2,6 @@ import Foundation
 import Host
 import Sandbox
 import Marketplace
-import Synchronization
 
 /// Backtest jobs: recorded in the store (they outlive a restart; ids never
 /// repeat), queued for a sandbox slot, run off the event loops (in a worker
@@ -19,7 +18,8 @@ public final class BacktestJobs: Sendable {
     public typealias Job = BacktestJob
 
     let store: MarketplaceStore
-    let samplePath: String
+    /// The bundled datasets and users' own.
+    let datasets: BacktestDatasets
     let isolation: IsolationConfiguration?
     let concurrentPerUser: Int
     let keptPerUser = 20
@@ -27,14 +27,13 @@ public final class BacktestJobs: Sendable {
     static let progressInterval: Duration = .milliseconds(500)
     /// Where jobs wait for a sandbox slot (shared with upload validation).
     let queue: SandboxJobQueue
-    private let bars = Mutex<[Bar]?>(nil)
 
     /// Fails the jobs a previous run left queued or running: nothing runs
     /// them any more. Called once, as the platform starts.
     init(store: MarketplaceStore, samplePath: String, isolation: IsolationConfiguration?, concurrentPerUser: Int, queue: SandboxJobQueue) {
         self.store = store
         self.queue = queue
-        self.samplePath = samplePath
+        datasets = BacktestDatasets(store: store, samplePath: samplePath)
         self.isolation = isolation
         self.concurrentPerUser = concurrentPerUser
         // At start-up, before any request: no request task (and so no
@@ -43,19 +42,38 @@ public final class BacktestJobs: Sendable {
         _ = try? store.failInterruptedBacktestJobs(reason: BacktestJob.interruptedReason)
     }
 
-    /// Records a queued job and starts it; refused with `quotaExceeded`
-    /// (429) past the per-user limit.
+    /// The dataset a request that names none runs on.
+    public var defaultDataset: String { datasets.defaultName }
+
+    /// The bundled datasets, then `owner`'s.
+    public func datasets(of owner: UserID) async throws -> [BacktestDataset] { try await datasets.list(owner: owner) }
+
+    /// A bundled dataset or one of `owner`'s; nil when neither has that name.
+    public func dataset(named name: String, owner: UserID) async throws -> BacktestDataset? {
+        try await datasets.dataset(named: name, owner: owner)
+    }
+
+    /// Records a queued job and starts it. `settings` name the data, period
+    /// and costs; a setting that does not fit the data (an empty period, a
+    /// timeframe that is no multiple of the data's, a dataset `owner` does
+    /// not have) is refused with `BacktestSettingsError` before anything is
+    /// recorded. Refused with `quotaExceeded` (429) past the per-user limit.
+    /// The job records the settings with every default filled in.
     public func submit(owner: UserID, strategy: StrategyID, version: VersionID, source: String,
-                       parameters: [String: LuaValue]) async throws -> Job {
-        let (limit, kept) = (concurrentPerUser, keptPerUser)
+                       parameters: [String: LuaValue], settings: BacktestSettings) async throws -> Job {
+        guard let (dataset, bars) = try await datasets.bars(named: settings.dataset, owner: owner) else {
+            throw BacktestSettingsError(field: "dataset", issue: "names no bundled dataset and none of yours")
+        }
+        // Cutting the period is one pass over bars already in memory: done here.
+        let configuration = try settings.configuration(source: source, parameters: parameters,
+                                                       instrument: Instrument(symbol: settings.symbol), bars: bars, dataHash: dataset.hash)
+        let (limit, kept, effective) = (concurrentPerUser, keptPerUser, settings.effective(configuration))
         let job = try await store.write { store in
             try store.createBacktestJob(owner: owner, strategy: strategy, version: version, parameters: parameters,
-                                        maximumUnfinished: limit, keepFinished: kept)
+                                        settings: effective, maximumUnfinished: limit, keepFinished: kept)
         }
-        let bars: [Bar]
         let ticket: SandboxJobQueue.Ticket
         do {
-            bars = try sampleBars()
             ticket = try queue.admit(owner)
         } catch {
             _ = try? await store.write { try $0.removeBacktestJob(job.id) }
@@ -72,7 +90,7 @@ public final class BacktestJobs: Sendable {
                 _ = try? await store.write { try $0.finishBacktestJob(id, .failure(BacktestJobFailure("\(error)"))) }
                 return
             }
-            await offload { [self] in run(id, source: source, parameters: parameters, bars: bars) }
+            await offload { [self] in run(id, configuration) }
         }
         return job
     }
@@ -88,25 +106,14 @@ public final class BacktestJobs: Sendable {
         return try await store.read { try $0.backtestJobs(of: owner, limit: bound) }
     }
 
-    private func sampleBars() throws -> [Bar] {
-        try bars.withLock { cached in
-            if let cached { return cached }
-            let loaded = try BarCSV.load(path: samplePath, instrument: Instrument(symbol: "BTCUSD"))
-            cached = loaded
-            return loaded
-        }
-    }
-
     /// Runs on a Dispatch thread (`offload`), so it calls the store directly.
     /// Store failures here are dropped: the job then reads as it last was
     /// stored, and a restart fails it if it never finished.
-    private func run(_ id: Int64, source: String, parameters: [String: LuaValue], bars: [Bar]) {
+    private func run(_ id: Int64, _ configuration: BacktestConfiguration) {
         try? store.startBacktestJob(id)
-        let configuration = BacktestConfiguration(source: source, parameters: parameters, instruments: [Instrument(symbol: "BTCUSD")],
-                                                  bars: ["BTCUSD": bars], timeframe: BarCSV.timeframe(of: bars))
-        let outcome: Result<BacktestResult, any Error>
+        let outcome: Result<BacktestEnding, any Error>
         if let isolation {
-            outcome = Result { try BacktestEngine.runIsolated(configuration, isolation: isolation).result() }
+            outcome = Result { try BacktestEngine.runIsolated(configuration, isolation: isolation).ending() }
         } else {
             let clock = ContinuousClock()
             var lastWrite = clock.now
@@ -115,9 +122,24 @@ public final class BacktestJobs: Sendable {
                     guard total > 0, clock.now - lastWrite >= Self.progressInterval else { return }
                     lastWrite = clock.now
                     try? store.recordBacktestProgress(id, Double(done) / Double(total))
-                }).result
+                }).ending
             }
         }
-        try? store.finishBacktestJob(id, outcome.mapError { BacktestJobFailure("\($0)") })
+        try? store.finishBacktestJob(id, Self.finished(outcome))
+    }
+
+    /// A run's ending as the job records it: a fault fails the job, keeping
+    /// the partial result, in either mode.
+    static func finished(_ outcome: Result<BacktestEnding, any Error>) -> Result<BacktestResult, BacktestJobFailure> {
+        switch outcome {
+        case .success(.completed(let result)):
+            .success(result)
+        case .success(.failed(let fault, let partial)):
+            .failure(BacktestJobFailure("the strategy faulted: \(fault.summary)", fault: fault, partial: partial))
+        case .failure(IsolationError.deploymentRefused(_, let reason)):
+            .failure(BacktestJobFailure(reason))
+        case .failure(let error):
+            .failure(BacktestJobFailure("\(error)"))
+        }
     }
 }

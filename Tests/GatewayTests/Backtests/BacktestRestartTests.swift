@@ -49,8 +49,10 @@ import TestSupport
             for id in [running.id, queued.id] {
                 let interrupted = try await api.call(.get, "/api/backtests/\(id)", token: token)
                 #expect(interrupted.json["status"] as? String == "failed")
-                #expect(interrupted.json["error"] as? String == "interrupted by a server restart")
-                #expect(interrupted.json["finishedAt"] is Int)
+                let error = interrupted.json["error"] as? [String: Any]
+                #expect(error?["kind"] as? String == "interrupted")
+                #expect(error?["message"] as? String == "interrupted by a server restart")
+                #expect((interrupted.json["finishedAt"] as? String)?.hasSuffix("Z") == true)
             }
             #expect(try await api.call(.get, "/api/backtests", token: token).list.compactMap { $0["id"] as? Int }
                     == [Int(queued.id), Int(running.id), completed])

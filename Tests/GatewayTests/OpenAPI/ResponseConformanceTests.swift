@@ -119,6 +119,21 @@ import TestSupport
             }
             try await check.call(.get, "/api/backtests/\(job)", token: alice, expect: 200)
             try await check.call(.get, "/api/backtests", token: alice, expect: 200)
+            // datasets, and a job on one with every setting, which faults (a partial result and an error object)
+            try await check.call(.post, "/api/datasets", json: ["name": "mine", "csv": DatasetTests.csv(rows: 24), "symbol": "SOLUSD"],
+                                 token: alice, expect: 201)
+            try await check.call(.get, "/api/datasets", token: alice, expect: 200)
+            try await check.call(.get, "/api/datasets/mine", token: alice, expect: 200)
+            let faulty = try await check.call(.post, "/api/strategies", json: ["name": "Faulty"], token: alice, expect: 201).json["id"] as? Int ?? 0
+            let faultySource = "strategy = { name = \"f\", params = {} }\nlocal n = 0\nfunction on_bar(ctx, bar)\n  n = n + 1\n"
+                + "  if n == 1 then ctx.buy { quantity = 0.01 } end\n  if bar.time >= 1704110400 then error(\"late\") end\nend\n"
+            _ = try await check.call(.post, "/api/strategies/\(faulty)/versions", json: ["source": faultySource], token: alice, expect: 201)
+            let settings: [String: Any] = ["dataset": "mine", "from": "2024-01-01T00:00:00Z", "to": "2024-01-02", "timeframe": 3600,
+                                           "cash": "1000", "commission": "0.001", "slippage": "0.0001", "seed": 3]
+            let failing = try await check.call(.post, "/api/strategies/\(faulty)/backtest", json: settings, token: alice, expect: 202)
+                .json["id"] as? Int ?? 0
+            #expect(try await BacktestRestartTests.poll(api, failing, token: alice).json["status"] as? String == "failed")
+            try await check.call(.get, "/api/backtests/\(failing)", token: alice, expect: 200)
             // deployments, with a market fed through them so the journal has orders and fills
             let deployment = try await check.call(.post, "/api/deployments", json: ["versionId": version, "risk": ["maxOpenOrders": 5]],
                                                   token: alice, expect: 201).json["id"] as? Int ?? 0

@@ -95,4 +95,24 @@ import TestSupport
         #expect((error["message"] as? String)?.contains("second bar") == true)
         #expect((error["traceback"] as? String)?.contains("faulty.lua:4:") == true)
     }
+
+    /// The period, cash and costs go through `BacktestSettings`, as the
+    /// API's do: the same checks, the same refusals naming the option.
+    @Test func backtestReplaysThePeriodAndRefusesAnEmptyOne() throws {
+        let script = try Self.temporaryFile("quiet.lua", "function on_bar(ctx, bar) end\n")
+        var csv = "time,open,high,low,close,volume\n"
+        for index in 0..<10 { csv += "\(1_700_000_000 + index * 3600),100,101,99,100,10\n" }
+        let data = try Self.temporaryFile("bars.csv", csv)
+        let period = try Self.lunar(["backtest", script, "--data", data, "--json", "--from", "1700007200", "--to", "2023-11-15T04:00:00Z"])
+        #expect(period.status == 0, "\(period.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(period.stdout.utf8)) as? [String: Any]
+        // The bars at 00:13:20, 01:13:20, 02:13:20 and 03:13:20 on the 15th.
+        #expect((json?["metrics"] as? [String: Any])?["barCount"] as? Int == 4, "\(period.stdout.prefix(300))")
+        let backwards = try Self.lunar(["backtest", script, "--data", data, "--from", "2023-11-15", "--to", "2023-11-14"])
+        #expect(backwards.status != 0 && backwards.stderr.contains("--to"), "\(backwards.stderr)")
+        let empty = try Self.lunar(["backtest", script, "--data", data, "--from", "2030-01-01"])
+        #expect(empty.status != 0 && empty.stderr.contains("--from"), "\(empty.stderr)")
+        let cash = try Self.lunar(["backtest", script, "--data", data, "--cash", "NaN"])
+        #expect(cash.status != 0 && cash.stderr.contains("--cash"), "\(cash.stderr)")
+    }
 }
