@@ -72,9 +72,12 @@ extension Platform {
     /// at its next start; a read must not fail for it).
     public func account(_ id: DeploymentID) async throws -> (snapshot: DeploymentSnapshot, running: Bool)? {
         if let live = snapshot(id) { return (live, true) }
-        _ = await runtime.journal.flush(id, timeout: .seconds(2))
-        guard let body = try await store.read({ try $0.hostCheckpoint(of: id) }) else { return nil }
-        return (try? JSONDecoder().decode(HostCheckpoint.self, from: body)).map { (DeploymentSnapshot(stopped: $0), false) }
+        // The checkpoint a stop just queued is the newest; else the stored one.
+        let body: Data?
+        if let pending = runtime.journal.pendingCheckpoint(of: id) { body = pending } else {
+            body = try await store.read { try $0.hostCheckpoint(of: id) }
+        }
+        return body.flatMap { try? JSONDecoder().decode(HostCheckpoint.self, from: $0) }.map { (DeploymentSnapshot(stopped: $0), false) }
     }
 
     /// The deployment's last saved checkpoint (at most a second old while it

@@ -134,6 +134,17 @@ public final class JournalWriter: Sendable {
 
     /// Queues a checkpoint of `deployment` (`fillCount`: the fills it has
     /// seen in all; `nextOrderID`: the id its next order will get).
+    /// The newest checkpoint of `deployment` still waiting to be written, if any
+    /// (a reader of a just-stopped deployment's account need not wait for the store).
+    func pendingCheckpoint(of deployment: DeploymentID) -> Data? {
+        state.withLock { state in
+            for entry in (state.lanes[deployment]?.entries ?? []).reversed() {
+                if case .checkpoint(let body, _, _) = entry { return body }
+            }
+            return nil
+        }
+    }
+
     func appendCheckpoint(_ body: Data, fillCount: Int, nextOrderID: Int64, for deployment: DeploymentID) {
         enqueue(.checkpoint(body, fillCount: fillCount, nextOrderID: nextOrderID), for: deployment)
     }

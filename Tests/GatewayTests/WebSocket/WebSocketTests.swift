@@ -91,6 +91,12 @@ import Testing
                                                           token: alice.access).json["id"] as? Int)
             let seen = Mutex<[String]>([])
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=\(alice.access)", logger: logger) { inbound, outbound, _ in
+                // Never hang the suite: give up (and fail below) after 60 s.
+                let watchdog = Task {
+                    try await Task.sleep(for: .seconds(60))
+                    try await outbound.close(.goingAway, reason: "test timeout")
+                }
+                defer { watchdog.cancel() }
                 try await outbound.write(.text(#"{"type":"subscribe","channel":"deployments"}"#))
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message else { continue }
@@ -100,7 +106,7 @@ import Testing
                         let created = try await api.call(.post, "/api/deployments", json: ["versionId": version, "parameters": ["fault_at": 3]],
                                                         token: alice.access)
                         #expect(created.status == 201, "\(created.text)")
-                        DeploymentRouteTests.feed(fixture, events: 50)
+                        DeploymentRouteTests.feed(fixture, events: 300)
                     }
                     if event["type"] as? String == "deployment", (event["data"] as? [String: Any])?["status"] as? String == "faulted" { break }
                 }
