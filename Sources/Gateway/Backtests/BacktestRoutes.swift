@@ -21,19 +21,19 @@ struct BacktestRoutes {
             guard version.status == .accepted, let schema = version.schema else {
                 throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
             }
-            let parameters = try schema.resolve(body.parameters ?? [:])
-            let dataset = body.dataset ?? gateway.backtests.defaultDataset
-            // Another user's dataset reads as absent, as on /api/datasets/{name}.
-            guard let known = try await gateway.backtests.dataset(named: dataset, owner: owner) else {
-                throw APIError(status: 404, code: "not_found", message: "no such dataset",
-                               details: [APIError.Detail(field: "dataset", issue: "names no bundled dataset and none of yours")])
-            }
-            let settings = try body.settings(dataset: dataset, symbol: known.symbol)
             let versionID = version.id
             let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
-            let job = try await gateway.backtests.submit(owner: owner, strategy: strategyID, version: versionID,
-                                                         source: source, parameters: parameters, settings: settings)
-            return Created(status: .accepted, body: BacktestView(job, withResult: false))
+            return try await submit(body, owner: owner, strategy: strategyID, version: versionID, source: source, schema: schema)
+        }
+        // A listing's live version, run for anyone who can see the listing
+        // (before or after buying it): the job is theirs, the code never leaves the worker.
+        group.post("marketplace/listings/:id/backtest") { request, context in
+            let user = try context.requireIdentity().user.id
+            let body = try await request.decodeStrict(ListingBacktestBody.self, context: context).body
+            let listing = ListingID(try context.id("id", "listing"))
+            let runnable = try await gateway.store.read { try $0.runnableListing(listing, by: user) }
+            return try await submit(body, owner: user, strategy: runnable.strategyID, version: runnable.versionID,
+                                    source: runnable.source, schema: runnable.schema)
         }
         group.get("backtests") { _, context in
             try await gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
@@ -53,4 +53,28 @@ struct BacktestRoutes {
             return BacktestView(job, withResult: true)
         }
     }
+
+    /// Checks the body's parameters and settings and queues the job for `owner`.
+    private func submit(_ body: BacktestBody, owner: UserID, strategy: StrategyID, version: VersionID, source: String,
+                        schema: StrategySchema) async throws -> Created<BacktestView> {
+        let parameters = try schema.resolve(body.parameters ?? [:])
+        let dataset = body.dataset ?? gateway.backtests.defaultDataset
+        // Another user's dataset reads as absent, as on /api/datasets/{name}.
+        guard let known = try await gateway.backtests.dataset(named: dataset, owner: owner) else {
+            throw APIError(status: 404, code: "not_found", message: "no such dataset",
+                           details: [APIError.Detail(field: "dataset", issue: "names no bundled dataset and none of yours")])
+        }
+        let settings = try body.settings(dataset: dataset, symbol: known.symbol)
+        let job = try await gateway.backtests.submit(owner: owner, strategy: strategy, version: version,
+                                                     source: source, parameters: parameters, settings: settings)
+        return Created(status: .accepted, body: BacktestView(job, withResult: false))
+    }
+}
+
+/// A listing backtest's body: a backtest's settings and parameters; the
+/// version is the listing's live one, so `versionId` is not a field.
+struct ListingBacktestBody: RequestBody {
+    var body: BacktestBody
+    init(from decoder: any Decoder) throws { body = try BacktestBody(from: decoder) }
+    static var schema: JSONSchema { BacktestBody.schema.removing("versionId") }
 }

@@ -19,6 +19,14 @@ extension RequestBody {
 }
 
 extension JSONSchema {
+    /// The same object schema without the field `name`.
+    func removing(_ name: String) -> JSONSchema {
+        guard case .object(var required, var optional, let closed) = self else { return self }
+        required[name] = nil
+        optional[name] = nil
+        return .object(required: required, optional: optional, closed: closed)
+    }
+
     /// The keys an object schema names (required and optional); empty for other schemas.
     var propertyNames: Set<String> {
         switch self {

@@ -137,3 +137,34 @@ extension MarketplaceStore {
         }
     }
 }
+
+/// What the server runs when a user backtests a listing: the live version's
+/// script and schema. The source goes to a worker process, never to the user.
+public struct RunnableListing: Sendable {
+    public var strategyID: StrategyID
+    public var versionID: VersionID
+    public var source: String
+    public var schema: StrategySchema
+}
+
+extension MarketplaceStore {
+    /// The live version of a listing the actor can see, to run on the
+    /// actor's behalf (a buyer's or a prospective buyer's backtest). The
+    /// caller must not hand `source` to the actor.
+    public func runnableListing(_ id: ListingID, by actorID: UserID) throws(StoreError) -> RunnableListing {
+        let now = self.now
+        return try pool.read { (connection) throws(StoreError) -> RunnableListing in
+            let actor = try Actor.load(actorID, connection, now: now)
+            try actor.requireActive()
+            let listing = try Self.visibleListing(id, to: actor, connection)
+            guard let versionID = listing.liveVersionID, let version = try Self.fetchVersion(versionID, connection),
+                  let schema = version.schema else {
+                throw StoreError.invalid(field: "listing", rule: "has no live version to backtest yet")
+            }
+            guard let source = try connection.row("SELECT source FROM strategy_versions WHERE id = ?", [versionID], { $0.text(0) }) else {
+                throw StoreError.notFound(entity: "version", id: versionID.description)
+            }
+            return RunnableListing(strategyID: listing.strategyID, versionID: versionID, source: source, schema: schema)
+        }
+    }
+}

@@ -49,6 +49,23 @@ import TestSupport
             #expect(((validation["equityCurve"] as? [[String: Any]])?.first?["time"] as? String)?.hasSuffix("Z") == true)
             #expect(page.json["paperRecord"] == nil)
 
+            // Anyone who can see the listing backtests it with their own settings; the code stays hidden.
+            let withVersion = try await api.call(.post, "/api/marketplace/listings/\(listing)/backtest", json: ["versionId": version],
+                                                 token: buyer.access)
+            #expect(withVersion.status == 422 && withVersion.errorDetails.first?["field"] as? String == "versionId", "\(withVersion.text)")
+            let queued = try await api.call(.post, "/api/marketplace/listings/\(listing)/backtest",
+                                            json: ["commission": "0.002", "cash": "5000"], token: buyer.access)
+            #expect(queued.status == 202, "\(queued.text)")
+            let job = try #require(queued.json["id"] as? Int)
+            let done = try await BacktestRestartTests.poll(api, job, token: buyer.access)
+            #expect(done.json["status"] as? String == "completed", "\(done.text.prefix(400))")
+            #expect((done.json["config"] as? [String: Any])?["commission"] as? String == "0.002", "\(done.text.prefix(600))")
+            #expect(done.json["result"] is [String: Any] && !done.text.contains("function on_bar") && !done.text.contains("ctx.sell"))
+            let report = try await api.call(.get, "/api/backtests/\(job)/report", token: buyer.access)
+            #expect(report.status == 200 && report.text.contains("<html") && !report.text.contains("ctx.sell"))
+            #expect(try await api.call(.get, "/api/backtests/\(job)", token: author.access).status == 404, "the job is the buyer's")
+            #expect(try await api.call(.post, "/api/marketplace/listings/999/backtest", json: [:], token: buyer.access).status == 404)
+
             // A paper record: the author's deployment of the live version only.
             let deployed = try await api.call(.post, "/api/deployments", json: ["versionId": version], token: author.access)
             let deployment = try #require(deployed.json["id"] as? Int, "\(deployed.text)")
