@@ -116,3 +116,33 @@ import TestSupport
         #expect(cash.status != 0 && cash.stderr.contains("--cash"), "\(cash.stderr)")
     }
 }
+
+/// `lunar optimize`: each run in a worker process is the backtest `lunar
+/// backtest` gives for those parameters, ranked by the objective; a
+/// walk-forward prints its windows; bad ranges name themselves.
+@Suite struct LunarOptimizeTests {
+    static let period = ["--from", "2023-01-01", "--to", "2023-03-01", "--commission-bps", "10", "--slippage-bps", "5"]
+
+    @Test func theRankingIsTheBacktestsOfEachParameterSet() throws {
+        let script = TestPaths.strategy("sma_crossover.lua").path, data = TestPaths.data("sample-btcusd-1h.csv").path
+        let sweep = try LunarCommandTests.lunar(["optimize", script, "--data", data, "--range", "fast=5,10", "--range", "slow=20,40",
+                                                 "--objective", "return", "--jobs", "2", "--json"] + Self.period)
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        let ranking = try #require((try JSONSerialization.jsonObject(with: Data(sweep.stdout.utf8)) as? [String: Any])?["ranking"] as? [[String: Any]])
+        #expect(ranking.count == 4)
+        let returns = ranking.compactMap { $0["totalReturn"] as? Double }
+        #expect(returns == returns.sorted(by: >), "ranked by return")
+        for row in ranking.prefix(2) {
+            let parameters = try #require(row["parameters"] as? [String: Any])
+            let single = try LunarCommandTests.lunar(["backtest", script, "--data", data, "--json",
+                                                      "--param", "fast=\(parameters["fast"]!)", "--param", "slow=\(parameters["slow"]!)"] + Self.period)
+            let metrics = try #require((try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])?["metrics"] as? [String: Any])
+            #expect(metrics["totalReturn"] as? Double == row["totalReturn"] as? Double, "\(parameters)")
+        }
+        let walk = try LunarCommandTests.lunar(["optimize", script, "--data", data, "--range", "fast=5,10", "--range", "slow=20,40",
+                                                "--walk-forward", "2", "--jobs", "2"] + Self.period)
+        #expect(walk.status == 0 && walk.stdout.contains("walk-forward, 2 windows") && walk.stdout.contains("out-of-sample return"), "\(walk.stdout)\(walk.stderr)")
+        let bad = try LunarCommandTests.lunar(["optimize", script, "--data", data, "--range", "fast=1,5", "--range", "nope=3"])
+        #expect(bad.status != 0 && bad.stderr.contains("--range nope") && bad.stderr.contains("--range fast[0]"), "\(bad.stderr)")
+    }
+}
