@@ -31,6 +31,7 @@ bench: deps
 	$(RELEASE_BIN)/lunar-bench
 	scripts/bench-http.sh
 	scripts/bench-ws.sh
+	scripts/bench-optimize.sh
 
 sample-data:
 	python3 scripts/generate_sample_data.py
