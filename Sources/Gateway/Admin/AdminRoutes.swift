@@ -17,6 +17,12 @@ struct AdminRoutes {
         static let fields: Set<String> = ["role"]
         var role: Role
     }
+    /// `POST /api/admin/users/{id}/wallet/credit`.
+    struct CreditBody: RequestBody {
+        var amount: String
+        var currency: String?
+        var reason: String
+    }
     struct ResolveBody: RequestBody {
         static let fields: Set<String> = ["resolution"]
         var resolution: String
@@ -79,6 +85,16 @@ struct AdminRoutes {
             let status = try request.query("status") { $0 }, limit = try request.limit(default: 50, maximum: 100)
             let user = try context.requireIdentity().user.id
             return try await gateway.deploymentViews(try await store.read { try $0.allDeployments(status: status, limit: limit, by: user) })
+        }
+        admin.post("users/:id/wallet/credit") { request, context in
+            let body = try await request.decodeStrict(CreditBody.self, context: context)
+            let target = UserID(try context.id("id", "user")), actor = try context.requireIdentity().user.id
+            guard body.amount.utf8.count <= 20, APIUnits.isDecimal(body.amount), let minor = APIUnits.parseWalletMoney(body.amount), minor > 0 else {
+                throw APIError.invalid("amount", "must be a decimal string above 0 with at most 2 decimals, e.g. \"50.00\"")
+            }
+            let currency = body.currency ?? APIUnits.currency
+            let balance = try await store.write { try $0.creditWallet(of: target, amount: minor, currency: currency, reason: body.reason, by: actor) }
+            return WalletRoutes.BalanceView(currency: currency, balance: APIUnits.walletMoney(balance))
         }
         admin.get("users/:id") { _, context in
             let target = UserID(try context.id("id", "user"))

@@ -9,6 +9,13 @@ extension AdminRoutes.RoleBody {
     static var schema: JSONSchema { .body(["role": .oneOfStrings(Role.allCases.map(\.rawValue))]) }
 }
 
+extension AdminRoutes.CreditBody {
+    static var schema: JSONSchema {
+        .body(["amount": .string(minLength: 1, maxLength: 20, pattern: "^[0-9]+(\\.[0-9]{1,2})?$"), "reason": .reason],
+              optional: ["currency": .string(pattern: "^[A-Z]{3}$")])
+    }
+}
+
 extension AdminRoutes.ResolveBody {
     static var schema: JSONSchema { .body(["resolution": .reason]) }
 }

@@ -20,6 +20,29 @@ import TestSupport
                                   headers: ["Lunar-Signature": PaymentSignature.sign(data, secret: secret, timestamp: time)])
     }
 
+    /// A test server funds a wallet through an admin: audited, balanced, refused to others and for bad amounts.
+    @Test func anAdminCreditsAWallet() async throws {
+        let fixture = try await GatewayFixture()
+        try await fixture.run { api in
+            let root = try await Self.admin(fixture, api)
+            let user = try await api.signUp("tester")
+            let path = "/api/admin/users/\(user.id)/wallet/credit"
+            #expect(try await api.call(.post, path, json: ["amount": "50.00", "reason": "test funds"], token: user.access).status == 403)
+            for bad in ["0", "-5", "1.234", "1e3", "abc", "99999999999999999999"] {
+                let refused = try await api.call(.post, path, json: ["amount": bad, "reason": "test funds"], token: root)
+                #expect(refused.status == 422 && refused.errorDetails.first?["field"] as? String == "amount", "\(bad): \(refused.text)")
+            }
+            let credited = try await api.call(.post, path, json: ["amount": "50.00", "reason": "test funds"], token: root)
+            #expect(credited.status == 200 && credited.json["balance"] as? String == "50.00", "\(credited.text)")
+            #expect(try await api.call(.post, path, json: ["amount": "0.25", "reason": "more"], token: root).json["balance"] as? String == "50.25")
+            #expect(try await api.call(.get, "/api/wallet", token: user.access).json["balance"] as? String == "50.25")
+            let audit = try await api.call(.get, "/api/admin/audit?limit=5", token: root).page("entries")
+            #expect(audit.contains { $0["action"] as? String == "wallet.credit" && $0["actorName"] as? String == "root" }, "\(audit)")
+            #expect(try fixture.store.ledgerImbalance() == 0, "the books balance")
+            #expect(try await api.call(.post, "/api/admin/users/9999/wallet/credit", json: ["amount": "1.00", "reason": "ghost"], token: root).status == 404)
+        }
+    }
+
     @Test func publishModeratePurchaseReviewAndFavorite() async throws {
         let fixture = try await GatewayFixture { $0.paymentWebhookSecret = Self.webhookSecret }
         try await fixture.run { api in
