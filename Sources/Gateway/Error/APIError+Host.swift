@@ -4,7 +4,7 @@ extension APIError {
     /// Parameter problems, one detail per field.
     init(_ issues: SchemaIssues) {
         self.init(status: 422, code: "invalid_parameters", message: "the parameters do not fit the strategy's schema",
-                  details: issues.issues.map { Detail(field: "parameters.\($0.field)", issue: $0.message) })
+                  details: issues.issues.map { Detail(field: $0.field, issue: $0.message) })
     }
 
     init(_ error: DeploymentError) {

@@ -41,7 +41,7 @@ import TestSupport
             let id = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Trend"], token: alice.access).json["id"] as? Int)
             _ = try await api.call(.post, "/api/strategies/\(id)/versions", json: ["source": Self.sma], token: alice.access)
             let bad = try await api.call(.post, "/api/strategies/\(id)/backtest", json: ["parameters": ["fast": "x"]], token: alice.access)
-            #expect(bad.status == 422 && bad.errorCode == "invalid_parameters")
+            #expect(bad.status == 422 && bad.errorCode == "invalid_parameters" && bad.errorDetails.first?["field"] as? String == "parameters.fast", "\(bad.text)")
             let job = try await api.call(.post, "/api/strategies/\(id)/backtest", json: [:], token: alice.access)
             #expect(job.status == 202)
             let jobID = try #require(job.json["id"] as? Int)
