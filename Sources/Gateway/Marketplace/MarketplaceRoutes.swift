@@ -23,6 +23,12 @@ struct MarketplaceRoutes {
             let page = try await store.read { try $0.search(query) }
             return SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
         }
+        market.get("leaderboard") { request, _ in
+            let metric = try request.query("metric") { name in LeaderboardMetric.allCases.first { $0.apiName == name } } ?? .totalReturn
+            let category = try request.query("category") { $0 }, limit = try request.limit(default: 20, maximum: 100)
+            return LeaderboardView(metric: metric.apiName, entries: try await store.read { try $0.leaderboard(by: metric, category: category, limit: limit) }
+                .map { LeaderboardView.Entry(rank: $0.rank, listing: ListingView($0.listing)) })
+        }
         market.get("listings/:id") { _, context in
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
             return try await gateway.listingPage(try await store.read { try $0.listing(listing, by: user) }, by: user)
@@ -107,5 +113,30 @@ extension Gateway {
         view.validation = version.performance.map(ValidationFiguresView.init)
         view.parameters = ParameterView.list(version.schema)
         return view
+    }
+}
+
+/// `GET /api/marketplace/leaderboard`: approved listings ranked by one
+/// figure of their validation backtest, their rating or their buyers.
+struct LeaderboardView: Codable, Sendable, ResponseEncodableBody {
+    struct Entry: Codable, Sendable {
+        var rank: Int
+        var listing: ListingView
+    }
+    /// `total_return`, `sharpe`, `rating` or `buyers`.
+    var metric: String
+    var entries: [Entry]
+}
+
+extension LeaderboardMetric {
+    /// `total_return`, `sharpe`, `rating` or `buyers`.
+    var apiName: String { self == .totalReturn ? "total_return" : rawValue }
+}
+
+extension LeaderboardView: SchemaDescribed {
+    static let schemaName = "Leaderboard"
+    static var schema: JSONSchema {
+        .record(["metric": .oneOfStrings(LeaderboardMetric.allCases.map(\.apiName)),
+                 "entries": .array(of: .record(["rank": .integer(minimum: 1), "listing": .ref(ListingView.self)]))])
     }
 }

@@ -49,6 +49,13 @@ import TestSupport
             #expect(((validation["equityCurve"] as? [[String: Any]])?.first?["time"] as? String)?.hasSuffix("Z") == true)
             #expect(page.json["paperRecord"] == nil)
 
+            // The leaderboard ranks by the validation figures, in the API's units.
+            let board = try await api.call(.get, "/api/marketplace/leaderboard?metric=sharpe", token: buyer.access)
+            #expect(board.json["metric"] as? String == "sharpe", "\(board.text)")
+            let entries = board.json["entries"] as? [[String: Any]] ?? []
+            #expect(entries.first?["rank"] as? Int == 1 && (entries.first?["listing"] as? [String: Any])?["id"] as? Int == listing)
+            #expect(try await api.call(.get, "/api/marketplace/leaderboard?metric=luck", token: buyer.access).status == 422)
+
             // Anyone who can see the listing backtests it with their own settings; the code stays hidden.
             let withVersion = try await api.call(.post, "/api/marketplace/listings/\(listing)/backtest", json: ["versionId": version],
                                                  token: buyer.access)
