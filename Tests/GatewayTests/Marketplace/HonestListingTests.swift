@@ -61,7 +61,8 @@ import TestSupport
                                                  token: buyer.access)
             #expect(withVersion.status == 422 && withVersion.errorDetails.first?["field"] as? String == "versionId", "\(withVersion.text)")
             let queued = try await api.call(.post, "/api/marketplace/listings/\(listing)/backtest",
-                                            json: ["commission": "0.002", "cash": "5000"], token: buyer.access)
+                                            json: ["commission": "0.002", "cash": "5000", "from": "2023-01-01", "to": "2023-02-01"],
+                                            token: buyer.access)
             #expect(queued.status == 202, "\(queued.text)")
             let job = try #require(queued.json["id"] as? Int)
             let done = try await BacktestRestartTests.poll(api, job, token: buyer.access)
