@@ -44,7 +44,8 @@ struct ManualOrderRoutes {
         let deployment = try await gateway.tradableDeployment(context)
         let outcome = try await gateway.platform.execute(command, on: deployment.id)
         if let rejection = outcome.rejection { throw APIError(rejection: rejection, field: field) }
-        let instruments = InstrumentResolver(account: gateway.platform.snapshot(deployment.id)?.instruments ?? [], tape: gateway.tape)
+        // It runs, so it trades the feed's instruments.
+        let instruments = InstrumentResolver(tape: gateway.tape)
         return ManualOutcomeView(orders: outcome.orders.map { OrderView($0, instruments($0.symbol)) })
     }
 

@@ -205,7 +205,9 @@ extension DeploymentStatus {
 }
 
 /// The instrument whose precision formats a symbol's values: the account's
-/// own, else the feed's, else the Host's default (2 price and 8 quantity decimals).
+/// own, else the feed's, else the Host's default (2 price and 8 quantity
+/// decimals). A running deployment's account holds the feed's instruments
+/// (it is launched with them), so for one the feed's alone will do.
 struct InstrumentResolver: Sendable {
     var account: [Instrument] = []
     var tape: MarketTape?

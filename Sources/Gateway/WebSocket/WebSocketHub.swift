@@ -112,13 +112,15 @@ final class WebSocketHub: Sendable {
     /// `status` events, in the same views as the REST routes.
     func publish(_ deploymentID: Int64, _ notification: DeploymentNotification, platform: Platform, tape: MarketTape) {
         let key = String(deploymentID), id = DeploymentID(deploymentID)
-        let instruments = { InstrumentResolver(account: platform.snapshot(id)?.instruments ?? [], tape: tape) }
+        // A running deployment trades the feed's instruments (it was launched
+        // with them): no snapshot of its account per order or fill.
+        let instruments = InstrumentResolver(tape: tape)
         switch notification {
         case .order(let order):
-            publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, OrderView(order, instruments()(order.symbol))) }
+            publish(Subscription(channel: .orders, key: key)) { Self.event("order", .orders, key, OrderView(order, instruments(order.symbol))) }
         case .fill(let fill):
             publish(Subscription(channel: .fills, key: key)) {
-                Self.event("fill", .fills, key, FillView(fill, id: Platform.fillID(fill), instruments()(fill.symbol)))
+                Self.event("fill", .fills, key, FillView(fill, id: Platform.fillID(fill), instruments(fill.symbol)))
             }
             publish(Subscription(channel: .positions, key: key)) {
                 let snapshot = platform.snapshot(id)

@@ -115,19 +115,7 @@ enum ReportFormat {
             + "-" + twoDigits(civil.day)
     }
 
-    /// Year, month (1...12) and day of month of a day number (days since
-    /// 1970-01-01), proleptic Gregorian (H. Hinnant's `civil_from_days`).
-    static func civil(day: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = day + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth)
-    }
+    static func civil(day: Int64) -> (year: Int64, month: Int64, day: Int64) { UTCCalendar.civil(day: day) }
 
     /// "3d 4h", "5h 12m", "7m 30s", "42s".
     static func duration(_ seconds: Int64) -> String {

@@ -45,11 +45,14 @@ extension MarketplaceStore {
         }
     }
 
-    /// Every fill of a deployment in the order recorded (a replay of its account).
-    public func journalFills(of id: DeploymentID) throws(StoreError) -> [JournalRecord] {
+    /// The fills of a deployment recorded after `sequence` (0: all), in the
+    /// order recorded: a replay of its account, continued where the last left off.
+    public func journalFills(of id: DeploymentID, after sequence: Int64 = 0) throws(StoreError) -> [JournalPageItem] {
         try pool.read { (connection) throws(StoreError) in
-            try connection.rows("SELECT fill_id, order_id, body FROM deployment_fills WHERE deployment_id = ? ORDER BY sequence", [id]) { row in
-                JournalRecord(id: row.text(0), orderID: row.text(1), body: Data(row.blob(2)))
+            try connection.rows("""
+                SELECT sequence, fill_id, order_id, body FROM deployment_fills WHERE deployment_id = ? AND sequence > ? ORDER BY sequence
+                """, [id, sequence]) { row in
+                JournalPageItem(sequence: row.int64(0), record: JournalRecord(id: row.text(1), orderID: row.text(2), body: Data(row.blob(3))))
             }
         }
     }

@@ -49,11 +49,12 @@ extension Platform {
     /// Deletes a deployment and its journal; a run still in the host (a
     /// faulted one) goes with it, saving nothing.
     public func deleteDeployment(_ id: DeploymentID, by user: UserID) async throws {
-        try await command(id, "remove the deployment") { [store, runtime, host] in
+        try await command(id, "remove the deployment") { [store, runtime, host, self] in
             try store.deleteDeployment(id, by: user)
             runtime.discard(id)
-            // Its switch went with the record; a reused id starts free.
+            // Its switch and its journal replay went with the record; a reused id starts free.
             host.releaseKillSwitch(Self.hostScope(.deployment(id)))
+            self.replays.withLock { $0[id] = nil }
         }
     }
 
@@ -72,33 +73,41 @@ extension Platform {
     /// at its next start; a read must not fail for it).
     public func account(_ id: DeploymentID) async throws -> (snapshot: DeploymentSnapshot, running: Bool)? {
         if let live = snapshot(id) { return (live, true) }
-        // The checkpoint a stop just queued is the newest; else the stored one.
+        return try await savedCheckpoint(id).map { (DeploymentSnapshot(stopped: $0), false) }
+    }
+
+    /// The deployment's newest saved checkpoint: one a stop just queued for
+    /// the journal writer, else the stored one (at most a second old while it
+    /// runs; final once stopped); nil when it never ran or does not decode.
+    public func savedCheckpoint(_ id: DeploymentID) async throws -> HostCheckpoint? {
         let body: Data?
         if let pending = runtime.journal.pendingCheckpoint(of: id) { body = pending } else {
             body = try await store.read { try $0.hostCheckpoint(of: id) }
         }
-        return body.flatMap { try? JSONDecoder().decode(HostCheckpoint.self, from: $0) }.map { (DeploymentSnapshot(stopped: $0), false) }
-    }
-
-    /// The deployment's last saved checkpoint (at most a second old while it
-    /// runs; final once stopped); nil when it never ran or does not decode.
-    public func savedCheckpoint(_ id: DeploymentID) async throws -> HostCheckpoint? {
-        guard let body = try await store.read({ try $0.hostCheckpoint(of: id) }) else { return nil }
-        return try? JSONDecoder().decode(HostCheckpoint.self, from: body)
+        return body.flatMap { try? JSONDecoder().decode(HostCheckpoint.self, from: $0) }
     }
 
     /// The round trips a deployment has closed, rebuilt from its journaled
     /// fills (checkpoints leave them out: they only grow): the fills are
-    /// applied in order to a fresh account of `checkpoint`'s instruments.
+    /// applied in order to a fresh account of `checkpoint`'s instruments. The
+    /// replay is kept and continued from the last fill it applied, so a
+    /// listing page read again costs only the fills since.
     public func closedTrades(_ id: DeploymentID, like checkpoint: HostCheckpoint) async throws -> [ClosedTrade] {
-        let records = try await store.read { try $0.journalFills(of: id) }
-        var account = Portfolio(cash: checkpoint.portfolio.initialCash, instruments: checkpoint.portfolio.instruments)
+        let fresh = Portfolio(cash: checkpoint.portfolio.initialCash, instruments: checkpoint.portfolio.instruments)
+        var replay = replays.withLock { $0[id] }.flatMap { $0.account.instruments == fresh.instruments ? $0 : nil }
+            ?? (sequence: 0, account: fresh)
+        let items = try await store.read { [replay] in try $0.journalFills(of: id, after: replay.sequence) }
         let decoder = JSONDecoder()
-        for record in records {
-            guard let fill = try? decoder.decode(Fill.self, from: record.body), account.index(of: fill.symbol) != nil else { continue }
-            _ = account.apply(fill)
+        for item in items {
+            replay.sequence = item.sequence
+            guard let fill = try? decoder.decode(Fill.self, from: item.record.body), replay.account.index(of: fill.symbol) != nil else { continue }
+            _ = replay.account.apply(fill)
         }
-        return account.closedTrades
+        replays.withLock { replays in
+            if replays.count >= 1_000 { replays.removeAll() }
+            replays[id] = replay
+        }
+        return replay.account.closedTrades
     }
 
     /// Up to `limit` of the deployment's kept log lines older than sequence

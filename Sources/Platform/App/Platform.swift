@@ -58,6 +58,8 @@ public final class Platform: Sendable {
     let runtime: DeploymentRuntime
     /// One lifecycle command at a time per deployment.
     let lanes = DeploymentLanes()
+    /// Closed-trade replays of journals (paper records), by deployment (`closedTrades(_:like:)`).
+    let replays = Mutex<[DeploymentID: (sequence: Int64, account: Portfolio)]>([:])
     /// Serialises kill-switch changes, so the host applies them in the order
     /// the store committed them (the store holds them; the host enforces them).
     let killSwitchChanges = Mutex(())

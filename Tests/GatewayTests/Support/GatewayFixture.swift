@@ -123,7 +123,10 @@ struct API: Sendable {
         if let token { headers[.authorization] = "Bearer \(token)" }
         for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
         let request = TestClient.Request(uri, method: method, headers: headers, body: body)
-        return try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+        // Racing calls queue behind each other by design (one lifecycle
+        // command per deployment at a time): under the parallel suite fifty of
+        // them can outlast the client's default 15 s read timeout.
+        return try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))) { client in
             let response = try await client.execute(request)
             return Reply(status: Int(response.status.code), headers: response.headers, text: response.body.map { String(buffer: $0) } ?? "")
         }
