@@ -8,13 +8,11 @@ struct AdminRoutes {
     let gateway: Gateway
 
     struct SuspendBody: RequestBody {
-        static let fields: Set<String> = ["until", "reason"]
         /// When the suspension ends (ISO-8601 UTC).
         var until: Timestamp
         var reason: String
     }
     struct RoleBody: RequestBody {
-        static let fields: Set<String> = ["role"]
         var role: Role
     }
     /// `POST /api/admin/users/{id}/wallet/credit`.
@@ -24,7 +22,6 @@ struct AdminRoutes {
         var reason: String
     }
     struct ResolveBody: RequestBody {
-        static let fields: Set<String> = ["resolution"]
         var resolution: String
     }
     struct ReportView: Codable, ResponseEncodableBody {
@@ -45,49 +42,51 @@ struct AdminRoutes {
         var ledgerImbalance: String
     }
 
-    func add(to admin: RouterGroup<GatewayContext>) {
+    func add(to admin: APIRoutes) {
         let store = gateway.store
-        admin.get("moderation/queue") { _, context in
+        admin.get("moderation/queue", "Listings waiting for review") { _, context in
             let user = try context.requireIdentity().user.id
             return try await store.read { try $0.moderationQueue(by: user) }.map(ListingView.init)
         }
-        for (action, change) in [("approve", Self.approve), ("reject", Self.reject), ("suspend", Self.suspend), ("reinstate", Self.reinstate)] {
-            admin.post("listings/:id/\(action)") { request, context in
-                let user = try context.requireIdentity().user
-                let reason = action == "approve" ? "" : try await request.decodeStrict(ReasonBody.self, context: context).reason
-                let listing = ListingID(try context.id("id", "listing"))
-                return ListingView(try await store.write { try change($0, listing, reason, user.id) })
+        admin.post("listings/:id/approve", "Approve a listing") { _, context in
+            let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
+            return ListingView(try await store.write { try $0.approve(listing, by: user) })
+        }
+        for (action, summary, change) in [("reject", "Reject with a reason", Self.reject), ("suspend", "Suspend with a reason", Self.suspend),
+                                          ("reinstate", "Reinstate with a reason", Self.reinstate)] {
+            admin.post("listings/:id/\(action)", summary, body: ReasonBody.self) { _, context, body in
+                let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
+                return ListingView(try await store.write { try change($0, listing, body.reason, user) })
             }
         }
-        for (action, hidden) in [("hide", true), ("restore", false)] {
-            admin.post("reviews/:id/\(action)") { request, context in
-                let body = try await request.decodeStrict(ReasonBody.self, context: context)
+        for (action, summary, hidden) in [("hide", "Hide a review", true), ("restore", "Restore a review", false)] {
+            admin.post("reviews/:id/\(action)", summary, body: ReasonBody.self) { _, context, body in
                 let review = ReviewID(try context.id("id", "review")), user = try context.requireIdentity().user.id
                 return ReviewView(try await store.write { try $0.setReviewHidden(review, hidden, reason: body.reason, by: user) })
             }
         }
-        admin.get("reports") { _, context in
+        admin.get("reports", "Open reports") { _, context in
             let user = try context.requireIdentity().user.id
             return try await store.read { try $0.openReports(by: user) }.map(Self.view)
         }
-        admin.post("reports/:id/resolve") { request, context in
-            let body = try await request.decodeStrict(ResolveBody.self, context: context)
+        admin.post("reports/:id/resolve", "Resolve a report", body: ResolveBody.self) { request, context, body in
             let report = ReportID(try context.id("id", "report")), user = try context.requireIdentity().user.id
             try await store.write { try $0.resolveReport(report, resolution: body.resolution, by: user) }
-            return Response(status: .noContent)
+            return NoContent()
         }
-        admin.get("users") { request, context in
+        admin.get("users", "Users (?q= search, ?before= id, ?limit=)") { request, context in
             let query = try request.query("q") { $0 }, before = try request.query("before") { Int64($0).map(UserID.init) }
             let limit = try request.limit(default: 50, maximum: 100), user = try context.requireIdentity().user.id
             return try await store.read { try $0.users(matching: query, before: before, limit: limit, by: user) }.map(UserView.init)
         }
-        admin.get("deployments") { request, context in
+        admin.get("deployments", "Every user's deployments (?status=, ?limit=)") { request, context in
             let status = try request.query("status") { $0 }, limit = try request.limit(default: 50, maximum: 100)
             let user = try context.requireIdentity().user.id
             return try await gateway.deploymentViews(try await store.read { try $0.allDeployments(status: status, limit: limit, by: user) })
         }
-        admin.post("users/:id/wallet/credit") { request, context in
-            let body = try await request.decodeStrict(CreditBody.self, context: context)
+        admin.post("users/:id/wallet/credit",
+                   "Credit a user's wallet (test servers, goodwill): a decimal amount and a reason; audited as wallet.credit",
+                   body: CreditBody.self) { request, context, body in
             let target = UserID(try context.id("id", "user")), actor = try context.requireIdentity().user.id
             guard body.amount.utf8.count <= 20, APIUnits.isDecimal(body.amount), let minor = APIUnits.parseWalletMoney(body.amount), minor > 0 else {
                 throw APIError.invalid("amount", "must be a decimal string above 0 with at most 2 decimals, e.g. \"50.00\"")
@@ -96,20 +95,18 @@ struct AdminRoutes {
             let balance = try await store.write { try $0.creditWallet(of: target, amount: minor, currency: currency, reason: body.reason, by: actor) }
             return WalletRoutes.BalanceView(currency: currency, balance: APIUnits.walletMoney(balance))
         }
-        admin.get("users/:id") { _, context in
+        admin.get("users/:id", "A user") { _, context in
             let target = UserID(try context.id("id", "user"))
             return UserView(try await store.read { try $0.user(target) })
         }
-        admin.post("users/:id/suspend") { request, context in
-            let body = try await request.decodeStrict(SuspendBody.self, context: context)
+        admin.post("users/:id/suspend", "Suspend a user", body: SuspendBody.self) { request, context, body in
             let target = UserID(try context.id("id", "user"))
             let actor = try context.requireIdentity().user.id
             try await store.write { try $0.suspend(target, until: body.until.seconds, reason: body.reason, by: actor) }
             gateway.webSockets.closeUser(target, reason: "account suspended")
             return UserView(try await store.read { try $0.user(target) })
         }
-        admin.post("users/:id/ban") { request, context in
-            let body = try await request.decodeStrict(ReasonBody.self, context: context)
+        admin.post("users/:id/ban", "Ban a user (revokes their sessions)", body: ReasonBody.self) { request, context, body in
             let target = UserID(try context.id("id", "user"))
             // The store revokes the sessions in the ban's transaction, then the
             // platform stops the user's deployments in the host.
@@ -117,8 +114,7 @@ struct AdminRoutes {
             gateway.webSockets.closeUser(target, reason: "account banned")
             return UserView(try await store.read { try $0.user(target) })
         }
-        admin.post("users/:id/unban") { request, context in
-            let body = try await request.decodeStrict(ReasonBody.self, context: context)
+        admin.post("users/:id/unban", "Lift a suspension or ban", body: ReasonBody.self) { request, context, body in
             let target = UserID(try context.id("id", "user"))
             let actor = try context.requireIdentity().user.id
             return UserView(try await store.write { store in
@@ -126,8 +122,7 @@ struct AdminRoutes {
                 return try store.user(target)
             })
         }
-        admin.put("users/:id/role") { request, context in
-            let body = try await request.decodeStrict(RoleBody.self, context: context)
+        admin.put("users/:id/role", "Change role (superadmin only)", body: RoleBody.self) { request, context, body in
             let target = UserID(try context.id("id", "user"))
             let actor = try context.requireIdentity().user.id
             return UserView(try await store.write { store in
@@ -135,20 +130,19 @@ struct AdminRoutes {
                 return try store.user(target)
             })
         }
-        admin.post("deployments/:id/force-stop") { request, context in
-            let body = try await request.decodeStrict(ReasonBody.self, context: context)
+        admin.post("deployments/:id/force-stop", "Force-stop any deployment", body: ReasonBody.self) { request, context, body in
             let user = try context.requireIdentity().user
             let id = DeploymentID(try context.id("id", "deployment"))
             let deployment = try await store.read { try $0.deployment(id, by: user.id) }
             return try await gateway.deploymentView(try await gateway.platform.stopDeployment(deployment.id, reason: body.reason, by: user.id))
         }
-        admin.get("audit") { request, context in
+        admin.get("audit", "Audit log, newest first, with actor names (?limit=1..500, ?cursor=)") { request, context in
             let page = try PageRequest(request, kind: "audit", defaultLimit: 50), user = try context.requireIdentity().user.id
             let entries = try await store.read { try $0.auditLog(before: page.before, limit: page.limit + 1, by: user) }
             let (rows, next) = page.page(entries, kind: "audit") { $0.id }
-            return PageView(name: "entries", items: rows.map(AuditEntryView.init), nextCursor: next)
+            return PageView(items: rows.map(AuditEntryView.init), nextCursor: next)
         }
-        admin.get("stats") { _, context in
+        admin.get("stats", "Platform figures") { _, context in
             let user = try context.requireIdentity().user
             let (pending, reports, imbalance) = try await store.read { store in
                 (try store.moderationQueue(by: user.id, limit: 100).count, try store.openReports(by: user.id, limit: 100).count,
@@ -160,7 +154,6 @@ struct AdminRoutes {
     }
 
     typealias ListingChange = @Sendable (MarketplaceStore, ListingID, String, UserID) throws -> Listing
-    static let approve: ListingChange = { store, id, _, actor in try store.approve(id, by: actor) }
     static let reject: ListingChange = { store, id, reason, actor in try store.reject(id, reason: reason, by: actor) }
     static let suspend: ListingChange = { store, id, reason, actor in try store.suspend(id, reason: reason, by: actor) }
     static let reinstate: ListingChange = { store, id, reason, actor in try store.reinstate(id, reason: reason, by: actor) }

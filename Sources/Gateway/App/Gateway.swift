@@ -61,41 +61,46 @@ public final class Gateway: Sendable {
     /// Admission of every job that runs strategy code for a request.
     var sandboxJobs: SandboxJobQueue { platform.sandboxJobs }
 
-    /// Every route, in one table (`Routes/`).
-    public func router() -> Router<GatewayContext> {
+    /// Every route. The `/api` routes are registered through `APIRoutes`,
+    /// which fills the `RouteCatalog` the OpenAPI document and `/docs` are
+    /// generated from.
+    public func router() -> Router<GatewayContext> { routes().router }
+
+    func routes() -> (router: Router<GatewayContext>, catalog: RouteCatalog) {
         let router = Router(context: GatewayContext.self)
+        let catalog = RouteCatalog()
         router.add(middleware: RequestIDMiddleware(clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies),
                                                    refusesBlockingStoreCalls: configuration.refusesBlockingStoreCalls))
         router.add(middleware: HeaderSizeMiddleware(limit: configuration.maximumHeaderBytes))
-        let api = router.group("api")
+        let api = APIRoutes(group: router.group("api"), prefix: "/api", tag: "health", access: .anyone, catalog: catalog)
         let clock = self.clock
         HealthRoutes(gateway: self).add(to: api.group()
-            .add(middleware: RateLimitMiddleware(limiter: anonymousLimiter, key: .clientAddress, clock: { clock.now })))
+            .add(middleware: RateLimitMiddleware(limiter: anonymousLimiter, key: .clientAddress, clock: { clock.now })), catalog: catalog)
         let csrf = CSRFMiddleware(origins: allowedOrigins)
-        let auth = api.group("auth")
+        let auth = api.group("auth", tag: "auth")
             .add(middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now }))
             .add(middleware: csrf)
         AuthRoutes(gateway: self).add(to: auth)
         // Authentication only resolves who is calling, so that a request
         // without a valid token is still counted (in the anonymous tier)
         // before `RequireIdentity` refuses it.
-        let user = api.group()
+        let user = api.group(access: .user)
             .add(middleware: AuthenticationMiddleware(gateway: self))
             .add(middleware: RateLimitMiddleware(limiter: apiLimiter, key: .user(anonymous: anonymousLimiter), clock: { clock.now }))
             .add(middleware: csrf)
             .add(middleware: RequireIdentity())
         addProtectedRoutes(to: user)
+        WalletRoutes(gateway: self).addWebhook(to: api.group(tag: "wallet", access: .signature).add(
+            middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now })))
         let version = configuration.version
         router.get("docs") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html(version: version))))
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html(catalog.operations, version: version))))
         }
         router.get("ws") { _, _ -> Response in
             throw APIError(status: 401, code: "unauthenticated", message: "GET /ws is a WebSocket upgrade with a valid access token")
         }
-        WalletRoutes(gateway: self).addWebhook(to: api.group().add(
-            middleware: RateLimitMiddleware(limiter: authLimiter, key: .clientAddress, clock: { clock.now })))
-        return router
+        return (router, catalog)
     }
 
     /// The application `lunar serve` runs and the tests start on a loopback port.

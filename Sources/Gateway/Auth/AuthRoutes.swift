@@ -7,20 +7,19 @@ struct AuthRoutes {
     let gateway: Gateway
 
     /// The routes anyone may call (rate-limited per client address).
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("register") { request, context in
-            let body = try await request.decodeStrict(RegisterBody.self, context: context)
+    func add(to group: APIRoutes) {
+        group.post("register", "Create an account (password rules in docs/api.md)", body: RegisterBody.self) { request, context, body in
             try PasswordRules.check(body.password, username: body.username, email: body.email)
             let hash = await gateway.passwords.hash(body.password)
             let user = try await gateway.store.write { try $0.register(username: body.username, email: body.email, passwordHash: hash) }
             return Created(body: UserView(user))
         }
-        group.post("login") { request, context in
-            let body = try await request.decodeStrict(LoginBody.self, context: context)
+        group.on(.post, "login", "Sign in: tokens in the body and httpOnly cookies", body: LoginBody.self,
+                 response: .json(.anyOf([.ref(TokenPair.self), .ref(SecondFactorRequired.self)]))) { request, context, body in
             return try await login(body, request: request, context: context)
         }
-        group.post("refresh") { request, context in
-            let body = try await request.decodeStrict(RefreshBody.self, context: context)
+        group.on(.post, "refresh", "Rotate the refresh token (body or cookie)", body: RefreshBody.self,
+                 response: TokenPair.documentation) { request, context, body in
             guard let presented = body.refreshToken ?? request.cookies[AuthCookies.refresh]?.value, !presented.isEmpty else {
                 throw APIError.invalid("refreshToken", "is required (in the body or the refresh_token cookie)")
             }
@@ -30,8 +29,8 @@ struct AuthRoutes {
     }
 
     /// The routes of a signed-in user.
-    func addSignedIn(to group: RouterGroup<GatewayContext>) {
-        group.post("logout") { _, context in
+    func addSignedIn(to group: APIRoutes) {
+        group.on(.post, "logout", "Revoke the session", response: .noContent) { _, context in
             let identity = try context.requireIdentity()
             try await gateway.store.write { try $0.revokeSession(identity.sessionID, reason: "logout") }
             gateway.webSockets.closeSession(identity.sessionID, reason: "logout")
@@ -39,7 +38,7 @@ struct AuthRoutes {
             AuthCookies.clear(on: &response, secure: gateway.configuration.secureCookies)
             return response
         }
-        group.get("me") { _, context in UserView(try context.requireIdentity().user) }
+        group.get("me", "The signed-in user") { _, context in UserView(try context.requireIdentity().user) }
         SecondFactorRoutes(gateway: gateway).add(to: group)
         PasswordRoutes(gateway: gateway).addSignedIn(to: group)
     }

@@ -82,9 +82,9 @@ struct SecondFactorRoutes {
         var recoveryCodes: [String]
     }
 
-    func add(to auth: RouterGroup<GatewayContext>) {
+    func add(to auth: APIRoutes) {
         let store = gateway.store
-        auth.post("2fa/enable") { _, context in
+        auth.post("2fa/enable", "Start TOTP enrolment: secret and otpauth URI") { _, context in
             let user = try context.requireIdentity().user
             let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
             var generator = SystemRandomNumberGenerator()
@@ -94,9 +94,8 @@ struct SecondFactorRoutes {
             let base32 = URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
             return Enrolment(secret: base32, otpauthUri: uri)
         }
-        auth.post("2fa/confirm") { request, context in
+        auth.post("2fa/confirm", "Confirm with a code; returns ten recovery codes once", body: CodeBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }), !factor.confirmed else {
                 throw APIError(status: 409, code: "illegal_transition", message: "start with POST /api/auth/2fa/enable")
             }
@@ -109,24 +108,22 @@ struct SecondFactorRoutes {
             try await store.write { try $0.confirmTwoFactor(for: user.id, step: step, recoveryCodeHashes: hashes) }
             return RecoveryCodes(recoveryCodes: codes)
         }
-        auth.post("2fa/verify") { request, context in
+        auth.post("2fa/verify", "Check a code", body: CodeBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }), factor.confirmed else {
                 throw APIError.notFound("two-factor setup")
             }
             try await gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
-            return Response(status: .noContent)
+            return NoContent()
         }
-        auth.post("2fa/disable") { request, context in
+        auth.post("2fa/disable", "Turn 2FA off (needs a code)", body: CodeBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(CodeBody.self, context: context)
             guard let factor = try await store.read({ try $0.twoFactor(of: user.id) }) else { throw APIError.notFound("two-factor setup") }
             if factor.confirmed {
                 try await gateway.requireSecondFactor(body.code, user: user.id, factor: factor, client: context.clientAddress)
             }
             try await store.write { try $0.disableTwoFactor(for: user.id) }
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 }

@@ -30,25 +30,26 @@ struct PasswordResetAccepted: Codable, ResponseEncodableBody {
 struct PasswordRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("password-reset") { request, context in
-            let body = try await request.decodeStrict(PasswordResetBody.self, context: context)
+    func add(to group: APIRoutes) {
+        group.on(.post, "password-reset", "Ask for a one-time reset token (always 202)", body: PasswordResetBody.self,
+                 response: .json(.ref(PasswordResetAccepted.self), status: 202)) { request, context, body in
             try await requestReset(login: try Check.text(body.login, "login", length: 1...320))
             return try JSONResponse.make(PasswordResetAccepted(), status: .accepted)
         }
-        group.post("password-reset/confirm") { request, context in
-            let body = try await request.decodeStrict(PasswordResetConfirmBody.self, context: context)
+        group.post("password-reset/confirm",
+                   "Set a new password with a reset token; ends every session", body: PasswordResetConfirmBody.self) { request, context, body in
             try await confirmReset(body)
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 
-    func addSignedIn(to group: RouterGroup<GatewayContext>) {
-        group.post("password") { request, context in
+    func addSignedIn(to group: APIRoutes) {
+        group.post("password",
+                   "Change the password (current password, and a code when 2FA is on); ends the other sessions",
+                   body: ChangePasswordBody.self) { request, context, body in
             let identity = try context.requireIdentity()
-            let body = try await request.decodeStrict(ChangePasswordBody.self, context: context)
             try await change(body, identity: identity, client: context.clientAddress)
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 

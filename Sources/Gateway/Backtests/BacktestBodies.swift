@@ -5,8 +5,6 @@ import Sandbox
 /// defaults are documented in docs/api.md ("Backtests") and echoed in the
 /// job's `config`. Money and rates are decimal strings, times ISO-8601.
 struct BacktestBody: RequestBody {
-    static let fields: Set<String> = ["versionId", "parameters", "dataset", "symbol", "timeframe", "from", "to", "cash",
-                                      "commission", "slippage", "seed"]
     /// Default: the strategy's latest accepted version.
     var versionId: Int64?
     var parameters: [String: LuaValue]?

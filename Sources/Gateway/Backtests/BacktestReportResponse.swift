@@ -8,6 +8,7 @@ import Platform
 /// no scripts, so its policy allows inline styles and nothing else; the
 /// strategy's name and parameters in it are escaped by the Host's writer.
 enum BacktestReportResponse {
+    static let documentation = ResponseDocumentation(status: 200, schema: .text, mediaType: "text/html")
     static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     /// The report of a finished job; 409 while it is queued or running, or

@@ -9,10 +9,9 @@ import Sandbox
 struct BacktestRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("strategies/:id/backtest") { request, context in
+    func add(to group: APIRoutes) {
+        group.post("strategies/:id/backtest", "Start a backtest job", body: BacktestBody.self) { request, context, body in
             let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
-            let body = try await request.decodeStrict(BacktestBody.self, context: context)
             let (owner, strategyID) = (strategy.authorID, strategy.id)
             let versions = try await gateway.store.read { try $0.versions(of: strategyID, by: owner) }
             let chosen = body.versionId.map { id in versions.first { $0.id.rawValue == id } }
@@ -27,25 +26,27 @@ struct BacktestRoutes {
         }
         // A listing's live version, run for anyone who can see the listing
         // (before or after buying it): the job is theirs, the code never leaves the worker.
-        group.post("marketplace/listings/:id/backtest") { request, context in
-            let user = try context.requireIdentity().user.id
-            let body = try await request.decodeStrict(ListingBacktestBody.self, context: context).body
+        group.post("marketplace/listings/:id/backtest",
+                   "Backtest a listing's live version with my settings, before or after buying it (the job is mine; the code is never shown)",
+                   body: ListingBacktestBody.self) { _, context, listingBody in
+            let user = try context.requireIdentity().user.id, body = listingBody.body
             let listing = ListingID(try context.id("id", "listing"))
             let runnable = try await gateway.store.read { try $0.runnableListing(listing, by: user) }
             return try await submit(body, owner: user, strategy: runnable.strategyID, version: runnable.versionID,
                                     source: runnable.source, schema: runnable.schema)
         }
-        group.get("backtests") { _, context in
+        group.get("backtests", "My backtest jobs") { _, context in
             try await gateway.backtests.jobs(of: try context.requireIdentity().user.id).map { BacktestView($0, withResult: false) }
         }
-        group.get("backtests/:id/report") { _, context in
+        group.on(.get, "backtests/:id/report", "The self-contained HTML report of a finished job (409 while it runs; partial when it failed)",
+                 response: BacktestReportResponse.documentation) { _, context in
             let owner = try context.requireIdentity().user.id
             guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {
                 throw APIError.notFound("backtest")
             }
             return try BacktestReportResponse.response(for: job)
         }
-        group.get("backtests/:id") { _, context in
+        group.get("backtests/:id", "A job: progress, then metrics, trades and equity curve") { _, context in
             let owner = try context.requireIdentity().user.id
             guard let job = try await gateway.backtests.job(try context.id("id", "backtest"), owner: owner) else {
                 throw APIError.notFound("backtest")
@@ -56,7 +57,7 @@ struct BacktestRoutes {
 
     /// Checks the body's parameters and settings and queues the job for `owner`.
     private func submit(_ body: BacktestBody, owner: UserID, strategy: StrategyID, version: VersionID, source: String,
-                        schema: StrategySchema) async throws -> Created<BacktestView> {
+                        schema: StrategySchema) async throws -> Accepted<BacktestView> {
         let parameters = try schema.resolve(body.parameters ?? [:])
         let dataset = body.dataset ?? gateway.backtests.defaultDataset
         // Another user's dataset reads as absent, as on /api/datasets/{name}.
@@ -67,7 +68,7 @@ struct BacktestRoutes {
         let settings = try body.settings(dataset: dataset, symbol: known.symbol)
         let job = try await gateway.backtests.submit(owner: owner, strategy: strategy, version: version,
                                                      source: source, parameters: parameters, settings: settings)
-        return Created(status: .accepted, body: BacktestView(job, withResult: false))
+        return Accepted(body: BacktestView(job, withResult: false))
     }
 }
 

@@ -8,30 +8,29 @@ import Platform
 struct DatasetRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("datasets") { request, context in
+    func add(to group: APIRoutes) {
+        group.post("datasets", "Upload a CSV of bars as my dataset (20 MiB, 500,000 rows, 5 per user)", body: DatasetBody.self,
+                   maximumBytes: BacktestJobs.DatasetLimits.maximumBytes) { _, context, body in
             let owner = try context.requireIdentity().user.id
-            let body = try await request.decodeStrict(DatasetBody.self, context: context,
-                                                      maximumBytes: BacktestJobs.DatasetLimits.maximumBytes)
             let dataset = try await gateway.backtests.uploadDataset(owner: owner, name: body.name, symbol: body.symbol, csv: body.csv)
             return Created(body: DatasetView(dataset))
         }
-        group.get("datasets") { _, context in
+        group.get("datasets", "Datasets a backtest can name: the bundled ones and mine") { _, context in
             try await gateway.backtests.datasets(of: try context.requireIdentity().user.id).map(DatasetView.init)
         }
-        group.get("datasets/:name") { _, context in
+        group.get("datasets/:name", "A bundled dataset or mine") { _, context in
             let owner = try context.requireIdentity().user.id
             guard let dataset = try await gateway.backtests.dataset(named: try name(context), owner: owner) else {
                 throw APIError.notFound("dataset")
             }
             return DatasetView(dataset)
         }
-        group.delete("datasets/:name") { _, context in
+        group.delete("datasets/:name", "Delete my dataset") { _, context in
             let owner = try context.requireIdentity().user.id
             guard try await gateway.backtests.deleteDataset(named: try name(context), owner: owner) else {
                 throw APIError.notFound("dataset")
             }
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 
@@ -45,7 +44,6 @@ struct DatasetRoutes {
 /// `time,open,high,low,close,volume`), and optionally the symbol backtests
 /// trade it as (default BTCUSD).
 struct DatasetBody: RequestBody {
-    static let fields: Set<String> = ["name", "csv", "symbol"]
     var name: String
     var csv: String
     var symbol: String?

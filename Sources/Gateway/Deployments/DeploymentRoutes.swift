@@ -11,83 +11,86 @@ import Platform
 struct DeploymentRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes) {
         let store = gateway.store
         let platform = gateway.platform
-        group.post("deployments") { request, context in
-            let body = try await request.decodeStrict(CreateDeploymentBody.self, context: context)
+        group.post("deployments",
+                   "Deploy a version, purchased listing or template", body: CreateDeploymentBody.self) { request, context, body in
             return try await create(body, context: context)
         }
-        group.post("templates/:id/deploy") { request, context in
-            let body = try await request.decodeStrict(TemplateDeployBody.self, context: context)
+        group.tagged("templates").post("templates/:id/deploy",
+                                       "Deploy a template with my parameters (checked against its parameterSchema)",
+                                       body: TemplateDeployBody.self) { request, context, body in
             return try await create(body.deployment(of: context.parameters.get("id") ?? ""), context: context)
         }
-        group.get("deployments") { _, context in
+        group.get("deployments", "My deployments") { _, context in
             let user = try context.requireIdentity().user
             return try await gateway.deploymentViews(try await store.read { try $0.deployments(of: user.id, by: user.id) })
         }
-        group.get("deployments/:id") { _, context in
+        group.get("deployments/:id", "A deployment with its live account") { _, context in
             try await gateway.deploymentView(try await gateway.ownDeployment(context))
         }
-        group.put("deployments/:id") { request, context in
+        group.put("deployments/:id",
+                  "Change parameters or risk limits (stopped only)", body: UpdateDeploymentBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(UpdateDeploymentBody.self, context: context)
             let risk = try body.risk?.limits(field: "risk")
             let deployment = try await gateway.ownDeployment(context)
             let updated = try await store.write { try $0.updateDeployment(deployment.id, parameters: body.parameters, risk: risk, by: user.id) }
             return try await gateway.deploymentView(updated)
         }
-        group.delete("deployments/:id") { _, context in
+        group.delete("deployments/:id", "Delete with its journal (stopped or faulted only)") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try await gateway.ownDeployment(context)
             try await platform.deleteDeployment(deployment.id, by: user.id)
-            return Response(status: .noContent)
+            return NoContent()
         }
-        group.post("deployments/:id/start") { _, context in
+        group.post("deployments/:id/start", "Start") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try await gateway.ownDeployment(context)
             return try await gateway.deploymentView(try await platform.startDeployment(deployment.id, by: user.id))
         }
-        group.post("deployments/:id/stop") { _, context in
+        group.post("deployments/:id/stop", "Stop") { _, context in
             let user = try context.requireIdentity().user
             let deployment = try await gateway.ownDeployment(context)
             return try await gateway.deploymentView(try await platform.stopDeployment(deployment.id, reason: "stopped by \(user.username)", by: user.id))
         }
-        group.get("deployments/:id/orders") { request, context in
+        group.get("deployments/:id/orders", "Orders (journal), newest first (?limit=1..500, ?cursor=)") { request, context in
             let id = try await gateway.ownDeployment(context).id
             let page = try PageRequest(request, kind: "orders")
             let (rows, next) = page.page(try await journalPage(.orders, of: id, page), kind: "orders") { $0.sequence }
             let instruments = try await instrumentResolver(id)
-            return PageView(name: "orders", items: try rows.map { item in
+            return PageView(items: try rows.map { item in
                 let order = try Self.decode(Order.self, item.record, of: id)
                 return OrderView(order, instruments(order.symbol))
             }, nextCursor: next)
         }
-        group.get("deployments/:id/fills") { request, context in
+        group.get("deployments/:id/fills", "Fills (journal), newest first (?limit=1..500, ?cursor=)") { request, context in
             let id = try await gateway.ownDeployment(context).id
             let page = try PageRequest(request, kind: "fills")
             let (rows, next) = page.page(try await journalPage(.fills, of: id, page), kind: "fills") { $0.sequence }
             let instruments = try await instrumentResolver(id)
-            return PageView(name: "fills", items: try rows.map { item in
+            return PageView(items: try rows.map { item in
                 let fill = try Self.decode(Fill.self, item.record, of: id)
                 return FillView(fill, id: item.record.id, instruments(fill.symbol))
             }, nextCursor: next)
         }
-        group.get("deployments/:id/positions") { _, context -> [PositionView] in
+        group.get("deployments/:id/positions", "Open positions (a stopped deployment's as it left them)") { _, context -> [PositionView] in
             let deployment = try await gateway.ownDeployment(context)
             return try await gateway.accountView(deployment.id)?.positions ?? []
         }
-        group.get("deployments/:id/performance") { _, context in
+        group.get("deployments/:id/performance",
+                  "The account (cash, equity, realized and unrealized P&L, fees, positions) and the journal's size") { _, context in
             let deployment = try await gateway.ownDeployment(context)
             let account = try await gateway.accountView(deployment.id)
             let (orders, fills) = try await store.read { try $0.journalCounts(of: deployment.id) }
             return PerformanceView(deploymentId: deployment.id.rawValue, account: Nullable(account), orders: orders, fills: fills)
         }
-        group.get("deployments/:id/logs") { request, context in
+        group.get("deployments/:id/logs",
+                  "Strategy log lines kept in memory (the last 200), newest first (?limit=, ?cursor=)") { request, context in
             let id = try await gateway.ownDeployment(context).id
             let page = try PageRequest(request, kind: "logs")
             let (rows, next) = page.page(platform.logPage(id, before: page.before, limit: page.limit + 1), kind: "logs") { $0.sequence }
-            return PageView(name: "logs", items: rows.map { LogEntryView($0.entry, sequence: $0.sequence) }, nextCursor: next)
+            return PageView(items: rows.map { LogEntryView($0.entry, sequence: $0.sequence) }, nextCursor: next)
         }
     }
 
@@ -133,7 +136,8 @@ extension Gateway {
 }
 
 /// One strategy log line; `sequence` numbers the deployment's lines in order.
-struct LogEntryView: Codable, Sendable {
+struct LogEntryView: Codable, Sendable, PageItem {
+    static let pageKey = "logs"
     /// Always on REST pages; absent on WebSocket `log` events.
     var sequence: Int64?
     /// Market time of the event that logged it.

@@ -12,28 +12,29 @@ import Platform
 struct ManualOrderRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("deployments/:id/orders") { request, context in
-            let body = try await request.decodeStrict(ManualOrderBody.self, context: context)
+    func add(to group: APIRoutes) {
+        group.post("deployments/:id/orders",
+                   "Place a manual order (optional takeProfit/stopLoss bracket); 422 names a refused risk rule",
+                   body: ManualOrderBody.self) { request, context, body in
             let order = try body.order()
             return Created(body: try await run(.place(order), context, field: nil))
         }
-        group.post("deployments/:id/orders/bulk") { request, context in
-            let body = try await request.decodeStrict(BulkOrderBody.self, context: context)
+        group.post("deployments/:id/orders/bulk",
+                   "Place several orders, validated as a whole before any is sent", body: BulkOrderBody.self) { request, context, body in
             return Created(body: try await run(.bulk(try body.orders()), context, field: "legs"))
         }
-        group.put("deployments/:id/orders/:orderId") { request, context in
-            let body = try await request.decodeStrict(ModifyOrderBody.self, context: context)
+        group.put("deployments/:id/orders/:orderId",
+                  "Modify a working order (quantity, price, trigger)", body: ModifyOrderBody.self) { request, context, body in
             return try await run(try body.command(try orderID(context)), context, field: nil)
         }
-        group.delete("deployments/:id/orders/:orderId") { _, context in
+        group.delete("deployments/:id/orders/:orderId", "Cancel a working order") { _, context in
             try await run(.cancel(id: try orderID(context)), context, field: nil)
         }
-        group.post("deployments/:id/positions/:symbol/close") { _, context in
+        group.post("deployments/:id/positions/:symbol/close", "Close one position with a reduce-only market order") { _, context in
             let symbol = try Check.text(context.parameters.get("symbol") ?? "", "symbol", length: 1...32)
             return try await run(.close(symbol: symbol), context, field: "symbol")
         }
-        group.post("deployments/:id/square-off") { _, context in
+        group.post("deployments/:id/square-off", "Cancel every working order and close every position") { _, context in
             try await run(.squareOff, context, field: nil)
         }
     }

@@ -21,7 +21,8 @@ struct OrderReasonView: Codable, Sendable {
     }
 }
 
-struct OrderView: Codable, Sendable, ResponseEncodableBody {
+struct OrderView: Codable, Sendable, ResponseEncodableBody, PageItem {
+    static let pageKey = "orders"
     var id: Int64
     var symbol: String
     var side: String
@@ -97,7 +98,8 @@ extension OrderStatus {
     var apiName: String { rawValue.lowercased() }
 }
 
-struct FillView: Codable, Sendable, ResponseEncodableBody {
+struct FillView: Codable, Sendable, ResponseEncodableBody, PageItem {
+    static let pageKey = "fills"
     /// Stable within the deployment (the journal's key).
     var id: String
     var orderId: Int64

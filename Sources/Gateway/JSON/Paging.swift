@@ -38,11 +38,19 @@ enum PageCursor {
     }
 }
 
-/// `{"<name>": [...], "nextCursor": "..."}`.
-struct PageView<Item: Encodable & Sendable>: Encodable, ResponseEncodableBody {
-    var name: String
+/// An item of a cursor page, and the key its page lists it under.
+protocol PageItem: Encodable, Sendable, SchemaDescribed {
+    static var pageKey: String { get }
+}
+
+/// `{"<Item.pageKey>": [...], "nextCursor": "..."}`.
+struct PageView<Item: PageItem>: Encodable, ResponseEncodableBody {
     var items: [Item]
     var nextCursor: String?
+
+    static var schemaName: String { "\(Item.schemaName)Page" }
+    static var schema: JSONSchema { .page(Item.pageKey, of: .ref(Item.self)) }
+    static var documentation: ResponseDocumentation { .json(schema) }
 
     private struct Key: CodingKey {
         var stringValue: String
@@ -54,7 +62,7 @@ struct PageView<Item: Encodable & Sendable>: Encodable, ResponseEncodableBody {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
-        try container.encode(items, forKey: Key(name))
+        try container.encode(items, forKey: Key(Item.pageKey))
         try container.encodeIfPresent(nextCursor, forKey: Key("nextCursor"))
     }
 }

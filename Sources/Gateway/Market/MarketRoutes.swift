@@ -23,7 +23,7 @@ struct MarketRoutes {
         /// Market time of the last trade (null before the first).
         var time: Timestamp?
     }
-    struct CandleView: Codable, ResponseEncodableBody {
+    struct CandleView: Codable, Sendable {
         /// The bar's opening market time.
         var time: Timestamp
         var open, high, low, close, volume: String
@@ -41,26 +41,26 @@ struct MarketRoutes {
         var asks: [Level]
     }
 
-    func add(to group: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes) {
         let tape = gateway.tape
-        group.get("market/instruments") { _, _ in
+        group.get("market/instruments", "Instruments of the feed") { _, _ in
             tape.instruments.map {
                 InstrumentView(symbol: $0.symbol, priceDecimals: $0.priceDecimals, quantityDecimals: $0.quantityDecimals,
                                minimumQuantity: APIUnits.quantity($0.minimumQuantity, $0), currency: APIUnits.currency)
             }
         }
-        group.get("market/:symbol/price") { _, context in
+        group.get("market/:symbol/price", "Last price") { _, context in
             let (instrument, state) = try Self.lookup(tape, context)
             return PriceView(symbol: instrument.symbol, price: state?.lastPrice.map { APIUnits.price($0, instrument) },
                              time: state?.lastPrice == nil ? nil : state.map { Timestamp($0.lastTime) })
         }
-        group.get("market/:symbol/candles") { request, context in
+        group.get("market/:symbol/candles", "Recent candles (?limit=1..200)") { request, context in
             let (instrument, state) = try Self.lookup(tape, context)
             let limit = try request.limit(default: 100)
             let candles = (state?.bars.suffix(limit) ?? []).map { CandleView($0, instrument) }
             return CandlesView(symbol: instrument.symbol, timeframe: state?.timeframe ?? 0, candles: candles)
         }
-        group.get("market/:symbol/book") { _, context in
+        group.get("market/:symbol/book", "Order book snapshot") { _, context in
             let (instrument, state) = try Self.lookup(tape, context)
             return BookView(symbol: instrument.symbol, book: state?.book, instrument)
         }

@@ -28,7 +28,8 @@ final class ListingJSONCache: Sendable {
 
 /// A search page, `{"listings": [...], "nextCursor": ...}` (schema:
 /// `SearchPageView`), written from the cached listing bytes.
-struct SearchPageResponse: ResponseGenerator {
+struct SearchPageResponse: DocumentedResponse {
+    static var documentation: ResponseDocumentation { .json(.ref(SearchPageView.self)) }
     var listings: [Listing]
     var nextCursor: String?
     let cache: ListingJSONCache

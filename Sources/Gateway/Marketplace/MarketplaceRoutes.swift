@@ -7,10 +7,11 @@ import Marketplace
 struct MarketplaceRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes) {
         let store = gateway.store
         let market = group.group("marketplace")
-        market.get("listings") { request, _ in
+        market.get("listings",
+                   "Search (q, category, tag, minPrice and maxPrice as decimal strings, minRating, author, sort, limit, cursor)") { request, _ in
             let sort = try request.query("sort") { ListingSort(rawValue: $0) } ?? .relevance
             let limit = try request.limit(default: 20, maximum: 100)
             let query = ListingQuery(
@@ -23,17 +24,19 @@ struct MarketplaceRoutes {
             let page = try await store.read { try $0.search(query) }
             return SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
         }
-        market.get("leaderboard") { request, _ in
+        market.get("leaderboard",
+                   "Approved listings ranked (?metric=total_return|sharpe|rating|buyers, ?category, ?limit=1..100); figures from their validation backtests") { request, _ in
             let metric = try request.query("metric") { name in LeaderboardMetric.allCases.first { $0.apiName == name } } ?? .totalReturn
             let category = try request.query("category") { $0 }, limit = try request.limit(default: 20, maximum: 100)
             return LeaderboardView(metric: metric.apiName, entries: try await store.read { try $0.leaderboard(by: metric, category: category, limit: limit) }
                 .map { LeaderboardView.Entry(rank: $0.rank, listing: ListingView($0.listing)) })
         }
-        market.get("listings/:id") { _, context in
+        market.get("listings/:id",
+                   "A listing's page: with its live version's validation backtest (period, fees, trades, equity curve) and parameters") { _, context in
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
             return try await gateway.listingPage(try await store.read { try $0.listing(listing, by: user) }, by: user)
         }
-        market.get("listings/:id/source") { _, context in
+        market.get("listings/:id/source", "Source (author and admins only)") { _, context in
             let user = try context.requireIdentity().user
             let id = ListingID(try context.id("id", "listing"))
             let listing = try await store.read { try $0.listing(id, by: user.id) }
@@ -43,9 +46,8 @@ struct MarketplaceRoutes {
             }
             return SourceView(versionId: version.rawValue, source: try await store.read { try $0.source(of: version, by: user.id) })
         }
-        market.post("listings") { request, context in
+        market.post("listings", "Create a listing (optionally submit a version)", body: ListingBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(ListingBody.self, context: context)
             guard let strategy = body.strategyId else { throw APIError.invalid("strategyId", "is required") }
             let draft = try body.draft()
             return Created(body: ListingView(try await store.write { store in
@@ -54,26 +56,24 @@ struct MarketplaceRoutes {
                 return try store.submit(listing.id, version: VersionID(version), by: user.id)
             }))
         }
-        market.put("listings/:id") { request, context in
+        market.put("listings/:id", "Update my listing", body: ListingBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(ListingBody.self, context: context)
             guard body.strategyId == nil, body.versionId == nil else {
                 throw APIError.invalid("strategyId", "cannot change; submit a version with POST .../submit")
             }
             let listing = ListingID(try context.id("id", "listing")), draft = try body.draft()
             return ListingView(try await store.write { try $0.updateListing(listing, draft, by: user.id) })
         }
-        market.post("listings/:id/submit") { request, context in
+        market.post("listings/:id/submit", "Submit a version for review", body: SubmitBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(SubmitBody.self, context: context)
             let listing = ListingID(try context.id("id", "listing"))
             return ListingView(try await store.write { try $0.submit(listing, version: VersionID(body.versionId), by: user.id) })
         }
-        market.post("listings/:id/unpublish") { _, context in
+        market.post("listings/:id/unpublish", "Unpublish my listing") { _, context in
             let listing = ListingID(try context.id("id", "listing")), user = try context.requireIdentity().user.id
             return ListingView(try await store.write { try $0.unpublish(listing, by: user) })
         }
-        market.post("listings/:id/purchase") { request, context in
+        market.post("listings/:id/purchase", "Buy (Idempotency-Key header required)") { request, context in
             let user = try context.requireIdentity().user
             guard let key = request.headers[.idempotencyKey], (8...128).contains(key.count) else {
                 throw APIError.invalid("Idempotency-Key", "header is required (8 to 128 characters)")
@@ -84,15 +84,15 @@ struct MarketplaceRoutes {
             let outcome = try await store.write { try $0.purchaseOnce(listing, idempotencyKey: key, by: user.id) }
             return Created(status: outcome.created ? .created : .ok, body: PurchaseView(purchase: PurchaseRecordView(outcome.purchase), created: outcome.created))
         }
-        market.get("my/listings") { _, context in
+        market.get("my/listings", "My listings") { _, context in
             let user = try context.requireIdentity().user
             return try await store.read { try $0.listings(of: user.id, by: user.id) }.map(ListingView.init)
         }
-        market.get("my/purchases") { _, context in
+        market.get("my/purchases", "My purchases") { _, context in
             let user = try context.requireIdentity().user
             return try await store.read { try $0.purchases(of: user.id, by: user.id) }.map(PurchaseRecordView.init)
         }
-        market.get("my/sales") { _, context in
+        market.get("my/sales", "My sales") { _, context in
             let user = try context.requireIdentity().user
             return try await store.read { try $0.salesReport(of: user.id, by: user.id) }.map(SalesLineView.init)
         }

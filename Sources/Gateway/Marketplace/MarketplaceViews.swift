@@ -171,7 +171,8 @@ struct SalesLineView: Codable, Sendable, ResponseEncodableBody {
     }
 }
 
-struct LedgerEntryView: Codable, Sendable, ResponseEncodableBody {
+struct LedgerEntryView: Codable, Sendable, ResponseEncodableBody, PageItem {
+    static let pageKey = "entries"
     var id: Int64
     var transactionId: Int64
     /// What moved the money: `topup`, `purchase`, `refund`, `payout`, `credit`, …
@@ -191,7 +192,8 @@ struct LedgerEntryView: Codable, Sendable, ResponseEncodableBody {
     }
 }
 
-struct AuditEntryView: Codable, Sendable, ResponseEncodableBody {
+struct AuditEntryView: Codable, Sendable, ResponseEncodableBody, PageItem {
+    static let pageKey = "entries"
     var id: Int64
     var actorId: Int64
     var actorName: String

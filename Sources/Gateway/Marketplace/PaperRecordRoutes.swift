@@ -86,20 +86,21 @@ extension PaperRecordBody {
 struct PaperRecordRoutes {
     let gateway: Gateway
 
-    func add(to market: RouterGroup<GatewayContext>) {
+    func add(to market: APIRoutes) {
         let store = gateway.store
-        market.put("listings/:id/paper-record") { request, context in
+        market.put("listings/:id/paper-record",
+                   "Attach my running paper deployment of the live version as the listing's verified paper record",
+                   body: PaperRecordBody.self) { request, context, body in
             let user = try context.requireIdentity().user.id
-            let body = try await request.decodeStrict(PaperRecordBody.self, context: context)
             let listing = ListingID(try context.id("id", "listing"))
             let record = try await store.write { try $0.attachPaperRecord(DeploymentID(body.deploymentId), to: listing, by: user) }
             return try await gateway.paperRecordView(record)
         }
-        market.delete("listings/:id/paper-record") { _, context in
+        market.delete("listings/:id/paper-record", "Remove the listing's paper record") { _, context in
             let user = try context.requireIdentity().user.id
             let listing = ListingID(try context.id("id", "listing"))
             try await store.write { try $0.detachPaperRecord(from: listing, by: user) }
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The OpenAPI 3.1 document, built from `RouteCatalog`.
+/// The OpenAPI 3.1 document, built from the `RouteCatalog` the routes filled.
 enum OpenAPIDocument {
     static let errorStatuses: [Int: String] = [
         400: "Malformed request (or a JSON key twice: duplicate_key)", 401: "Missing, invalid or expired token (WWW-Authenticate)",
@@ -10,17 +10,16 @@ enum OpenAPIDocument {
         422: "Validation failed (details name the fields)", 429: "Rate limited or locked out (Retry-After)", 500: "Server failure",
     ]
 
-    static func json(version: String) -> Data {
+    static func json(_ operations: [RouteCatalog.Operation], version: String) -> Data {
         var components: [String: Any] = [:]
         let error = JSONSchema.ref(ErrorResponse.self).rendered(components: &components)
         var paths: [String: [String: Any]] = [:]
-        for operation in RouteCatalog.operations {
+        for operation in operations {
             var success: [String: Any] = ["description": "Success"]
-            if operation.success != 204 {
-                let schema = operation.response?.rendered(components: &components) ?? [:]
-                success["content"] = [operation.mediaType: ["schema": schema]]
+            if let schema = operation.response.schema {
+                success["content"] = [operation.response.mediaType: ["schema": schema.rendered(components: &components)]]
             }
-            var responses: [String: Any] = ["\(operation.success)": success]
+            var responses: [String: Any] = ["\(operation.response.status)": success]
             for (status, description) in errorStatuses {
                 responses["\(status)"] = ["description": description, "content": ["application/json": ["schema": error]]]
             }
@@ -55,18 +54,20 @@ enum OpenAPIDocument {
     }
 
     /// A readable reference page: the same table, as HTML.
-    static func html(version: String) -> String {
+    static func html(_ operations: [RouteCatalog.Operation], version: String) -> String {
         func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
         var rows = ""
         var tag = ""
-        for operation in RouteCatalog.operations {
+        // Grouped by tag, in the order the tags are first registered.
+        let tags = operations.reduce(into: [String]()) { if !$0.contains($1.tag) { $0.append($1.tag) } }
+        for operation in tags.flatMap({ tag in operations.filter { $0.tag == tag } }) {
             if operation.tag != tag {
                 tag = operation.tag
                 rows += "<tr><th colspan=4>\(escape(tag))</th></tr>\n"
             }
-            let body = operation.body.map { "<code>{" + $0.joined(separator: ", ") + "}</code>" } ?? ""
+            let body = operation.bodyFields.map { "<code>{" + $0.joined(separator: ", ") + "}</code>" } ?? ""
             rows += "<tr><td><b>\(operation.method.uppercased())</b> <code>\(escape(operation.path))</code></td>"
                 + "<td>\(escape(operation.summary))</td><td>\(operation.access.rawValue)</td><td>\(body)</td></tr>\n"
         }

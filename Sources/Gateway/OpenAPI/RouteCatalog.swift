@@ -1,215 +1,30 @@
-import Host
-import Marketplace
-import Platform
+import Synchronization
 
-/// Every HTTP route, once: the OpenAPI document and the `/docs` page are
-/// generated from this table, and `RouteCatalogTests` checks it against
-/// the route registrations in `Sources/Gateway` and the running server.
-enum RouteCatalog {
-    enum Access: String { case anyone, user, admin, signature }
+/// Every `/api` operation, filled as `APIRoutes` registers the routes: the
+/// OpenAPI document and the `/docs` page are generated from it, so what is
+/// documented is what is served.
+final class RouteCatalog: Sendable {
+    enum Access: String, Sendable { case anyone, user, admin, signature }
 
-    struct Operation {
+    struct Operation: Sendable {
         var method: String
         /// OpenAPI form: `/api/strategies/{id}`.
         var path: String
         var tag: String
         var summary: String
         var access: Access
-        /// The request body's field names (the `/docs` page) and schema.
-        var body: [String]?
+        /// The request body's field names (the `/docs` page and the strict decoder) and schema.
+        var bodyFields: [String]?
         var bodySchema: JSONSchema?
-        var success: Int
-        /// The success response's JSON; nil for `{}` (any JSON), ignored for 204.
-        var response: JSONSchema?
-        /// The success response's media type (HTML for the backtest report).
-        var mediaType = "application/json"
+        var response: ResponseDocumentation
     }
 
-    private static func op(_ method: String, _ path: String, _ tag: String, _ summary: String, _ access: Access = .user,
-                           body: (any RequestBody.Type)? = nil, success: Int = 200, response: JSONSchema? = nil,
-                           mediaType: String = "application/json") -> Operation {
-        Operation(method: method, path: path, tag: tag, summary: summary, access: access, body: body.map { $0.fields.sorted() },
-                  bodySchema: body.map { $0.schema }, success: success, response: response, mediaType: mediaType)
-    }
+    private let entries = Mutex<[Operation]>([])
 
-    static let operations: [Operation] = [
-        op("get", "/api/health", "health", "The process answers", .anyone, response: .ref(HealthRoutes.Health.self)),
-        op("get", "/api/health/ready", "health", "The database reads (503 when not)", .anyone, response: .ref(HealthRoutes.Health.self)),
-        op("get", "/api/version", "health", "Version, schema version and host mode", .anyone, response: .ref(HealthRoutes.Version.self)),
-        op("get", "/api/openapi.json", "health", "This document", .anyone,
-           response: .record(["openapi": .oneOfStrings(["3.1.0"]), "info": .record(["title": .text, "version": .text, "description": .text]),
-                              "paths": .dictionary(of: .any), "components": .dictionary(of: .any)])),
-        op("post", "/api/auth/register", "auth", "Create an account (password rules in docs/api.md)", .anyone, body: RegisterBody.self, success: 201,
-           response: .ref(UserView.self)),
-        op("post", "/api/auth/login", "auth", "Sign in: tokens in the body and httpOnly cookies", .anyone, body: LoginBody.self,
-           response: .anyOf([.ref(TokenPair.self), .ref(SecondFactorRequired.self)])),
-        op("post", "/api/auth/refresh", "auth", "Rotate the refresh token (body or cookie)", .anyone, body: RefreshBody.self,
-           response: .ref(TokenPair.self)),
-        op("post", "/api/auth/logout", "auth", "Revoke the session", success: 204),
-        op("get", "/api/auth/me", "auth", "The signed-in user", response: .ref(UserView.self)),
-        op("post", "/api/auth/2fa/enable", "auth", "Start TOTP enrolment: secret and otpauth URI",
-           response: .ref(SecondFactorRoutes.Enrolment.self)),
-        op("post", "/api/auth/2fa/confirm", "auth", "Confirm with a code; returns ten recovery codes once", body: CodeBody.self,
-           response: .ref(SecondFactorRoutes.RecoveryCodes.self)),
-        op("post", "/api/auth/2fa/verify", "auth", "Check a code", body: CodeBody.self, success: 204),
-        op("post", "/api/auth/2fa/disable", "auth", "Turn 2FA off (needs a code)", body: CodeBody.self, success: 204),
-        op("post", "/api/auth/password", "auth", "Change the password (current password, and a code when 2FA is on); ends the other sessions",
-           body: ChangePasswordBody.self, success: 204),
-        op("post", "/api/auth/password-reset", "auth", "Ask for a one-time reset token (always 202)", .anyone, body: PasswordResetBody.self,
-           success: 202, response: .ref(PasswordResetAccepted.self)),
-        op("post", "/api/auth/password-reset/confirm", "auth", "Set a new password with a reset token; ends every session", .anyone,
-           body: PasswordResetConfirmBody.self, success: 204),
-        op("post", "/api/strategies", "strategies", "Create a strategy", body: CreateStrategyBody.self, success: 201,
-           response: .ref(StrategyView.self)),
-        op("get", "/api/strategies", "strategies", "My strategies", response: .list(StrategyView.self)),
-        op("get", "/api/strategies/{id}", "strategies", "One of my strategies", response: .ref(StrategyView.self)),
-        op("post", "/api/strategies/{id}/versions", "strategies", "Upload a version (validated in the sandbox; 422 with reasons)",
-           body: UploadVersionBody.self, success: 201, response: .ref(VersionView.self)),
-        op("get", "/api/strategies/{id}/versions", "strategies", "Versions of my strategy", response: .list(VersionView.self)),
-        op("get", "/api/strategies/{id}/versions/{version}/source", "strategies", "A version's source", response: .ref(SourceView.self)),
-        op("post", "/api/strategies/{id}/backtest", "backtests", "Start a backtest job", body: BacktestBody.self, success: 202,
-           response: .ref(BacktestView.self)),
-        op("get", "/api/datasets", "backtests", "Datasets a backtest can name: the bundled ones and mine",
-           response: .list(DatasetView.self)),
-        op("post", "/api/datasets", "backtests", "Upload a CSV of bars as my dataset (20 MiB, 500,000 rows, 5 per user)",
-           body: DatasetBody.self, success: 201, response: .ref(DatasetView.self)),
-        op("get", "/api/datasets/{name}", "backtests", "A bundled dataset or mine", response: .ref(DatasetView.self)),
-        op("delete", "/api/datasets/{name}", "backtests", "Delete my dataset", success: 204),
-        op("post", "/api/marketplace/listings/{id}/backtest", "backtests",
-           "Backtest a listing's live version with my settings, before or after buying it (the job is mine; the code is never shown)",
-           body: ListingBacktestBody.self, success: 202, response: .ref(BacktestView.self)),
-        op("get", "/api/backtests", "backtests", "My backtest jobs", response: .list(BacktestView.self)),
-        op("get", "/api/backtests/{id}/report", "backtests",
-           "The self-contained HTML report of a finished job (409 while it runs; partial when it failed)",
-           response: .text, mediaType: "text/html"),
-        op("get", "/api/backtests/{id}", "backtests", "A job: progress, then metrics, trades and equity curve",
-           response: .ref(BacktestView.self)),
-        op("post", "/api/deployments", "deployments", "Deploy a version, purchased listing or template", body: CreateDeploymentBody.self, success: 201,
-           response: .ref(DeploymentView.self)),
-        op("get", "/api/deployments", "deployments", "My deployments", response: .list(DeploymentView.self)),
-        op("get", "/api/deployments/{id}", "deployments", "A deployment with its live account", response: .ref(DeploymentView.self)),
-        op("put", "/api/deployments/{id}", "deployments", "Change parameters or risk limits (stopped only)", body: UpdateDeploymentBody.self,
-           response: .ref(DeploymentView.self)),
-        op("delete", "/api/deployments/{id}", "deployments", "Delete with its journal (stopped or faulted only)", success: 204),
-        op("post", "/api/deployments/{id}/start", "deployments", "Start", response: .ref(DeploymentView.self)),
-        op("post", "/api/deployments/{id}/stop", "deployments", "Stop", response: .ref(DeploymentView.self)),
-        op("get", "/api/deployments/{id}/orders", "deployments", "Orders (journal), newest first (?limit=1..500, ?cursor=)",
-           response: .page("orders", of: .ref(OrderView.self))),
-        op("get", "/api/deployments/{id}/fills", "deployments", "Fills (journal), newest first (?limit=1..500, ?cursor=)",
-           response: .page("fills", of: .ref(FillView.self))),
-        op("get", "/api/deployments/{id}/positions", "deployments", "Open positions (a stopped deployment's as it left them)",
-           response: .list(PositionView.self)),
-        op("get", "/api/deployments/{id}/performance", "deployments", "The account (cash, equity, realized and unrealized P&L, fees, positions) and the journal's size", response: .ref(PerformanceView.self)),
-        op("get", "/api/deployments/{id}/logs", "deployments", "Strategy log lines kept in memory (the last 200), newest first (?limit=, ?cursor=)",
-           response: .page("logs", of: .ref(LogEntryView.self))),
-        op("post", "/api/deployments/{id}/orders", "trading", "Place a manual order (optional takeProfit/stopLoss bracket); 422 names a refused risk rule",
-           body: ManualOrderBody.self, success: 201, response: .ref(ManualOutcomeView.self)),
-        op("post", "/api/deployments/{id}/orders/bulk", "trading", "Place several orders, validated as a whole before any is sent",
-           body: BulkOrderBody.self, success: 201, response: .ref(ManualOutcomeView.self)),
-        op("put", "/api/deployments/{id}/orders/{orderId}", "trading", "Modify a working order (quantity, price, trigger)",
-           body: ModifyOrderBody.self, response: .ref(ManualOutcomeView.self)),
-        op("delete", "/api/deployments/{id}/orders/{orderId}", "trading", "Cancel a working order", response: .ref(ManualOutcomeView.self)),
-        op("post", "/api/deployments/{id}/positions/{symbol}/close", "trading", "Close one position with a reduce-only market order",
-           response: .ref(ManualOutcomeView.self)),
-        op("post", "/api/deployments/{id}/square-off", "trading", "Cancel every working order and close every position",
-           response: .ref(ManualOutcomeView.self)),
-        op("post", "/api/templates/{id}/deploy", "templates", "Deploy a template with my parameters (checked against its parameterSchema)", body: TemplateDeployBody.self, success: 201,
-           response: .ref(DeploymentView.self)),
-        op("get", "/api/market/instruments", "market", "Instruments of the feed", response: .list(MarketRoutes.InstrumentView.self)),
-        op("get", "/api/market/{symbol}/price", "market", "Last price", response: .ref(MarketRoutes.PriceView.self)),
-        op("get", "/api/market/{symbol}/candles", "market", "Recent candles (?limit=1..200)",
-           response: .ref(MarketRoutes.CandlesView.self)),
-        op("get", "/api/market/{symbol}/book", "market", "Order book snapshot", response: .ref(MarketRoutes.BookView.self)),
-        op("post", "/api/risk/emergency-stop", "risk", "Engage a kill switch (scope own|deployment, admins: global; level reduce_only (default)|halt); stored, survives restarts", body: RiskRoutes.EmergencyStopBody.self,
-           response: .ref(RiskRoutes.StatusView.self)),
-        op("delete", "/api/risk/emergency-stop", "risk", "Release a kill switch (?scope=own|global|deployment&deploymentId=)",
-           response: .ref(RiskRoutes.StatusView.self)),
-        op("get", "/api/risk/limits", "risk", "My risk limits over all my deployments", response: .ref(RiskRoutes.LimitsView.self)),
-        op("put", "/api/risk/limits", "risk", "Set them (apply to deployments started afterwards)", body: RiskRoutes.LimitsBody.self,
-           response: .ref(RiskRoutes.LimitsView.self)),
-        op("get", "/api/risk/status", "risk", "Kill switches that cover my deployments (admins: all) and running deployments", response: .ref(RiskRoutes.StatusView.self)),
-        op("get", "/api/marketplace/listings", "marketplace", "Search (q, category, tag, minPrice and maxPrice as decimal strings, minRating, author, sort, limit, cursor)",
-           response: .ref(SearchPageView.self)),
-        op("get", "/api/marketplace/leaderboard", "marketplace",
-           "Approved listings ranked (?metric=total_return|sharpe|rating|buyers, ?category, ?limit=1..100); figures from their validation backtests",
-           response: .ref(LeaderboardView.self)),
-        op("post", "/api/marketplace/listings", "marketplace", "Create a listing (optionally submit a version)", body: ListingBody.self, success: 201,
-           response: .ref(ListingView.self)),
-        op("get", "/api/marketplace/listings/{id}", "marketplace", "A listing's page: with its live version's validation backtest (period, fees, trades, equity curve) and parameters", response: .ref(ListingView.self)),
-        op("put", "/api/marketplace/listings/{id}", "marketplace", "Update my listing", body: ListingBody.self,
-           response: .ref(ListingView.self)),
-        op("get", "/api/marketplace/listings/{id}/source", "marketplace", "Source (author and admins only)",
-           response: .ref(SourceView.self)),
-        op("post", "/api/marketplace/listings/{id}/submit", "marketplace", "Submit a version for review", body: SubmitBody.self,
-           response: .ref(ListingView.self)),
-        op("post", "/api/marketplace/listings/{id}/unpublish", "marketplace", "Unpublish my listing", response: .ref(ListingView.self)),
-        op("post", "/api/marketplace/listings/{id}/purchase", "marketplace", "Buy (Idempotency-Key header required)", success: 201,
-           response: .ref(PurchaseView.self)),
-        op("put", "/api/marketplace/listings/{id}/paper-record", "marketplace",
-           "Attach my running paper deployment of the live version as the listing's verified paper record", body: PaperRecordBody.self,
-           response: .ref(PaperRecordView.self)),
-        op("delete", "/api/marketplace/listings/{id}/paper-record", "marketplace", "Remove the listing's paper record", success: 204),
-        op("get", "/api/marketplace/listings/{id}/reviews", "marketplace", "Reviews", response: .list(ReviewView.self)),
-        op("post", "/api/marketplace/listings/{id}/reviews", "marketplace", "Review a listing", body: ReviewBody.self, success: 201,
-           response: .ref(ReviewView.self)),
-        op("put", "/api/marketplace/reviews/{id}", "marketplace", "Edit my review", body: ReviewBody.self, response: .ref(ReviewView.self)),
-        op("post", "/api/marketplace/listings/{id}/favorite", "marketplace", "Favorite", success: 204),
-        op("delete", "/api/marketplace/listings/{id}/favorite", "marketplace", "Unfavorite", success: 204),
-        op("get", "/api/marketplace/favorites", "marketplace", "My favorites", response: .list(FavoriteView.self)),
-        op("post", "/api/marketplace/listings/{id}/report", "marketplace", "Report a listing", body: ReasonBody.self, success: 201,
-           response: .ref(ReportCreated.self)),
-        op("post", "/api/marketplace/reviews/{id}/report", "marketplace", "Report a review", body: ReasonBody.self, success: 201,
-           response: .ref(ReportCreated.self)),
-        op("get", "/api/marketplace/my/listings", "marketplace", "My listings", response: .list(ListingView.self)),
-        op("get", "/api/marketplace/my/purchases", "marketplace", "My purchases", response: .list(PurchaseRecordView.self)),
-        op("get", "/api/marketplace/my/sales", "marketplace", "My sales", response: .list(SalesLineView.self)),
-        op("get", "/api/templates", "templates", "Templates (?q, ?category)", response: .list(TemplateRoutes.TemplateView.self)),
-        op("get", "/api/templates/categories", "templates", "Categories", response: .array(of: .category)),
-        op("get", "/api/templates/{id}", "templates", "A template", response: .ref(TemplateRoutes.TemplateView.self)),
-        op("post", "/api/templates/{id}/favorite", "templates", "Favorite a template", success: 204),
-        op("delete", "/api/templates/{id}/favorite", "templates", "Unfavorite a template", success: 204),
-        op("get", "/api/wallet", "wallet", "Balance (?currency=USD) as a decimal string", response: .ref(WalletRoutes.BalanceView.self)),
-        op("get", "/api/wallet/ledger", "wallet", "Ledger entries, newest first (?limit=1..500, ?cursor=)",
-           response: .page("entries", of: .ref(LedgerEntryView.self))),
-        op("post", "/api/webhooks/payments", "wallet", "Payment provider webhook (Lunar-Signature HMAC)", .signature,
-           response: .ref(WalletRoutes.WebhookReply.self)),
-        op("get", "/api/admin/moderation/queue", "admin", "Listings waiting for review", .admin, response: .list(ListingView.self)),
-        op("post", "/api/admin/listings/{id}/approve", "admin", "Approve a listing", .admin, response: .ref(ListingView.self)),
-        op("post", "/api/admin/listings/{id}/reject", "admin", "Reject with a reason", .admin, body: ReasonBody.self,
-           response: .ref(ListingView.self)),
-        op("post", "/api/admin/listings/{id}/suspend", "admin", "Suspend with a reason", .admin, body: ReasonBody.self,
-           response: .ref(ListingView.self)),
-        op("post", "/api/admin/listings/{id}/reinstate", "admin", "Reinstate with a reason", .admin, body: ReasonBody.self,
-           response: .ref(ListingView.self)),
-        op("post", "/api/admin/reviews/{id}/hide", "admin", "Hide a review", .admin, body: ReasonBody.self, response: .ref(ReviewView.self)),
-        op("post", "/api/admin/reviews/{id}/restore", "admin", "Restore a review", .admin, body: ReasonBody.self,
-           response: .ref(ReviewView.self)),
-        op("get", "/api/admin/reports", "admin", "Open reports", .admin, response: .list(AdminRoutes.ReportView.self)),
-        op("post", "/api/admin/reports/{id}/resolve", "admin", "Resolve a report", .admin, body: AdminRoutes.ResolveBody.self, success: 204),
-        op("get", "/api/admin/users", "admin", "Users (?q= search, ?before= id, ?limit=)", .admin, response: .list(UserView.self)),
-        op("get", "/api/admin/users/{id}", "admin", "A user", .admin, response: .ref(UserView.self)),
-        op("post", "/api/admin/users/{id}/wallet/credit", "admin",
-           "Credit a user's wallet (test servers, goodwill): a decimal amount and a reason; audited as wallet.credit", .admin,
-           body: AdminRoutes.CreditBody.self, response: .ref(WalletRoutes.BalanceView.self)),
-        op("get", "/api/admin/deployments", "admin", "Every user's deployments (?status=, ?limit=)", .admin,
-           response: .list(DeploymentView.self)),
-        op("post", "/api/admin/users/{id}/suspend", "admin", "Suspend a user", .admin, body: AdminRoutes.SuspendBody.self,
-           response: .ref(UserView.self)),
-        op("post", "/api/admin/users/{id}/ban", "admin", "Ban a user (revokes their sessions)", .admin, body: ReasonBody.self,
-           response: .ref(UserView.self)),
-        op("post", "/api/admin/users/{id}/unban", "admin", "Lift a suspension or ban", .admin, body: ReasonBody.self,
-           response: .ref(UserView.self)),
-        op("put", "/api/admin/users/{id}/role", "admin", "Change role (superadmin only)", .admin, body: AdminRoutes.RoleBody.self,
-           response: .ref(UserView.self)),
-        op("post", "/api/admin/deployments/{id}/force-stop", "admin", "Force-stop any deployment", .admin, body: ReasonBody.self,
-           response: .ref(DeploymentView.self)),
-        op("post", "/api/admin/templates", "admin", "Create or replace a template", .admin, body: TemplateRoutes.TemplateBody.self, success: 201,
-           response: .ref(TemplateRoutes.TemplateView.self)),
-        op("put", "/api/admin/templates/{id}", "admin", "Update a template (not builtin)", .admin, body: TemplateRoutes.TemplateBody.self,
-           response: .ref(TemplateRoutes.TemplateView.self)),
-        op("delete", "/api/admin/templates/{id}", "admin", "Delete a template (not builtin; 409 while deployments use it)", .admin, success: 204),
-        op("get", "/api/admin/audit", "admin", "Audit log, newest first, with actor names (?limit=1..500, ?cursor=)", .admin,
-           response: .page("entries", of: .ref(AuditEntryView.self))),
-        op("get", "/api/admin/stats", "admin", "Platform figures", .admin, response: .ref(AdminRoutes.StatsView.self)),
-    ]
+    /// In registration order.
+    var operations: [Operation] { entries.withLock { $0 } }
+
+    func add(_ operation: Operation) {
+        entries.withLock { $0.append(operation) }
+    }
 }

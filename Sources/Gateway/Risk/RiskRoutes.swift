@@ -36,17 +36,18 @@ struct RiskRoutes {
         init(_ limits: RiskLimits) { self.limits = RiskLimitsView(limits) }
     }
 
-    func add(to group: RouterGroup<GatewayContext>) {
-        group.post("risk/emergency-stop") { request, context in
+    func add(to group: APIRoutes) {
+        group.post("risk/emergency-stop",
+                   "Engage a kill switch (scope own|deployment, admins: global; level reduce_only (default)|halt); stored, survives restarts",
+                   body: EmergencyStopBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(EmergencyStopBody.self, context: context)
             let target = try Self.target(body.scope, deployment: body.deploymentId, user: user)
             let level = try Self.level(body.level)
             let reason = try Check.text(body.reason ?? "emergency stop by \(user.username)", "reason", length: 1...500)
             _ = try await gateway.platform.engageKillSwitch(target, level: level, reason: reason, by: user.id)
             return try await status(user)
         }
-        group.delete("risk/emergency-stop") { request, context in
+        group.delete("risk/emergency-stop", "Release a kill switch (?scope=own|global|deployment&deploymentId=)") { request, context in
             let user = try context.requireIdentity().user
             let query = request.uri.queryParameters
             let deployment = try query.get("deploymentId").map { (text) throws -> Int64 in
@@ -56,20 +57,21 @@ struct RiskRoutes {
             try await gateway.platform.releaseKillSwitch(try Self.target(query.get("scope"), deployment: deployment, user: user), by: user.id)
             return try await status(user)
         }
-        group.get("risk/limits") { _, context in
+        group.get("risk/limits", "My risk limits over all my deployments") { _, context in
             let user = try context.requireIdentity().user.id
             return LimitsView(try await gateway.store.read { try $0.ownerRiskLimits(of: user) })
         }
-        group.put("risk/limits") { request, context in
+        group.put("risk/limits", "Set them (apply to deployments started afterwards)", body: LimitsBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(LimitsBody.self, context: context)
             let limits = try body.limits.limits(field: "limits")
             return LimitsView(try await gateway.store.write { store in
                 try store.setOwnerRiskLimits(limits, by: user.id)
                 return try store.ownerRiskLimits(of: user.id)
             })
         }
-        group.get("risk/status") { _, context in try await status(try context.requireIdentity().user) }
+        group.get("risk/status", "Kill switches that cover my deployments (admins: all) and running deployments") { _, context in
+            try await status(try context.requireIdentity().user)
+        }
     }
 
     private func status(_ user: User) async throws -> StatusView {

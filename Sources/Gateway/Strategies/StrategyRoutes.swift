@@ -10,23 +10,22 @@ import Platform
 struct StrategyRoutes {
     let gateway: Gateway
 
-    func add(to group: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes) {
         let store = gateway.store
-        group.post("strategies") { request, context in
+        group.post("strategies", "Create a strategy", body: CreateStrategyBody.self) { request, context, body in
             let user = try context.requireIdentity().user
-            let body = try await request.decodeStrict(CreateStrategyBody.self, context: context)
             return Created(body: StrategyView(try await store.write { try $0.createStrategy(name: body.name, by: user.id) }))
         }
-        group.get("strategies") { _, context in
+        group.get("strategies", "My strategies") { _, context in
             let user = try context.requireIdentity().user
             return try await store.read { try $0.strategies(of: user.id, by: user.id) }.map(StrategyView.init)
         }
-        group.get("strategies/:id") { _, context in
+        group.get("strategies/:id", "One of my strategies") { _, context in
             StrategyView(try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context))
         }
-        group.post("strategies/:id/versions") { request, context in
+        group.post("strategies/:id/versions",
+                   "Upload a version (validated in the sandbox; 422 with reasons)", body: UploadVersionBody.self) { request, context, body in
             let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
-            let body = try await request.decodeStrict(UploadVersionBody.self, context: context)
             _ = try Check.text(body.source, "source", length: 1...200_000)
             let owner = strategy.authorID
             // Validation runs the script (in a worker process in `lunar
@@ -41,11 +40,11 @@ struct StrategyRoutes {
             }
             return Created(body: VersionView(version))
         }
-        group.get("strategies/:id/versions") { _, context in
+        group.get("strategies/:id/versions", "Versions of my strategy") { _, context in
             let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
             return try await store.read { try $0.versions(of: strategy.id, by: strategy.authorID) }.map(VersionView.init)
         }
-        group.get("strategies/:id/versions/:version/source") { _, context in
+        group.get("strategies/:id/versions/:version/source", "A version's source") { _, context in
             let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
             let version = try await gateway.version(VersionID(context.id("version", "version")), of: strategy)
             return SourceView(versionId: version.id.rawValue,

@@ -53,37 +53,37 @@ struct TemplateRoutes {
         }
     }
 
-    func add(to group: RouterGroup<GatewayContext>, admin: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes, admin: APIRoutes) {
         let store = gateway.store
-        group.get("templates") { request, _ in
+        group.get("templates", "Templates (?q, ?category)") { request, _ in
             let query = try request.query("q") { $0 }, category = try request.query("category") { $0 }
             return try await store.read { try $0.templates(matching: query, category: category) }.map(TemplateView.init)
         }
-        group.get("templates/categories") { _, _ in Category.allCases.map(\.rawValue) }
-        group.get("templates/:id") { _, context in
+        group.on(.get, "templates/categories", "Categories", response: .json(.array(of: .category))) { _, _ in
+            try JSONResponse.make(Category.allCases.map(\.rawValue))
+        }
+        group.get("templates/:id", "A template") { _, context in
             guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
             return TemplateView(try await store.read { try $0.template(id) })
         }
-        group.post("templates/:id/favorite") { _, context in
+        group.post("templates/:id/favorite", "Favorite a template") { _, context in
             let target = FavoriteTarget.template(context.parameters.get("id") ?? ""), user = try context.requireIdentity().user.id
             try await store.write { try $0.addFavorite(target, by: user) }
-            return Response(status: .noContent)
+            return NoContent()
         }
-        group.delete("templates/:id/favorite") { _, context in
+        group.delete("templates/:id/favorite", "Unfavorite a template") { _, context in
             let target = FavoriteTarget.template(context.parameters.get("id") ?? ""), user = try context.requireIdentity().user.id
             try await store.write { try $0.removeFavorite(target, by: user) }
-            return Response(status: .noContent)
+            return NoContent()
         }
         // Create or replace (the store upserts by manifest id).
-        admin.post("templates") { request, context in
-            let body = try await request.decodeStrict(TemplateBody.self, context: context)
+        admin.post("templates", "Create or replace a template", body: TemplateBody.self) { request, context, body in
             let user = try context.requireIdentity().user
             let manifest = try body.manifest.manifest()
             return Created(body: TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(manifest, source: body.source, by: user.id) }))
         }
         // Update: the same upsert, with the id from the path (the body's must match).
-        admin.put("templates/:id") { request, context in
-            let body = try await request.decodeStrict(TemplateBody.self, context: context)
+        admin.put("templates/:id", "Update a template (not builtin)", body: TemplateBody.self) { request, context, body in
             let user = try context.requireIdentity().user
             guard let id = context.parameters.get("id"), (try? await store.read({ try $0.template(id) })) != nil else {
                 throw APIError.notFound("template")
@@ -93,11 +93,11 @@ struct TemplateRoutes {
             return TemplateView(try await gateway.sandboxJobs.run(for: user.id) { try store.saveTemplate(manifest, source: body.source, by: user.id) })
         }
         // Builtin templates and templates with deployments are refused (403, 409).
-        admin.delete("templates/:id") { _, context in
+        admin.delete("templates/:id", "Delete a template (not builtin; 409 while deployments use it)") { _, context in
             let user = try context.requireIdentity().user
             guard let id = context.parameters.get("id") else { throw APIError.notFound("template") }
             try await store.write { try $0.deleteTemplate(id, reason: "deleted by \(user.username)", by: user.id) }
-            return Response(status: .noContent)
+            return NoContent()
         }
     }
 }

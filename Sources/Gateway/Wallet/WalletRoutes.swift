@@ -28,27 +28,27 @@ struct WalletRoutes {
         var balance: String?
     }
 
-    func add(to group: RouterGroup<GatewayContext>) {
+    func add(to group: APIRoutes) {
         let store = gateway.store
-        group.get("wallet") { request, context in
+        group.get("wallet", "Balance (?currency=USD) as a decimal string") { request, context in
             let user = try context.requireIdentity().user
             let currency = try request.query("currency") { $0.count == 3 ? $0.uppercased() : nil } ?? "USD"
             return BalanceView(currency: currency,
                                balance: APIUnits.walletMoney(try await store.read { try $0.balance(of: user.id, currency: currency, by: user.id) }))
         }
-        group.get("wallet/ledger") { request, context in
+        group.get("wallet/ledger", "Ledger entries, newest first (?limit=1..500, ?cursor=)") { request, context in
             let user = try context.requireIdentity().user
             let page = try PageRequest(request, kind: "ledger")
             let entries = try await store.read { try $0.ledger(of: user.id, before: page.before, by: user.id, limit: page.limit + 1) }
             let (rows, next) = page.page(entries, kind: "ledger") { $0.id }
-            return PageView(name: "entries", items: rows.map(LedgerEntryView.init), nextCursor: next)
+            return PageView(items: rows.map(LedgerEntryView.init), nextCursor: next)
         }
     }
 
     /// `POST /api/webhooks/payments`: `Lunar-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
     /// at most 5 minutes old; idempotent by event id.
-    func addWebhook(to api: RouterGroup<GatewayContext>) {
-        api.post("webhooks/payments") { request, context in
+    func addWebhook(to api: APIRoutes) {
+        api.post("webhooks/payments", "Payment provider webhook (Lunar-Signature HMAC)") { request, context in
             guard let secret = gateway.configuration.paymentWebhookSecret else {
                 throw APIError(status: 404, code: "not_found", message: "payments are not configured (set LUNAR_WEBHOOK_SECRET)")
             }

@@ -231,7 +231,7 @@ import TestSupport
             return (check.failures, check.tags)
         }
         #expect(failures.isEmpty, Comment(rawValue: "\(failures.count) mismatches:\n" + failures.joined(separator: "\n")))
-        let catalogTags = Set(RouteCatalog.operations.map(\.tag))
+        let catalogTags = Set(fixture.gateway.routes().catalog.operations.map(\.tag))
         #expect(tags == catalogTags, "tags not exercised: \(catalogTags.subtracting(tags).sorted())")
     }
 
