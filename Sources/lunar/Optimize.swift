@@ -78,37 +78,15 @@ struct Optimize: ParsableCommand {
         }
         let objective = OptimizationObjective(rawValue: objective)!
         let isolation = inProcess ? nil : IsolationConfiguration(executablePath: IsolationConfiguration.siblingExecutable(), workers: 1)
-        let chunkName = ScriptFile.chunkName(script), dataHash = SHA256.hex(SHA256.hash(raw))
-        let base = settings
-        let runner: @Sendable ([String: LuaValue], ClosedRange<Int64>?) -> Result<BacktestMetrics, OptimizationFailure> = { parameters, period in
-            var settings = base
-            if let period { settings.from = period.lowerBound; settings.to = period.upperBound + 1 }
-            do {
-                let configuration = try settings.configuration(source: source, chunkName: chunkName, parameters: parameters,
-                                                               instrument: instrument, bars: bars, dataHash: dataHash)
-                let (result, status): (BacktestResult, DeploymentStatus)
-                if let isolation {
-                    let outcome = try BacktestEngine.runIsolated(configuration, isolation: isolation)
-                    (result, status) = (try outcome.result(), outcome.status)
-                } else {
-                    let outcome = try BacktestEngine.run(configuration)
-                    (result, status) = (outcome.result, outcome.status)
-                }
-                if status.isFaulted { return .failure(OptimizationFailure("faulted: \(status)")) }
-                return .success(result.metrics)
-            } catch {
-                return .failure(OptimizationFailure("\(error)"))
-            }
-        }
+        let trials = BacktestTrials(settings: settings, source: source, chunkName: ScriptFile.chunkName(script), instrument: instrument,
+                                    bars: bars, dataHash: SHA256.hex(SHA256.hash(raw)), isolation: isolation)
         let started = ContinuousClock.now
         if let windows = walkForward {
             let plan: WalkForwardPlan
-            let (start, end) = (settings.from, settings.to)
-            let times = bars.map(\.time).filter { time in (start.map { time >= $0 } ?? true) && (end.map { time < $0 } ?? true) }
             do {
                 plan = try WalkForwardPlan(windows: windows, inSampleFraction: inSample)
-                let results = try Optimizer.walkForward(candidates, plan: plan, times: times, objective: objective, concurrency: jobs) {
-                    runner($0, $1)
+                let results = try Optimizer.walkForward(candidates, plan: plan, times: trials.times, objective: objective, concurrency: jobs) {
+                    trials.run($0, period: $1)
                 }
                 print(json ? try OptimizeOutput.json(windows: results, objective: objective)
                            : OptimizeOutput.table(windows: results, objective: objective, runs: candidates.count, elapsed: ContinuousClock.now - started))
@@ -117,7 +95,7 @@ struct Optimize: ParsableCommand {
             }
             return
         }
-        let ranked = Optimizer.evaluate(candidates, objective: objective, concurrency: jobs) { runner($0, nil) }
+        let ranked = Optimizer.evaluate(candidates, objective: objective, concurrency: jobs) { trials.run($0) }
         print(json ? try OptimizeOutput.json(trials: ranked, objective: objective, top: top)
                    : OptimizeOutput.table(trials: ranked, objective: objective, top: top, elapsed: ContinuousClock.now - started))
     }

@@ -6,6 +6,7 @@ extension Gateway {
         AuthRoutes(gateway: self).addSignedIn(to: group.group("auth", tag: "auth"))
         StrategyRoutes(gateway: self).add(to: group.tagged("strategies"))
         BacktestRoutes(gateway: self).add(to: group.tagged("backtests"))
+        OptimizationRoutes(gateway: self).add(to: group.tagged("backtests"))
         DatasetRoutes(gateway: self).add(to: group.tagged("backtests"))
         DeploymentRoutes(gateway: self).add(to: group.tagged("deployments"))
         ManualOrderRoutes(gateway: self).add(to: group.tagged("trading"))

@@ -38,7 +38,7 @@ struct BacktestMetricsView: Codable {
                              "winRate", "profitFactor", "exposure"]
 
     init(_ metrics: BacktestMetrics) {
-        func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+        func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0.reportedStatistic : nil } }
         startEquity = APIUnits.money(metrics.startEquity)
         endEquity = APIUnits.money(metrics.endEquity)
         netProfit = APIUnits.money(metrics.netProfit)

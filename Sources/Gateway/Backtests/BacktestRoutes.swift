@@ -12,17 +12,8 @@ struct BacktestRoutes {
     func add(to group: APIRoutes) {
         group.post("strategies/:id/backtest", "Start a backtest job", body: BacktestBody.self) { request, context, body in
             let strategy = try await gateway.ownStrategy(StrategyID(context.id("id", "strategy")), in: context)
-            let (owner, strategyID) = (strategy.authorID, strategy.id)
-            let versions = try await gateway.store.read { try $0.versions(of: strategyID, by: owner) }
-            let chosen = body.versionId.map { id in versions.first { $0.id.rawValue == id } }
-                ?? versions.last { $0.status == .accepted }
-            guard let version = chosen else { throw APIError.notFound("version") }
-            guard version.status == .accepted, let schema = version.schema else {
-                throw APIError(status: 409, code: "version_rejected", message: "version \(version.number) did not pass validation")
-            }
-            let versionID = version.id
-            let source = try await gateway.store.read { try $0.source(of: versionID, by: owner) }
-            return try await submit(body, owner: owner, strategy: strategyID, version: versionID, source: source, schema: schema)
+            let (versionID, source, schema) = try await gateway.runnableVersion(body.versionId, of: strategy)
+            return try await submit(body, owner: strategy.authorID, strategy: strategy.id, version: versionID, source: source, schema: schema)
         }
         // A listing's live version, run for anyone who can see the listing
         // (before or after buying it): the job is theirs, the code never leaves the worker.

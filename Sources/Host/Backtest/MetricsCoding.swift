@@ -125,3 +125,13 @@ extension EquityPoint: Codable {
         try container.encodeMoney(equity, forKey: .equity)
     }
 }
+
+extension Double {
+    /// This finite statistic as a result's JSON keeps it (10 significant
+    /// digits, `StatisticNumber`), read back: a figure shown from memory (a
+    /// sweep's trials) equals the same figure of a stored backtest job.
+    public var reportedStatistic: Double {
+        guard isFinite else { return self }
+        return Double(StatisticNumber.decimal(self).description) ?? self
+    }
+}

@@ -29,6 +29,8 @@ public final class Platform: Sendable {
         public var maximumBacktestsPerUser: Int
         /// Admission of every job that runs strategy code for a caller.
         public var sandboxJobs: SandboxJobQueue.Limits
+        /// Backtests one parameter sweep runs at a time.
+        public var optimizationConcurrency: Int
         /// The journal writer's queue and retry policy.
         public var journal: JournalWriter.Policy
 
@@ -36,13 +38,14 @@ public final class Platform: Sendable {
                     sampleDataPath: String = "data/sample-btcusd-1h.csv", backtestIsolation: IsolationConfiguration? = nil,
                     maximumBacktestsPerUser: Int = 3,
                     sandboxJobs: SandboxJobQueue.Limits = .init(concurrent: 2, maximumQueued: 16, perUser: 3, maximumWait: .seconds(30)),
-                    journal: JournalWriter.Policy = .init()) {
+                    optimizationConcurrency: Int = 2, journal: JournalWriter.Policy = .init()) {
             self.maximumDeploymentsPerUser = maximumDeploymentsPerUser
             self.hostCallDeadline = hostCallDeadline
             self.sampleDataPath = sampleDataPath
             self.backtestIsolation = backtestIsolation
             self.maximumBacktestsPerUser = maximumBacktestsPerUser
             self.sandboxJobs = sandboxJobs
+            self.optimizationConcurrency = optimizationConcurrency
             self.journal = journal
         }
     }
@@ -53,6 +56,8 @@ public final class Platform: Sendable {
     /// The market the feed publishes (market-data routes read it).
     public let tape: MarketTape
     public let backtests: BacktestJobs
+    /// Parameter sweeps (in memory).
+    public let optimizations: OptimizationJobs
     /// Admission of every job that runs strategy code for a caller.
     public let sandboxJobs: SandboxJobQueue
     let runtime: DeploymentRuntime
@@ -76,6 +81,8 @@ public final class Platform: Sendable {
         sandboxJobs = SandboxJobQueue(configuration.sandboxJobs)
         backtests = BacktestJobs(store: store, samplePath: configuration.sampleDataPath, isolation: configuration.backtestIsolation,
                                  concurrentPerUser: configuration.maximumBacktestsPerUser, queue: sandboxJobs)
+        optimizations = OptimizationJobs(datasets: backtests.datasets, isolation: configuration.backtestIsolation,
+                                         concurrency: configuration.optimizationConcurrency, queue: sandboxJobs) { Int64(Date().timeIntervalSince1970) }
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay, journal: configuration.journal)
         store.attach(self)
     }

@@ -119,6 +119,15 @@ import TestSupport
             }
             try await check.call(.get, "/api/backtests/\(job)", token: alice, expect: 200)
             try await check.call(.get, "/api/backtests", token: alice, expect: 200)
+            // a parameter sweep (the eager strategy declares none of these: refused), then SMA's
+            try await check.call(.post, "/api/strategies/\(strategy)/optimize", json: ["ranges": ["fast": ["values": [5]]]], token: alice, expect: 422)
+            let sma = try await OptimizationRouteTests.smaStrategy(api, token: alice)
+            let sweep = try await check.call(.post, "/api/strategies/\(sma)/optimize",
+                                             json: ["ranges": ["fast": ["values": [5, 10]]], "from": "2023-01-01T00:00:00Z", "to": "2023-02-01T00:00:00Z"],
+                                             token: alice, expect: 202).json["id"] as? Int ?? 0
+            _ = try await OptimizationRouteTests.poll(api, sweep, token: alice)
+            try await check.call(.get, "/api/optimizations/\(sweep)", token: alice, expect: 200)
+            try await check.call(.get, "/api/optimizations", token: alice, expect: 200)
             // datasets, and a job on one with every setting, which faults (a partial result and an error object)
             try await check.call(.post, "/api/datasets", json: ["name": "mine", "csv": DatasetTests.csv(rows: 24), "symbol": "SOLUSD"],
                                  token: alice, expect: 201)
