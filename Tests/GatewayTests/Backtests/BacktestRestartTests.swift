@@ -11,10 +11,15 @@ import TestSupport
 /// interruption reason, and new jobs take ids above every old one.
 @Suite struct BacktestRestartTests {
     static func poll(_ api: API, _ id: Int, token: String) async throws -> API.Reply {
-        var reply = try await api.call(.get, "/api/backtests/\(id)", token: token)
-        for _ in 0..<600 where !["completed", "failed"].contains(reply.json["status"] as? String ?? "") {
+        try await poll(api, "/api/backtests/\(id)", token: token)
+    }
+
+    /// GETs `path` until its `status` is completed or failed (at most a minute).
+    static func poll(_ api: API, _ path: String, token: String, attempts: Int = 1_200) async throws -> API.Reply {
+        var reply = try await api.call(.get, path, token: token)
+        for _ in 0..<attempts where !["completed", "failed"].contains(reply.json["status"] as? String ?? "") {
             try await Task.sleep(for: .milliseconds(50))
-            reply = try await api.call(.get, "/api/backtests/\(id)", token: token)
+            reply = try await api.call(.get, path, token: token)
         }
         return reply
     }

@@ -19,12 +19,7 @@ import TestSupport
     }
 
     static func poll(_ api: API, _ id: Int, token: String) async throws -> API.Reply {
-        var reply = try await api.call(.get, "/api/optimizations/\(id)", token: token)
-        for _ in 0..<1_200 where !["completed", "failed"].contains(reply.json["status"] as? String ?? "") {
-            try await Task.sleep(for: .milliseconds(50))
-            reply = try await api.call(.get, "/api/optimizations/\(id)", token: token)
-        }
-        return reply
+        try await BacktestRestartTests.poll(api, "/api/optimizations/\(id)", token: token)
     }
 
     @Test func aGridSweepRanksItsRunsAndItsWinnerMatchesAPlainBacktest() async throws {
