@@ -210,7 +210,7 @@ struct OptimizationView: Codable, ResponseEncodableBody {
         createdAt = Timestamp(job.createdAt)
         finishedAt = job.finishedAt.map(Timestamp.init)
         error = job.failure
-        config = BacktestConfigView(job.request.settings)
+        config = BacktestConfigView(job.effectiveSettings)
         failedRuns = job.failedRuns
         if job.status == .completed || job.status == .failed {
             if let windows = job.windows {

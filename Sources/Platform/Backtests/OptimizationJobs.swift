@@ -45,6 +45,8 @@ public final class OptimizationJobs: Sendable {
         /// Backtests in the sweep, and how many have finished.
         public var runs: Int
         public var runsDone = 0
+        /// The settings with every default filled in (period, timeframe), as a backtest job shows them.
+        public var effectiveSettings: BacktestSettings
         public var createdAt: Int64
         public var finishedAt: Int64?
         public var failure: String?
@@ -89,8 +91,9 @@ public final class OptimizationJobs: Sendable {
                                     bars: bars, dataHash: dataset.hash, isolation: isolation)
         // The settings must fit the data (a period with bars, a timeframe
         // that divides the data's): checked once here, before anything is queued.
-        _ = try request.settings.configuration(source: source, parameters: space.defaults, instrument: Instrument(symbol: request.settings.symbol),
-                                               bars: bars, dataHash: dataset.hash)
+        let checked = try request.settings.configuration(source: source, parameters: space.defaults,
+                                                         instrument: Instrument(symbol: request.settings.symbol), bars: bars, dataHash: dataset.hash)
+        let effective = request.settings.effective(checked)
         var runs = candidates.count
         if let plan = request.walkForward {
             _ = try plan.periods(of: trials.times)
@@ -108,7 +111,7 @@ public final class OptimizationJobs: Sendable {
                     throw PlatformError.quotaExceeded(message: "one parameter sweep at a time: wait for yours to finish", retryAfter: 10)
                 }
                 let job = Job(id: state.next, owner: owner, strategyID: strategy, versionID: version, status: .queued, request: request,
-                              runs: runs, createdAt: clock())
+                              runs: runs, effectiveSettings: effective, createdAt: clock())
                 state.next += 1
                 state.jobs[job.id] = job
                 let finished = state.jobs.values.filter { $0.owner == owner && $0.finishedAt != nil }.sorted { $0.id > $1.id }

@@ -45,6 +45,11 @@ import Sandbox
         #expect(issues(["fast": .stepped(from: 2, to: 50, step: .nan)]) == ["ranges.fast"])
         #expect(issues(["mode": .stepped(from: 1, to: 2, step: 1)]) == ["ranges.mode"])
         #expect(issues([:]) == ["ranges"])
+        // Hostile sizes are refused, never converted: each of these trapped once (a crashed server).
+        #expect(issues(["fast": .stepped(from: 5, to: 1e300, step: 1)]) == ["ranges.fast"])
+        #expect(issues(["fast": .stepped(from: -1e308, to: 1e308, step: 1e-300)]) == ["ranges.fast"])
+        #expect(issues(["fast": .stepped(from: 0, to: 1e300, step: 1e298)]) == ["ranges.fast[1]"])
+        #expect(issues(["size": .stepped(from: 0.1, to: 1e300, step: 1e298)]).first == "ranges.size[1]", "above the maximum")
     }
 
     @Test func sweepsAreBoundedAndARandomSearchIsSeeded() throws {

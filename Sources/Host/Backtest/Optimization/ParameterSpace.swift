@@ -107,13 +107,20 @@ public struct ParameterSpace: Sendable {
             guard spec.type == .integer || spec.type == .number else {
                 throw SchemaIssue(field: field, message: "a stepped range needs an integer or number parameter; list the values instead")
             }
+            // (to − from) / step may be huge or infinite: compared as a Double, never converted until it is small.
             let count = ((to - from) / step).rounded(.down) + 1
-            guard count <= Double(maximumValuesPerParameter) else {
-                throw SchemaIssue(field: field, message: "the range has \(Int(count)) values; at most \(maximumValuesPerParameter)")
+            guard count.isFinite, count <= Double(maximumValuesPerParameter) else {
+                let counted = count.isFinite && count < 1e15 ? String(Int64(count)) : "too many"
+                throw SchemaIssue(field: field, message: "the range has \(counted) values; at most \(maximumValuesPerParameter)")
             }
-            values = (0..<Int(count)).map { index in
+            values = try (0..<Int(count)).map { (index) throws(SchemaIssue) -> LuaValue in
                 let value = from + Double(index) * step
-                return spec.type == .integer ? .integer(Int64(value.rounded())) : .number(value)
+                guard spec.type == .integer else { return .number(value) }
+                // Exactly representable integers only (|x| < 2^53), so no conversion can trap.
+                guard value.magnitude < 9_007_199_254_740_992 else {
+                    throw SchemaIssue(field: "\(field)[\(index)]", message: "\(value) is out of the integer range")
+                }
+                return .integer(Int64(value.rounded()))
             }
         }
         var checked: [LuaValue] = []
