@@ -16,7 +16,7 @@ struct Optimize: ParsableCommand {
     @Argument(help: "The strategy script.") var script: String
     @Option(help: "CSV with time,open,high,low,close,volume.") var data: String
     @Option(help: "Symbol name for the data.") var symbol: String = "BTCUSD"
-    @Option(name: .customLong("range"), help: "name=from:to:step or name=v1,v2,... (repeatable; declared parameters only).") var ranges: [String] = []
+    @Option(name: .customLong("range"), help: "name=min:max:step or name=v1,v2,... (repeatable; declared parameters only).") var ranges: [String] = []
     @Option(help: "grid (every combination) or random.") var search: String = "grid"
     @Option(help: "Runs of a random search.") var trials: Int = 50
     @Option(help: "Seed of the random search and of math.random.") var seed: UInt64 = 1
@@ -34,7 +34,7 @@ struct Optimize: ParsableCommand {
     @Flag(help: "Print the ranking (and windows) as JSON.") var json = false
 
     func validate() throws {
-        guard !ranges.isEmpty else { throw ValidationError("give at least one --range name=from:to:step or name=v1,v2,...") }
+        guard !ranges.isEmpty else { throw ValidationError("give at least one --range name=min:max:step or name=v1,v2,...") }
         guard ["grid", "random"].contains(search) else { throw ValidationError("--search must be grid or random") }
         guard OptimizationObjective(rawValue: objective) != nil else {
             throw ValidationError("--objective must be one of \(OptimizationObjective.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -100,7 +100,7 @@ struct Optimize: ParsableCommand {
                    : OptimizeOutput.table(trials: ranked, objective: objective, top: top, elapsed: ContinuousClock.now - started))
     }
 
-    /// `name=from:to:step` or `name=v1,v2,...`, each value read by the parameter's declared type.
+    /// `name=min:max:step` or `name=v1,v2,...`, each value read by the parameter's declared type.
     static func ranges(_ texts: [String], schema: StrategySchema) throws -> [String: ParameterRange] {
         var ranges: [String: ParameterRange] = [:]
         for text in texts {
@@ -110,7 +110,7 @@ struct Optimize: ParsableCommand {
             let stepped = spec.split(separator: ":").map(String.init)
             if stepped.count == 3 {
                 guard let from = Double(stepped[0]), let to = Double(stepped[1]), let step = Double(stepped[2]) else {
-                    throw ValidationError("--range \(name): from:to:step must be numbers, got '\(spec)'")
+                    throw ValidationError("--range \(name): min:max:step must be numbers, got '\(spec)'")
                 }
                 ranges[name] = .stepped(from: from, to: to, step: step)
             } else {

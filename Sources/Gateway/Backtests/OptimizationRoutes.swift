@@ -58,10 +58,11 @@ extension Gateway {
 /// backtest settings of `POST /api/strategies/{id}/backtest` (same fields,
 /// same defaults) that every run shares.
 struct OptimizeBody: RequestBody {
-    /// `{"from": 5, "to": 30, "step": 5}` or `{"values": [20, 40, 60]}`.
+    /// `{"min": 5, "max": 30, "step": 5}` (inclusive, like a parameter's
+    /// declared `min`/`max`) or `{"values": [20, 40, 60]}`.
     struct Range: Codable, Sendable {
-        var from: Double?
-        var to: Double?
+        var min: Double?
+        var max: Double?
         var step: Double?
         var values: [LuaValue]?
     }
@@ -96,7 +97,7 @@ struct OptimizeBody: RequestBody {
 
     static var schema: JSONSchema {
         let number = JSONSchema.number()
-        let range = JSONSchema.object(required: [:], optional: ["from": number, "to": number, "step": .number(minimum: 0),
+        let range = JSONSchema.object(required: [:], optional: ["min": number, "max": number, "step": .number(minimum: 0),
                                                                 "values": .array(of: .any, maxItems: ParameterSpace.maximumValuesPerParameter)],
                                       closed: true)
         guard case .object(_, var optional, _) = BacktestBody.schema.removing("parameters") else { return BacktestBody.schema }
@@ -114,14 +115,14 @@ struct OptimizeBody: RequestBody {
         var parsed: [String: ParameterRange] = [:]
         for (name, range) in ranges {
             let field = "ranges.\(name)"
-            switch (range.from, range.to, range.step, range.values) {
-            case (let from?, let to?, let step?, nil):
-                guard [from, to, step].allSatisfy(\.isFinite) else { throw APIError.invalid(field, "from, to and step must be finite numbers") }
-                parsed[name] = .stepped(from: from, to: to, step: step)
+            switch (range.min, range.max, range.step, range.values) {
+            case (let min?, let max?, let step?, nil):
+                guard [min, max, step].allSatisfy(\.isFinite) else { throw APIError.invalid(field, "min, max and step must be finite numbers") }
+                parsed[name] = .stepped(from: min, to: max, step: step)
             case (nil, nil, nil, let values?):
                 parsed[name] = .values(values)
             default:
-                throw APIError.invalid(field, "must be {\"from\", \"to\", \"step\"} or {\"values\": [...]}")
+                throw APIError.invalid(field, "must be {\"min\", \"max\", \"step\"} or {\"values\": [...]}")
             }
         }
         let searchName = search ?? "grid"

@@ -29,7 +29,7 @@ import TestSupport
             let id = try await Self.smaStrategy(api, token: alice.access)
             var body = Self.period
             // fast 40 is not shorter than slow 20 or 30: those two runs fault in on_start.
-            body["ranges"] = ["fast": ["values": [5, 10, 40]], "slow": ["from": 20, "to": 30, "step": 10]]
+            body["ranges"] = ["fast": ["values": [5, 10, 40]], "slow": ["min": 20, "max": 30, "step": 10]]
             body["objective"] = "return"
             let started = try await api.call(.post, "/api/strategies/\(id)/optimize", json: body, token: alice.access)
             #expect(started.status == 202, "\(started.text)")
@@ -98,13 +98,13 @@ import TestSupport
             let cases: [([String: Any], String)] = [
                 (["ranges": ["nope": ["values": [1]]]], "ranges.nope"),
                 (["ranges": [:]], "ranges"),
-                (["ranges": ["fast": ["from": 2, "to": 500, "step": 1], "slow": ["from": 3, "to": 100, "step": 1]]], "ranges"),
-                (["ranges": ["fast": ["from": 5, "to": 10]]], "ranges.fast"),
+                (["ranges": ["fast": ["min": 2, "max": 500, "step": 1], "slow": ["min": 3, "max": 100, "step": 1]]], "ranges"),
+                (["ranges": ["fast": ["min": 5, "max": 10]]], "ranges.fast"),
                 (["ranges": ["fast": ["values": [1]]]], "ranges.fast"),
                 (["ranges": ["fast": ["values": ["ten"]]]], "ranges.fast"),
-                (["ranges": ["fast": ["from": 5, "to": 10, "step": 0]]], "ranges.fast"),
-                (["ranges": ["fast": ["from": 5, "to": 1e300, "step": 1]]], "ranges.fast"),
-                (["ranges": ["fast": ["from": 0, "to": 1e300, "step": 1e298]]], "ranges.fast"),
+                (["ranges": ["fast": ["min": 5, "max": 10, "step": 0]]], "ranges.fast"),
+                (["ranges": ["fast": ["min": 5, "max": 1e300, "step": 1]]], "ranges.fast"),
+                (["ranges": ["fast": ["min": 0, "max": 1e300, "step": 1e298]]], "ranges.fast"),
                 (["ranges": ["fast": ["values": [5e20]]]], "ranges.fast"),
                 (["ranges": ["fast": ["values": [5]]], "search": "random", "trials": 0], "trials"),
                 (["ranges": ["fast": ["values": [5]]], "trials": 5], "trials"),
