@@ -33,6 +33,13 @@ struct AdminRoutes {
         var createdAt: Timestamp
     }
     struct StatsView: Codable, ResponseEncodableBody {
+        struct Users: Codable { var total, active, suspended, banned: Int }
+        struct Sales: Codable { var completed, refunded: Int }
+        /// Per currency, decimal strings with its 2 decimals.
+        struct Revenue: Codable { var currency, gross, fees, paidOut: String }
+        struct Deployments: Codable { var running, halted, faulted, stopped: Int }
+
+        /// Deployments running in this server's host right now.
         var runningDeployments: Int
         /// Counted up to 100.
         var pendingListings: Int
@@ -40,6 +47,13 @@ struct AdminRoutes {
         var openReports: Int
         /// Sum of every ledger entry in minor units as a decimal string: "0.00" when the books balance.
         var ledgerImbalance: String
+        var users: Users
+        var sales: Sales
+        var revenue: [Revenue]
+        /// Deployment rows by status.
+        var deployments: Deployments
+        /// The same as `deployments.faulted`: the figure an admin looks for first.
+        var faultedDeployments: Int
     }
 
     func add(to admin: APIRoutes) {
@@ -95,6 +109,28 @@ struct AdminRoutes {
             let balance = try await store.write { try $0.creditWallet(of: target, amount: minor, currency: currency, reason: body.reason, by: actor) }
             return WalletRoutes.BalanceView(currency: currency, balance: APIUnits.walletMoney(balance))
         }
+        /// The path's user, 404 when there is none (a wallet read would otherwise answer zero).
+        @Sendable func existingUser(_ context: GatewayContext) async throws -> UserID {
+            let target = UserID(try context.id("id", "user"))
+            _ = try await store.read { try $0.user(target) }
+            return target
+        }
+        admin.get("users/:id/wallet", "A user's wallet balance (?currency=USD)") { request, context in
+            try await WalletRoutes.balance(of: try await existingUser(context), request, by: try context.requireIdentity().user.id, store: store)
+        }
+        admin.get("users/:id/wallet/ledger", "A user's ledger entries, newest first (?limit=1..500, ?cursor=)") { request, context in
+            try await WalletRoutes.ledger(of: try await existingUser(context), request, by: try context.requireIdentity().user.id, store: store)
+        }
+        admin.get("users/:id/purchases", "A user's purchases, newest first (refund one by its id)") { _, context in
+            let target = try await existingUser(context), actor = try context.requireIdentity().user.id
+            return try await store.read { try $0.purchases(of: target, by: actor) }.map(PurchaseRecordView.init)
+        }
+        admin.post("purchases/:id/refund",
+                   "Refund a purchase: the buyer is paid back from the author's share and the platform fee, loses access, and their deployments of the listing stop; audited as purchase.refund",
+                   body: ReasonBody.self) { _, context, body in
+            let purchase = PurchaseID(try context.id("id", "purchase")), actor = try context.requireIdentity().user.id
+            return PurchaseRecordView(try await gateway.platform.refund(purchase, reason: body.reason, by: actor))
+        }
         admin.get("users/:id", "A user") { _, context in
             let target = UserID(try context.id("id", "user"))
             return UserView(try await store.read { try $0.user(target) })
@@ -144,12 +180,22 @@ struct AdminRoutes {
         }
         admin.get("stats", "Platform figures") { _, context in
             let user = try context.requireIdentity().user
-            let (pending, reports, imbalance) = try await store.read { store in
+            let (pending, reports, imbalance, stats) = try await store.read { store in
                 (try store.moderationQueue(by: user.id, limit: 100).count, try store.openReports(by: user.id, limit: 100).count,
-                 try store.ledgerImbalance())
+                 try store.ledgerImbalance(), try store.platformStats(by: user.id))
             }
+            let byStatus = stats.deployments
             return StatsView(runningDeployments: gateway.host.deploymentCount, pendingListings: pending, openReports: reports,
-                             ledgerImbalance: APIUnits.walletMoney(imbalance))
+                             ledgerImbalance: APIUnits.walletMoney(imbalance),
+                             users: .init(total: stats.users, active: stats.activeUsers, suspended: stats.suspendedUsers, banned: stats.bannedUsers),
+                             sales: .init(completed: stats.completedSales, refunded: stats.refundedSales),
+                             revenue: stats.revenue.map {
+                                 .init(currency: $0.currency, gross: APIUnits.walletMoney($0.gross), fees: APIUnits.walletMoney($0.fees),
+                                       paidOut: APIUnits.walletMoney($0.paidOut))
+                             },
+                             deployments: .init(running: byStatus["running"] ?? 0, halted: byStatus["halted"] ?? 0,
+                                                faulted: byStatus["faulted"] ?? 0, stopped: byStatus["stopped"] ?? 0),
+                             faultedDeployments: byStatus["faulted"] ?? 0)
         }
     }
 

@@ -31,8 +31,14 @@ extension AdminRoutes.ReportView: SchemaDescribed {
 extension AdminRoutes.StatsView: SchemaDescribed {
     static let schemaName = "PlatformStats"
     static var schema: JSONSchema {
-        .record(["runningDeployments": .integer(minimum: 0), "pendingListings": .integer(minimum: 0, maximum: 100),
-                 "openReports": .integer(minimum: 0, maximum: 100), "ledgerImbalance": .exact])
+        let count = JSONSchema.integer(minimum: 0)
+        return .record(["runningDeployments": count, "pendingListings": .integer(minimum: 0, maximum: 100),
+                        "openReports": .integer(minimum: 0, maximum: 100), "ledgerImbalance": .exact,
+                        "users": .record(["total": count, "active": count, "suspended": count, "banned": count]),
+                        "sales": .record(["completed": count, "refunded": count]),
+                        "revenue": .array(of: .record(["currency": .string(pattern: "^[A-Z]{3}$"), "gross": .exact, "fees": .exact, "paidOut": .exact])),
+                        "deployments": .record(["running": count, "halted": count, "faulted": count, "stopped": count]),
+                        "faultedDeployments": count])
     }
 }
 

@@ -29,7 +29,7 @@ extension UpdateDeploymentBody {
 extension DeploymentView: SchemaDescribed {
     static let schemaName = "Deployment"
     static var schema: JSONSchema {
-        .record(["id": .id, "ownerId": .id, "sourceKind": .oneOfStrings(["strategy_version", "listing", "template"]),
+        .record(["id": .id, "ownerId": .id, "ownerName": .text, "strategyName": .text, "sourceKind": .oneOfStrings(["strategy_version", "listing", "template"]),
                  "parameters": .parameters, "risk": .ref(RiskLimitsView.self), "effectiveRisk": .ref(RiskLimitsView.self),
                  "mode": .text, "status": .oneOfStrings(["stopped", "running", "halted", "faulted"]), "statusReason": .text,
                  "createdAt": .timestamp, "updatedAt": .timestamp, "account": .nullable(.ref(AccountView.self)),

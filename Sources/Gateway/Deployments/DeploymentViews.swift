@@ -47,6 +47,10 @@ struct UpdateDeploymentBody: RequestBody {
 struct DeploymentView: Codable, ResponseEncodableBody {
     var id: Int64
     var ownerId: Int64
+    /// The owner's username.
+    var ownerName: String
+    /// The strategy's name, the listing's title or the template's title.
+    var strategyName: String
     /// `strategy_version`, `listing` or `template`: which of `versionId`,
     /// `listingId` and `templateId` is set (the create body's fields).
     var sourceKind: String
@@ -72,9 +76,11 @@ struct DeploymentView: Codable, ResponseEncodableBody {
     /// The kill switch that applies (`showing(_:of:)`), null when none does.
     var killSwitch = Nullable<KillSwitchView>(nil)
 
-    init(_ deployment: Deployment, account: AccountView?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
+    init(_ deployment: Deployment, names: DeploymentNames?, account: AccountView?, ownerRisk: RiskLimits = .none, feedTimeframe: Int64? = nil) {
         id = deployment.id.rawValue
         ownerId = deployment.ownerID.rawValue
+        ownerName = names?.ownerName ?? ""
+        strategyName = names?.strategyName ?? ""
         switch deployment.source {
         case .strategyVersion(let version): (sourceKind, versionId) = ("strategy_version", version.rawValue)
         case .listing(let listing): (sourceKind, listingId) = ("listing", listing.rawValue)

@@ -110,7 +110,8 @@ extension SalesLineView: SchemaDescribed {
 extension LedgerEntryView: SchemaDescribed {
     static let schemaName = "LedgerEntry"
     static var schema: JSONSchema {
-        .record(["id": .id, "transactionId": .id, "kind": .text, "amount": .exact, "currency": .text, "createdAt": .timestamp])
+        .record(["id": .id, "transactionId": .id, "kind": .oneOfStrings(["top_up", "purchase", "refund", "payout"]), "amount": .exact,
+                 "currency": .text, "createdAt": .timestamp])
     }
 }
 

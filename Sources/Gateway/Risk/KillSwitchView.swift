@@ -80,14 +80,16 @@ extension Gateway {
     /// Views of running or stopped deployments, reading the switches and owner limits once.
     func deploymentViews(_ deployments: [Deployment]) async throws -> [DeploymentView] {
         let owners = Set(deployments.map(\.ownerID))
-        let (switches, ownerRisk) = try await store.read { store in
+        let ids = deployments.map(\.id)
+        let (switches, ownerRisk, names) = try await store.read { store in
             (try store.engagedKillSwitches(),
-             try Dictionary(uniqueKeysWithValues: owners.map { ($0, try store.ownerRiskLimits(of: $0)) }))
+             try Dictionary(uniqueKeysWithValues: owners.map { ($0, try store.ownerRiskLimits(of: $0)) }),
+             try store.deploymentNames(ids))
         }
         var views: [DeploymentView] = []
         views.reserveCapacity(deployments.count)
         for deployment in deployments {
-            views.append(DeploymentView(deployment, account: try await accountView(deployment.id),
+            views.append(DeploymentView(deployment, names: names[deployment.id], account: try await accountView(deployment.id),
                                         ownerRisk: ownerRisk[deployment.ownerID] ?? .none, feedTimeframe: tape.barSeconds)
                 .showing(switches, of: deployment))
         }

@@ -7,6 +7,11 @@ struct Migration: Sendable {
     /// Work SQL cannot express (Unicode normalization), run after `sql` in
     /// the same transaction.
     var backfill: (@Sendable (Connection) throws(StoreError) -> Void)?
+    /// The migration rebuilds tables other tables reference (SQLite cannot
+    /// change a CHECK constraint in place): it runs with foreign keys off,
+    /// as SQLite's table-rebuild procedure requires, and is refused before
+    /// its commit unless `PRAGMA foreign_key_check` finds nothing.
+    var rebuildsTables = false
 }
 
 /// Applies migrations at open. `PRAGMA user_version` counts the applied
@@ -28,9 +33,18 @@ enum Migrator {
         }
         for index in applied..<migrations.count {
             let migration = migrations[index]
+            // `foreign_keys` cannot change inside a transaction: off before it, on again after it, whatever happened.
+            if migration.rebuildsTables { try connection.execute("PRAGMA foreign_keys = OFF") }
+            defer { if migration.rebuildsTables { try? connection.execute("PRAGMA foreign_keys = ON") } }
             try connection.transaction(immediate: true) { () throws(StoreError) in
                 try connection.execute(migration.sql)
                 try migration.backfill?(connection)
+                if migration.rebuildsTables {
+                    let broken = try connection.rows("PRAGMA foreign_key_check") { "\($0.text(0)) row \($0.int64(1))" }
+                    guard broken.isEmpty else {
+                        throw StoreError.corrupt("migration \(migration.name) would break foreign keys: \(broken.prefix(5).joined(separator: ", "))")
+                    }
+                }
                 try connection.run("INSERT INTO schema_migrations (position, name) VALUES (?, ?)", [index + 1, migration.name])
                 try connection.execute("PRAGMA user_version = \(index + 1)")
             }

@@ -81,4 +81,6 @@ public final class MarketplaceStore: Sendable {
 /// database lock, so the Host may call back into the store.
 public protocol DeploymentController: Sendable {
     func stopDeployments(ownedBy owner: UserID, reason: String)
+    /// Stops these deployments' runs (a refund stops the buyer's deployments of the listing).
+    func stopDeployments(_ ids: [DeploymentID], reason: String)
 }

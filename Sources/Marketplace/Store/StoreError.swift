@@ -20,7 +20,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case ownListing
     /// Authors cannot review their own listings (by purchase, deployment or edit).
     case selfReview
-    case insufficientFunds(balance: Int64, required: Int64)
+    /// Minor units; `holder` names whose wallet ("your wallet", "the author's wallet").
+    case insufficientFunds(balance: Int64, required: Int64, holder: String = "your wallet")
     /// A per-user limit (`what`, e.g. "deployments") is reached.
     case quotaExceeded(what: String, limit: Int)
     /// The entity cannot be deleted while `count` `users` (other rows) refer to it.
@@ -72,7 +73,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .ownListing: "\(code): authors cannot buy their own listing"
         case .selfReview: "\(code): authors cannot review their own listing"
         case .quotaExceeded(let what, let limit): "\(code): at most \(limit) \(what) per user"
-        case .insufficientFunds(let balance, let required): "\(code): balance \(balance) is below the price \(required)"
+        case .insufficientFunds(let balance, let required, let holder):
+            "\(code): \(holder) holds \(Self.money(balance)), below the \(Self.money(required)) required"
         case .inUse(let entity, let id, let count, let users): "\(code): \(entity) \(id) is used by \(count) \(users)"
         case .schemaTooNew(let found, let supported):
             "\(code): the database has \(found) migrations applied but this build knows \(supported); use a newer build"
@@ -88,5 +90,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     var isUniqueViolation: Bool {
         if case .database(let code, _) = self { return code == 2067 || code == 1555 }
         return false
+    }
+}
+
+extension StoreError {
+    /// Minor units as the API's decimal form with 2 decimals ("7.00").
+    static func money(_ minor: Int64) -> String {
+        let sign = minor < 0 ? "-" : "", magnitude = minor.magnitude
+        let cents = magnitude % 100
+        return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
 }

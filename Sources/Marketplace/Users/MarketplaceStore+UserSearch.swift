@@ -38,3 +38,35 @@ extension MarketplaceStore {
         }
     }
 }
+
+/// Who owns a deployment and what it runs, by name: the owner's username and
+/// the strategy's name, the listing's title or the template's title.
+public struct DeploymentNames: Sendable, Equatable {
+    public var ownerName: String
+    public var strategyName: String
+}
+
+extension MarketplaceStore {
+    /// The names of `ids`' owners and strategies, in one query per 500 ids.
+    /// For views of deployments the caller may already read (theirs, or any for moderators).
+    public func deploymentNames(_ ids: [DeploymentID]) throws(StoreError) -> [DeploymentID: DeploymentNames] {
+        var names: [DeploymentID: DeploymentNames] = [:]
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            try pool.read { (connection) throws(StoreError) in
+                for (id, name) in try connection.rows("""
+                    SELECT d.id, u.username, CASE d.source_kind WHEN 'listing' THEN l.title WHEN 'template' THEN t.title ELSE s.name END
+                    FROM deployments d JOIN users u ON u.id = d.owner_id
+                    LEFT JOIN strategy_versions v ON v.id = d.version_id LEFT JOIN strategies s ON s.id = v.strategy_id
+                    LEFT JOIN listings l ON l.id = d.listing_id LEFT JOIN templates t ON t.id = d.template_id
+                    WHERE d.id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))
+                    """, chunk.map { $0 as any SQLBindable }, { row in
+                        (DeploymentID(row.int64(0)), DeploymentNames(ownerName: row.text(1), strategyName: row.optionalText(2) ?? ""))
+                    }) {
+                    names[id] = name
+                }
+            }
+        }
+        return names
+    }
+}

@@ -72,12 +72,14 @@ extension MarketplaceStore {
     }
 
     /// Refunds a purchase (admins): reverses its ledger entries, revokes
-    /// access and stops the buyer's deployments of the listing. Refused with
-    /// `insufficientFunds` when the author's wallet no longer holds their share.
+    /// access and stops the buyer's deployments of the listing (marked
+    /// stopped here; the `DeploymentController` stops their runs after the
+    /// commit, as for a ban). Refused with `insufficientFunds` when the
+    /// author's wallet no longer holds their share.
     public func refund(_ purchaseID: PurchaseID, reason: String, by actorID: UserID) throws(StoreError) -> Purchase {
         let reason = try InputRules.reason(reason)
         let now = self.now
-        return try pool.write { (connection) throws(StoreError) -> Purchase in
+        let (purchase, stopped) = try pool.write { (connection) throws(StoreError) -> (Purchase, [DeploymentID]) in
             try Actor.load(actorID, connection, now: now).requireModerator("refund a purchase")
             guard var purchase = try connection.row("SELECT \(Self.purchaseColumns) FROM purchases WHERE id = ?", [purchaseID], Self.purchase) else {
                 throw StoreError.notFound(entity: "purchase", id: purchaseID.description)
@@ -90,7 +92,7 @@ extension MarketplaceStore {
                 let authorID = UserID(try connection.integer("SELECT author_id FROM listings WHERE id = ?", [purchase.listingID]))
                 let authorBalance = try Self.balance(authorID, purchase.price.currency, connection)
                 guard authorBalance >= purchase.authorAmount else {
-                    throw StoreError.insufficientFunds(balance: authorBalance, required: purchase.authorAmount)
+                    throw StoreError.insufficientFunds(balance: authorBalance, required: purchase.authorAmount, holder: "the author's wallet")
                 }
                 refundTransaction = try Self.postTransaction(kind: "refund", currency: purchase.price.currency, legs: [
                     ("wallet", purchase.buyerID, purchase.price.amount), ("wallet", authorID, -purchase.authorAmount),
@@ -100,6 +102,9 @@ extension MarketplaceStore {
                 UPDATE purchases SET status = 'refunded', refund_transaction_id = ?, refund_reason = ?, refunded_at = ? WHERE id = ?
                 """, [refundTransaction, reason, now, purchaseID])
             try connection.run("UPDATE listings SET buyer_count = buyer_count - 1 WHERE id = ?", [purchase.listingID])
+            let stopped = try connection.rows("""
+                SELECT id FROM deployments WHERE owner_id = ? AND listing_id = ? AND status IN ('running', 'halted')
+                """, [purchase.buyerID, purchase.listingID]) { DeploymentID($0.int64(0)) }
             try connection.run("""
                 UPDATE deployments SET status = 'stopped', status_reason = 'purchase refunded', updated_at = ?
                 WHERE owner_id = ? AND listing_id = ? AND status IN ('running', 'halted')
@@ -107,8 +112,10 @@ extension MarketplaceStore {
             try Self.appendAudit(connection, actor: actorID, action: "purchase.refund", target: .purchase(purchaseID), reason: reason, now: now)
             purchase.status = .refunded
             purchase.refundedAt = now
-            return purchase
+            return (purchase, stopped)
         }
+        if !stopped.isEmpty { deploymentController?.stopDeployments(stopped, reason: "purchase refunded") }
+        return purchase
     }
 
     /// A buyer's purchases, newest first; the buyer and moderators only.

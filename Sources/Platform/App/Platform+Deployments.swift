@@ -176,9 +176,22 @@ extension Platform: DeploymentController {
     /// account as a stop does. A start racing the ban sees the row stopped
     /// after its launch and undoes it (`DeploymentRuntime.launch`).
     public func stopDeployments(ownedBy owner: UserID, reason: String) {
-        for id in runtime.deployments(ownedBy: owner) {
+        stopDeployments(runtime.deployments(ownedBy: owner), reason: reason)
+    }
+
+    /// Stops these deployments' runs (their rows are already stopped): a
+    /// refund's, after its commit. A deployment not running here is skipped.
+    public func stopDeployments(_ ids: [DeploymentID], reason: String) {
+        for id in ids {
             lanes.run(id) { runtime.stop(id) }
         }
+    }
+
+    /// Refunds a purchase: the store reverses the ledger and stops the
+    /// buyer's deployments of the listing in one transaction, then their runs
+    /// stop in the host.
+    public func refund(_ purchase: PurchaseID, reason: String, by admin: UserID) async throws -> Purchase {
+        try await hostCall("stop the refunded buyer's deployments") { [store] in try store.refund(purchase, reason: reason, by: admin) }
     }
 
     /// Bans a user: the store stops their rows and revokes their sessions in

@@ -95,15 +95,16 @@ final class DeploymentRuntime: Sendable {
     }
 
     private func fault(_ id: DeploymentID, reason: String) {
-        logger.error("deployment \(id.rawValue) faulted: \(reason)")
         recordFault(id, reason: reason)
     }
 
-    /// Records a fault on the deployment's row. A fault needs no halt to be
-    /// safe (a faulted run trades no more); a write that fails is logged.
+    /// Logs a fault once (id, owner, reason) and records it on the
+    /// deployment's row. A fault needs no halt to be safe (a faulted run
+    /// trades no more); a write that fails is logged.
     private func recordFault(_ id: DeploymentID, reason: String) {
-        let owner = self.owner(of: id).map { String($0.rawValue) } ?? "unknown"
-        logger.warning("deployment faulted", metadata: ["deployment": "\(id.rawValue)", "owner": "\(owner)", "reason": "\(reason)"])
+        // A start that failed never registered its owner here: the row knows it.
+        let owner = (self.owner(of: id) ?? (try? store.runSpec(of: id).deployment.ownerID)).map { String($0.rawValue) } ?? "unknown"
+        logger.error("deployment faulted", metadata: ["deployment": "\(id.rawValue)", "owner": "\(owner)", "reason": "\(reason)"])
         do {
             _ = try store.recordDeploymentEvent(id, .fault(reason: reason))
         } catch .notFound, .illegalTransition {

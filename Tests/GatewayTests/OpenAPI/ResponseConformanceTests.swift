@@ -221,7 +221,17 @@ import TestSupport
             // wallet
             try await check.call(.get, "/api/wallet", token: bob.access, expect: 200)
             try await check.call(.get, "/api/wallet/ledger", token: bob.access, expect: 200)
+            try await check.call(.post, "/api/wallet/payouts", json: ["amount": "1.00"], token: alice, headers: ["Idempotency-Key": "payout-key-01"],
+                                 expect: 201)
+            try await check.call(.get, "/api/wallet/payouts", token: alice, expect: 200)
             // admin
+            try await check.call(.get, "/api/admin/users/\(bob.id)/wallet", token: root, expect: 200)
+            try await check.call(.get, "/api/admin/users/\(bob.id)/wallet/ledger", token: root, expect: 200)
+            let purchase = try await check.call(.get, "/api/admin/users/\(bob.id)/purchases", token: root, expect: 200).list.first?["id"] as? Int ?? 0
+            // alice paid 1.00 of her 8.00 share out: the refund needs it back first
+            try await check.call(.post, "/api/admin/users/\(aliceID)/wallet/credit", json: ["amount": "5.00", "reason": "test funds"], token: root,
+                                 expect: 200)
+            try await check.call(.post, "/api/admin/purchases/\(purchase)/refund", json: ["reason": "test refund"], token: root, expect: 200)
             try await check.call(.get, "/api/admin/reports", token: root, expect: 200)
             try await check.call(.post, "/api/admin/reviews/\(review)/hide", json: ["reason": "rude"], token: root, expect: 200)
             try await check.call(.get, "/api/admin/users?limit=5", token: root, expect: 200)

@@ -51,6 +51,53 @@ import Testing
         }
     }
 
+    /// 023 rebuilds both ledger tables (to widen their CHECKs for payouts)
+    /// with foreign keys off: every row, id and reference survives, the
+    /// append-only trigger is back, foreign keys are on again, and a payout books.
+    @Test func thePayoutMigrationRebuildsTheLedgerKeepingItsRowsAndReferences() throws {
+        let previous = Array(Schema.migrations.prefix { $0.name != "023-author-payouts" })
+        #expect(previous.count == Schema.migrations.count - 1)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("marketplace.sqlite").path
+        do {
+            let raw = try Connection(path: path, readOnly: false)
+            try raw.execute("PRAGMA foreign_keys = ON")
+            try Migrator.migrate(raw, migrations: previous)
+            try raw.execute("""
+                INSERT INTO users (id, username, email, password_hash, role, created_at, username_key, email_key)
+                    VALUES (1, 'author', 'a@example.com', 'h', 'user', 1, 'author', 'a@example.com');
+                INSERT INTO ledger_transactions (id, kind, created_at) VALUES (7, 'top_up', 10), (9, 'refund', 11);
+                INSERT INTO ledger_entries (id, transaction_id, account, user_id, currency, amount) VALUES
+                    (20, 7, 'payment_provider', NULL, 'USD', -5000), (21, 7, 'wallet', 1, 'USD', 5000),
+                    (22, 9, 'wallet', 1, 'USD', -1000), (23, 9, 'platform_fees', NULL, 'USD', 1000);
+                INSERT INTO payment_events (provider_event_id, user_id, amount, currency, transaction_id, created_at)
+                    VALUES ('evt-1', 1, 5000, 'USD', 7, 10);
+                """)
+        }
+        let store = try MarketplaceStore(.init(path: path, validator: SharedValidator.shared, clock: ManualClock()))
+        let raw = try Connection(path: path, readOnly: true)
+        #expect(try raw.integer("PRAGMA user_version") == Int64(Schema.migrations.count))
+        #expect(try raw.rows("SELECT id, kind FROM ledger_transactions ORDER BY id") { "\($0.int64(0)) \($0.text(1))" } == ["7 top_up", "9 refund"])
+        #expect(try raw.rows("SELECT id, transaction_id, amount FROM ledger_entries ORDER BY id") { [$0.int64(0), $0.int64(1), $0.int64(2)] }
+                == [[20, 7, -5000], [21, 7, 5000], [22, 9, -1000], [23, 9, 1000]])
+        #expect(try raw.rows("PRAGMA foreign_key_check") { $0.text(0) }.isEmpty)
+        // The foreign keys of the tables that point at the rebuilt one still name it.
+        #expect(try raw.rows("SELECT \"table\" FROM pragma_foreign_key_list('payment_events')") { $0.text(0) }.contains("ledger_transactions"))
+        #expect(try raw.integer("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ledger_entries_wallet', 'ledger_entries_transaction', 'ledger_entries_no_update')") == 3)
+        #expect(try store.pool.write { (connection) throws(StoreError) in try connection.integer("PRAGMA foreign_keys") } == 1)
+        #expect(try store.balance(of: UserID(1), currency: "USD", by: UserID(1)) == 4000)
+        let (payout, created) = try store.requestPayout(amount: 1500, currency: "USD", idempotencyKey: "payout-0001", by: UserID(1))
+        #expect(created && payout.amount == 1500)
+        #expect(try store.balance(of: UserID(1), currency: "USD", by: UserID(1)) == 2500)
+        #expect(try store.ledgerImbalance() == 0)
+        let update = storeError {
+            try store.pool.write { (connection) throws(StoreError) -> Void in try connection.run("UPDATE ledger_entries SET amount = 1 WHERE id = 20") }
+        }
+        #expect(update != nil, "the append-only trigger is back")
+    }
+
     @Test func aDatabaseFromANewerBuildIsRefusedClearly() throws {
         let fixture = try StoreFixture()
         let raw = try Connection(path: fixture.path, readOnly: false)

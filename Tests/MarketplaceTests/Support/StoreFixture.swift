@@ -30,6 +30,17 @@ final class RecordingDeploymentController: DeploymentController, @unchecked Send
         recorded.append((owner, reason))
         lock.unlock()
     }
+    private var recordedIDs: [([DeploymentID], String)] = []
+    func stopDeployments(_ ids: [DeploymentID], reason: String) {
+        lock.lock()
+        recordedIDs.append((ids, reason))
+        lock.unlock()
+    }
+    var stoppedByID: [(ids: [DeploymentID], reason: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return recordedIDs
+    }
     var calls: [(owner: UserID, reason: String)] {
         lock.lock()
         defer { lock.unlock() }

@@ -91,7 +91,7 @@ import Testing
         let (other, _) = try fixture.approvedListing(by: buyer, title: "Buyer's own", price: 800)
         let purchase = try fixture.store.purchase(listing.id, idempotencyKey: "k", by: buyer.id)
         _ = try fixture.store.purchase(other.id, idempotencyKey: "k", by: author.id)   // the author spends their 800
-        #expect(storeError { _ = try fixture.store.refund(purchase.id, reason: "fraud", by: fixture.admin.id) } == .insufficientFunds(balance: 0, required: 800))
+        #expect(storeError { _ = try fixture.store.refund(purchase.id, reason: "fraud", by: fixture.admin.id) } == .insufficientFunds(balance: 0, required: 800, holder: "the author's wallet"))
         #expect(try fixture.store.purchases(of: buyer.id, by: buyer.id).first?.status == .completed)
     }
 

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A real `lunar serve` logs each deployment fault once, naming the
+/// deployment, its owner and the reason (docs/api.md, "Deployments"), whether the
+/// strategy raised on the feed or could not start.
+@Suite struct FaultLogTests {
+    @Test func eachFaultIsLoggedOnceWithItsDeploymentOwnerAndReason() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("faultlog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try ServerProcess(directory: directory, extraArguments: [
+            "--workers", "1", "--feed", TestPaths.data("sample-btcusd-1h.csv").path, "--feed-speed", "36000"])
+        defer { server.stop() }
+        do { try await Self.scenario(server) } catch { Issue.record("\(error)\n\(server.diagnosis)") }
+    }
+
+    static func scenario(_ server: ServerProcess) async throws {
+        let alice = try await server.signIn("alice")
+        let strategy = try #require(try await server.call(.post, "/api/strategies", json: ["name": "Boom"], token: alice.token).json["id"] as? Int)
+        let source = """
+            strategy = { params = { fault_at = { type = "integer", default = 1000000, min = 1, max = 1000000 } } }
+            local bars = 0
+            function on_bar(ctx, bar)
+              bars = bars + 1
+              if bars == ctx.params.fault_at then error("boom") end
+            end
+            """
+        let version = try await server.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source], token: alice.token)
+        let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
+        let created = try await server.call(.post, "/api/deployments", json: ["versionId": versionID, "parameters": ["fault_at": 2]], token: alice.token)
+        let deployment = try #require(created.json["id"] as? Int, "\(created.text)")
+        var status = ""
+        for _ in 0..<200 where status != "faulted" {
+            status = try await server.call(.get, "/api/deployments/\(deployment)", token: alice.token).json["status"] as? String ?? ""
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status == "faulted", "\(server.diagnosis)")
+        let log = try String(contentsOfFile: server.logPath, encoding: .utf8)
+        let lines = log.split(separator: "\n").filter { $0.contains("boom") }
+        #expect(lines.count == 1, "one line per fault:\n\(log)")
+        let line = String(lines.first ?? "")
+        #expect(line.contains("deployment=\(deployment)") && line.contains("owner=\(alice.id)") && line.contains(" error "), "\(line)")
+    }
+}
