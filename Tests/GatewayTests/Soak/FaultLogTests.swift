@@ -19,15 +19,7 @@ import TestSupport
     static func scenario(_ server: ServerProcess) async throws {
         let alice = try await server.signIn("alice")
         let strategy = try #require(try await server.call(.post, "/api/strategies", json: ["name": "Boom"], token: alice.token).json["id"] as? Int)
-        let source = """
-            strategy = { params = { fault_at = { type = "integer", default = 1000000, min = 1, max = 1000000 } } }
-            local bars = 0
-            function on_bar(ctx, bar)
-              bars = bars + 1
-              if bars == ctx.params.fault_at then error("boom") end
-            end
-            """
-        let version = try await server.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source], token: alice.token)
+        let version = try await server.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": WebSocketTests.faultsOnBar], token: alice.token)
         let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
         let created = try await server.call(.post, "/api/deployments", json: ["versionId": versionID, "parameters": ["fault_at": 2]], token: alice.token)
         let deployment = try #require(created.json["id"] as? Int, "\(created.text)")

@@ -6,6 +6,16 @@ import Testing
 @testable import Gateway
 
 @Suite struct WebSocketTests {
+    /// Raises "boom" on bar `fault_at` (the default never comes: the upload's validation run passes).
+    static let faultsOnBar = """
+        strategy = { params = { fault_at = { type = "integer", default = 1000000, min = 1, max = 1000000 } } }
+        local bars = 0
+        function on_bar(ctx, bar)
+          bars = bars + 1
+          if bars == ctx.params.fault_at then error("boom") end
+        end
+        """
+
     @Test func subscribeToARunningDeploymentAndTheMarket() async throws {
         let fixture = try await GatewayFixture()
         try await fixture.run { api in
@@ -79,15 +89,7 @@ import Testing
 
             let alice = try await api.signUp("alice")
             let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Boom"], token: alice.access).json["id"] as? Int)
-            let source = """
-                strategy = { params = { fault_at = { type = "integer", default = 1000000, min = 1, max = 1000000 } } }
-                local bars = 0
-                function on_bar(ctx, bar)
-                  bars = bars + 1
-                  if bars == ctx.params.fault_at then error("boom") end
-                end
-                """
-            let version = try #require(try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source],
+            let version = try #require(try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": Self.faultsOnBar],
                                                           token: alice.access).json["id"] as? Int)
             let seen = Mutex<[String]>([])
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=\(alice.access)", logger: logger) { inbound, outbound, _ in
