@@ -13,7 +13,7 @@ extension MarketplaceStore {
         guard (16...128).contains(secret.utf8.count) else { throw StoreError.invalid(field: "secret", rule: "must be 16 to 128 bytes") }
         try pool.write { (connection) throws(StoreError) in
             if try connection.integer("SELECT COUNT(*) FROM two_factor WHERE user_id = ? AND confirmed = 1", [user]) > 0 {
-                throw StoreError.illegalTransition(entity: "two-factor", from: "enabled", event: "enable")
+                throw StoreError.illegalTransition(entity: "second factor", from: "enabled", event: "enable")
             }
             try connection.run("""
                 INSERT INTO two_factor (user_id, secret) VALUES (?1, ?2)
@@ -34,7 +34,7 @@ extension MarketplaceStore {
     public func confirmTwoFactor(for user: UserID, step: Int64, recoveryCodeHashes: [String]) throws(StoreError) {
         try pool.write { (connection) throws(StoreError) in
             guard try connection.run("UPDATE two_factor SET confirmed = 1, last_step = ? WHERE user_id = ? AND confirmed = 0", [step, user]) == 1 else {
-                throw StoreError.illegalTransition(entity: "two-factor", from: "not pending", event: "confirm")
+                throw StoreError.illegalTransition(entity: "second factor", from: "not pending", event: "confirm")
             }
             try connection.run("DELETE FROM recovery_codes WHERE user_id = ?", [user])
             for hash in recoveryCodeHashes {

@@ -67,7 +67,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let entity, let id): "\(code): no \(entity) \(id)"
         case .forbidden(let action, let reason): "\(code): may not \(action): \(reason)"
         case .accountRestricted(let status): "\(code): account is \(status)"
-        case .illegalTransition(let entity, let from, let event): "\(code): \(entity) cannot \(event) when \(from)"
+        case .illegalTransition(let entity, let from, let event): "\(code): cannot \(event) a \(entity) that is \(from)"
         case .duplicate(let field): "\(code): \(field) is already taken"
         case .alreadyPurchased(let listing): "\(code): listing \(listing) is already owned"
         case .ownListing: "\(code): authors cannot buy their own listing"
