@@ -64,6 +64,8 @@ struct Run: ParsableCommand {
                 print("log    [\(entry.level)] \(entry.message)")
             case .status(let status):
                 print("status \(status)")
+            case .equity(let sample):
+                print("equity \(sample.equity) cash \(sample.cash) realized \(sample.realizedPnL) unrealized \(sample.unrealizedPnL)")
             }
         }
         let stopRequested = Atomic<Bool>(false)

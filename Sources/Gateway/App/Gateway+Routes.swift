@@ -9,6 +9,7 @@ extension Gateway {
         OptimizationRoutes(gateway: self).add(to: group.tagged("backtests"))
         DatasetRoutes(gateway: self).add(to: group.tagged("backtests"))
         DeploymentRoutes(gateway: self).add(to: group.tagged("deployments"))
+        EquityRoutes(gateway: self).add(to: group.tagged("portfolio"))
         ManualOrderRoutes(gateway: self).add(to: group.tagged("trading"))
         MarketRoutes(gateway: self).add(to: group.tagged("market"))
         RiskRoutes(gateway: self).add(to: group.tagged("risk"))

@@ -6,7 +6,7 @@ import Foundation
 struct Subscription: Hashable, Sendable {
     enum Channel: String, CaseIterable, Sendable {
         case ticks, candles, book
-        case orders, fills, positions, logs, deployment
+        case orders, fills, positions, logs, deployment, equity
         case deployments
 
         var isMarket: Bool { self == .ticks || self == .candles || self == .book }

@@ -130,6 +130,8 @@ final class WebSocketHub: Sendable {
             }
         case .log(let entry):
             publish(Subscription(channel: .logs, key: key)) { Self.event("log", .logs, key, LogEntryView(entry, sequence: nil)) }
+        case .equity(let sample):
+            publish(Subscription(channel: .equity, key: key)) { Self.event("equity", .equity, key, EquityPointView(sample)) }
         case .status(let status):
             publish(Subscription(channel: .deployment, key: key)) {
                 Self.event("status", .deployment, key, DeploymentStatusEvent(status))

@@ -62,7 +62,16 @@ extension WireWriter {
         case .fill(let value)?: byte(1); fill(value)
         case .log(let entry)?: byte(2); integer(entry.time); string(entry.level); text(entry.message)
         case .status?, nil: byte(3); status(wire.status ?? CheckpointStatus(.ready))
+        case .equity(let sample)?: byte(4); equity(sample)
         }
+    }
+
+    mutating func equity(_ sample: EquitySample) {
+        integer(sample.time)
+        for money in [sample.equity, sample.cash, sample.grossExposure, sample.netExposure, sample.realizedPnL, sample.unrealizedPnL] {
+            integer(money.units)
+        }
+        integer(Int64(sample.fills))
     }
 }
 
@@ -115,6 +124,16 @@ extension WireReader {
              time: try integer(), tag: try optional { reader throws(WireError) in try reader.string() })
     }
 
+    mutating func equity() throws(WireError) -> EquitySample {
+        let time: Int64 = try integer()
+        var money: [Money] = []
+        for _ in 0..<6 { money.append(Money(units: try integer())) }
+        let fills: Int64 = try integer()
+        guard fills >= 0, fills <= Int64(Int.max) else { throw .invalid("equity fills \(fills)") }
+        return EquitySample(time: time, equity: money[0], cash: money[1], grossExposure: money[2], netExposure: money[3],
+                            realizedPnL: money[4], unrealizedPnL: money[5], fills: Int(fills))
+    }
+
     mutating func status() throws(WireError) -> CheckpointStatus {
         var status = CheckpointStatus(.ready)
         status.kind = try string()
@@ -130,6 +149,7 @@ extension WireReader {
         case 1: .fill(try fill())
         case 2: .log(DeploymentLogEntry(time: try integer(), level: try string(), message: try text()))
         case 3: .status(try status().status!)
+        case 4: .equity(try equity())
         case let tag: throw .invalid("notification kind \(tag)")
         }
         return WireNotification(slot: slot, notification)

@@ -98,6 +98,7 @@ struct WireNotification: Codable, Sendable, Equatable {
     var fill: Fill?
     var log: DeploymentLogEntry?
     var status: CheckpointStatus?
+    var equity: EquitySample?
 
     init(slot: Int, _ notification: DeploymentNotification) {
         self.slot = slot
@@ -106,16 +107,18 @@ struct WireNotification: Codable, Sendable, Equatable {
         case .fill(let fill): self.fill = fill
         case .log(let entry): log = entry
         case .status(let status): self.status = CheckpointStatus(status)
+        case .equity(let sample): equity = sample
         }
     }
 
     /// Nil unless exactly one field is set with a known value.
     var notification: DeploymentNotification? {
-        switch (order, fill, log, status) {
-        case (let order?, nil, nil, nil): .order(order)
-        case (nil, let fill?, nil, nil): .fill(fill)
-        case (nil, nil, let log?, nil): .log(log)
-        case (nil, nil, nil, let status?): status.status.map(DeploymentNotification.status)
+        switch (order, fill, log, status, equity) {
+        case (let order?, nil, nil, nil, nil): .order(order)
+        case (nil, let fill?, nil, nil, nil): .fill(fill)
+        case (nil, nil, let log?, nil, nil): .log(log)
+        case (nil, nil, nil, let status?, nil): status.status.map(DeploymentNotification.status)
+        case (nil, nil, nil, nil, let sample?): .equity(sample)
         default: nil
         }
     }

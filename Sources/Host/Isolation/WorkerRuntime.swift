@@ -161,6 +161,7 @@ final class WorkerSession {
 
     private func attach(_ kernel: DeploymentKernel, slot: Int) {
         kernel.observer = { [unowned self] in outbox.append(WireNotification(slot: slot, $0)) }
+        kernel.equityInterval = DeploymentKernel.liveEquityInterval
         if let page {
             kernel.callbackWillRun = { [unowned self] in
                 page.enter(slot: slot)

@@ -43,6 +43,8 @@ extension DeploymentKernel {
         }
         subscriptions = restored
         fillCount = checkpoint.fillCount
+        equitySampledTime = checkpoint.time
+        equitySampledFills = checkpoint.fillCount
         status = checkpoint.status.status ?? .faulted(reason: "unknown status in checkpoint")
     }
 

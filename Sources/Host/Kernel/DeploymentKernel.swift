@@ -62,6 +62,13 @@ public final class DeploymentKernel {
     /// The latest log lines, oldest first (at most `logLimit`).
     public var logEntries: [DeploymentLogEntry] { logHistory.elements }
     @exclusivity(unchecked) public internal(set) var fillCount = 0
+    /// Market seconds between equity samples (`EquitySample`); nil (the
+    /// default, and backtests) samples nothing. Live hosts set it.
+    @exclusivity(unchecked) public var equityInterval: Int64?
+    /// The market time and fill count of the last sample (a restore sets
+    /// them from its checkpoint: it resumes after the sample its event took).
+    @exclusivity(unchecked) var equitySampledTime: Int64?
+    @exclusivity(unchecked) var equitySampledFills = -1
     /// What faulted the strategy, with its line, callback, event time and
     /// traceback; nil unless `status` is `.faulted` by a strategy failure.
     @exclusivity(unchecked) public internal(set) var strategyFault: StrategyFault?
@@ -156,6 +163,7 @@ public final class DeploymentKernel {
         notify(.status(status))
         if let onStart = callbacks.onStart { invoke(onStart) { $0.append(self.eventArguments.context) } }
         deliverPending()
+        sampleEquityIfDue()
     }
 
     /// Calls `on_stop` (when running), cancels working orders and stops.
@@ -165,6 +173,9 @@ public final class DeploymentKernel {
         cancelAllWorking(code: .deploymentStopped, message: reason)
         deliverPending()
         sandbox.flushLog()
+        // The account as it stops: the last point of its history.
+        equitySampledFills = -1
+        sampleEquityIfDue()
         if !status.isFaulted { status = .stopped }
         notify(.status(status))
     }
@@ -228,6 +239,7 @@ public final class DeploymentKernel {
         guard acceptsEvents else { return }
         dispatchCallback(for: event)
         deliverPending()
+        sampleEquityIfDue()
     }
 
     /// Points the symbol cache at `symbol`; false if it is not traded here.
@@ -362,4 +374,6 @@ public enum DeploymentNotification: Sendable {
     case fill(Fill)
     case log(DeploymentLogEntry)
     case status(DeploymentStatus)
+    /// The account at a market time (live hosts only: `equityInterval`).
+    case equity(EquitySample)
 }

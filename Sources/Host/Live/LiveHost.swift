@@ -71,6 +71,7 @@ public final class LiveHost: DeploymentHost {
             do throws(DeploymentError) {
                 let kernel = try makeKernel(board)
                 kernel.observer = { observer(id, $0) }
+                kernel.equityInterval = DeploymentKernel.liveEquityInterval
                 kernel.start(at: time)
                 registry[id] = kernel
                 return .success(())
@@ -154,6 +155,11 @@ public struct DeploymentSnapshot: Sendable {
     public var instruments: [Instrument]
     /// The last price each symbol was marked at.
     public var marks: [String: Price]
+    /// The cash the account opened with.
+    public var initialCash: Money
+    /// Σ |position value| and Σ position value at the marks.
+    public var grossExposure: Money
+    public var netExposure: Money
 
     init(_ kernel: DeploymentKernel) {
         self.init(id: kernel.id, status: kernel.status, portfolio: kernel.portfolio,
@@ -170,6 +176,9 @@ public struct DeploymentSnapshot: Sendable {
         realizedPnL = portfolio.realizedPnL
         unrealizedPnL = portfolio.unrealizedPnL
         fees = portfolio.fees
+        initialCash = portfolio.initialCash
+        grossExposure = portfolio.grossExposure
+        netExposure = portfolio.netExposure
         positions = portfolio.openPositions
         self.openOrders = openOrders
         self.fillCount = fillCount

@@ -13,12 +13,16 @@ public struct DeploymentCheckpoint: Sendable, Equatable {
     public var positions: [String: Data]?
     /// The strategy's `state` table snapshot; replaces the stored one when non-nil.
     public var state: Data?
+    /// Equity samples to append to the history (`deployment_equity`).
+    public var equity: [StoredEquityPoint]
 
-    public init(orders: [JournalRecord] = [], fills: [JournalRecord] = [], positions: [String: Data]? = nil, state: Data? = nil) {
+    public init(orders: [JournalRecord] = [], fills: [JournalRecord] = [], positions: [String: Data]? = nil, state: Data? = nil,
+                equity: [StoredEquityPoint] = []) {
         self.orders = orders
         self.fills = fills
         self.positions = positions
         self.state = state
+        self.equity = equity
     }
 }
 
@@ -123,6 +127,7 @@ extension MarketplaceStore {
                 ON CONFLICT (deployment_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                 """, [id, SQLValue.blob(Array(state)), now])
         }
+        try appendEquity(checkpoint.equity, for: id, connection)
         return inserted
     }
 

@@ -36,6 +36,7 @@ extension MarketplaceStore {
             }
             for table in [
                 "deployment_orders", "deployment_fills", "deployment_positions", "deployment_state", "deployment_host_checkpoints",
+                "deployment_equity",
             ] {
                 try connection.run("DELETE FROM \(table) WHERE deployment_id = ?", [id])
             }

@@ -244,11 +244,14 @@ final class DeploymentRuntime: Sendable {
             }
         case .status(let status):
             if status.isFaulted { recordFault(id, reason: status.description) }
+        case .equity(let sample):
+            journal.append(Marketplace.DeploymentCheckpoint(equity: [StoredEquityPoint(sample)]), notification: notification, for: id)
         }
-        // Orders and fills reach listeners once committed (`JournalWriter`).
-        if case .order = notification { return }
-        if case .fill = notification { return }
-        listeners.publish(raw, notification)
+        // Orders, fills and equity samples reach listeners once committed (`JournalWriter`).
+        switch notification {
+        case .order, .fill, .equity: return
+        case .log, .status: listeners.publish(raw, notification)
+        }
     }
 }
 
@@ -315,5 +318,14 @@ struct LogRing {
         entries.append(entry)
         next += 1
         if entries.count > limit { entries.removeFirst(entries.count - limit) }
+    }
+}
+
+extension StoredEquityPoint {
+    /// A live sample as the history stores it (raw, money in units).
+    public init(_ sample: EquitySample) {
+        self.init(time: sample.time, equity: sample.equity.units, cash: sample.cash.units, grossExposure: sample.grossExposure.units,
+                  netExposure: sample.netExposure.units, realizedPnL: sample.realizedPnL.units, unrealizedPnL: sample.unrealizedPnL.units,
+                  fills: Int64(sample.fills))
     }
 }

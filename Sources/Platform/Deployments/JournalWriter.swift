@@ -304,6 +304,7 @@ public final class JournalWriter: Sendable {
             for case .records(let entry, let notification, _) in taken {
                 records.orders += entry.orders
                 records.fills += entry.fills
+                records.equity += entry.equity
                 notifications.append(notification)
             }
             cuts.append(Cut(deployment: deployment, count: taken.count, checkpointIndex: checkpointIndex, fills: records.fills.count,

@@ -149,7 +149,7 @@ import TestSupport
             DeploymentRouteTests.feed(fixture, events: 400)
             try await check.call(.get, "/api/deployments", token: alice, expect: 200)
             try await check.call(.get, "/api/deployments/\(deployment)", token: alice, expect: 200)
-            for part in ["orders", "fills", "positions", "performance", "logs"] {
+            for part in ["orders", "fills", "positions", "performance", "logs", "equity", "equity?points=3", "trades"] {
                 try await check.call(.get, "/api/deployments/\(deployment)/\(part)", token: alice, expect: 200)
             }
             // trading by hand on it

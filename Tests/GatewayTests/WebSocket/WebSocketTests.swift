@@ -35,6 +35,7 @@ import Testing
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(api.port)/ws?token=\(alice.access)", logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(#"{"type":"subscribe","channel":"logs","deploymentId":\#(deployment)}"#))
                 try await outbound.write(.text(#"{"type":"subscribe","channel":"fills","deploymentId":\#(deployment)}"#))
+                try await outbound.write(.text(#"{"type":"subscribe","channel":"equity","deploymentId":\#(deployment)}"#))
                 try await outbound.write(.text(#"{"type":"subscribe","channel":"ticks","symbol":"BTCUSD"}"#))
                 try await outbound.write(.text("not json"))
                 try await outbound.write(.text(#"{"type":"subscribe","channel":"weather"}"#))
@@ -43,19 +44,19 @@ import Testing
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message else { continue }
                     let count = seen.withLock { $0.append(text); return $0.count }
-                    if !fed, count >= 7 {
+                    if !fed, count >= 8 {
                         fed = true
                         DeploymentRouteTests.feed(fixture, events: 600)
                     }
                     let types = seen.withLock { $0 }.map(Self.parse).compactMap { $0["type"] as? String }
-                    if types.contains("log") && types.contains("tick") && types.contains("fill") { break }
+                    if types.contains("log") && types.contains("tick") && types.contains("fill") && types.contains("equity") { break }
                 }
                 try await outbound.close(.normalClosure, reason: nil)
             }
             let events = seen.withLock { $0 }.map(Self.parse)
             let types = events.compactMap { $0["type"] as? String }
             #expect(types.first == "welcome")
-            #expect(types.filter { $0 == "subscribed" }.count == 3)
+            #expect(types.filter { $0 == "subscribed" }.count == 4)
             let errors = events.filter { $0["type"] as? String == "error" }.compactMap { ($0["data"] as? [String: Any])?["code"] as? String }
             #expect(errors.sorted() == ["bad_message", "invalid_input", "not_found"])
             #expect(events.contains { $0["type"] as? String == "log" && $0["channel"] as? String == "logs:\(deployment)" })
@@ -66,6 +67,11 @@ import Testing
             #expect(tick["price"] is String && (tick["time"] as? String)?.hasSuffix("Z") == true, "\(tick)")
             let fill = try #require(events.first { $0["type"] as? String == "fill" }?["data"] as? [String: Any])
             #expect(fill["price"] is String && fill["quantity"] is String && fill["id"] is String && fill["orderId"] is Int, "\(fill)")
+            // Equity samples as the REST history's points, once committed.
+            let equity = try #require(events.first { $0["type"] as? String == "equity" })
+            let point = equity["data"] as? [String: Any] ?? [:]
+            #expect(equity["channel"] as? String == "equity:\(deployment)" && point["equity"] is String && point["fills"] is Int
+                    && (point["time"] as? String)?.hasSuffix("Z") == true, "\(equity)")
         }
     }
 

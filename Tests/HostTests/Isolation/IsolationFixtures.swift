@@ -51,6 +51,7 @@ final class NotificationRecorder: Sendable {
             let line: String? = switch notification {
             case .order(let order): "order \(order.id) \(order.status.rawValue) \(order.filledQuantity.lots) \(order.tag ?? "")"
             case .fill(let fill): "fill \(fill.orderID) \(fill.quantity.lots)@\(fill.price.ticks) t\(fill.time)"
+            case .equity(let sample): "equity t\(sample.time) \(sample.equity.units) \(sample.cash.units) \(sample.realizedPnL.units) \(sample.fills)"
             case .log, .status: nil
             }
             if let line { lines.withLock { $0[id, default: []].append(line) } }
