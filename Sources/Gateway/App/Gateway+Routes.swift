@@ -10,6 +10,7 @@ extension Gateway {
         DatasetRoutes(gateway: self).add(to: group.tagged("backtests"))
         DeploymentRoutes(gateway: self).add(to: group.tagged("deployments"))
         EquityRoutes(gateway: self).add(to: group.tagged("portfolio"))
+        PortfolioRoutes(gateway: self).add(to: group.tagged("portfolio"), risk: group.tagged("risk"))
         ManualOrderRoutes(gateway: self).add(to: group.tagged("trading"))
         MarketRoutes(gateway: self).add(to: group.tagged("market"))
         RiskRoutes(gateway: self).add(to: group.tagged("risk"))

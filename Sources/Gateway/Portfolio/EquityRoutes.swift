@@ -49,6 +49,12 @@ struct EquityWindow {
     var to: Int64
     var points: Int
 
+    init(from: Int64, to: Int64, points: Int) {
+        self.from = from
+        self.to = to
+        self.points = points
+    }
+
     init(_ request: Request, defaultPoints: Int = EquityRoutes.defaultPoints) throws {
         from = try request.query("from", APIUnits.parseTime) ?? .min
         to = try request.query("to", APIUnits.parseTime) ?? .max

@@ -180,4 +180,14 @@ extension MarketplaceStore {
                 """, [id, from, to], Self.equityPoint)
         }
     }
+
+    /// The deployment's last point before `time` (nil when none): where a
+    /// market day's P&L starts.
+    public func lastEquity(of id: DeploymentID, before time: Int64) throws(StoreError) -> StoredEquityPoint? {
+        try pool.read { (connection) throws(StoreError) -> StoredEquityPoint? in
+            try connection.row("""
+                SELECT \(Self.equityColumns) FROM deployment_equity WHERE deployment_id = ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1
+                """, [id, time], Self.equityPoint)
+        }
+    }
 }

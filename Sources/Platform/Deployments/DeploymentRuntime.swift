@@ -329,3 +329,12 @@ extension StoredEquityPoint {
                   fills: Int64(sample.fills))
     }
 }
+
+extension EquitySample {
+    /// A stored point as a sample (its bucket's last values).
+    public init(_ point: StoredEquityPoint) {
+        self.init(time: point.time, equity: Money(units: point.equity), cash: Money(units: point.cash),
+                  grossExposure: Money(units: point.grossExposure), netExposure: Money(units: point.netExposure),
+                  realizedPnL: Money(units: point.realizedPnL), unrealizedPnL: Money(units: point.unrealizedPnL), fills: Int(point.fills))
+    }
+}

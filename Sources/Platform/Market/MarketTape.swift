@@ -13,6 +13,9 @@ public final class MarketTape: Sendable {
         public var bars: [Bar] = []
         public var timeframe: Int64 = 0
         public var book: BookSnapshot?
+        /// Closes over the tape's life, one a bar, thinned as it grows
+        /// (`PriceHistory`): what a buy-and-hold benchmark is drawn from.
+        public var history = PriceHistory()
     }
 
     public let instruments: [Instrument]
@@ -42,6 +45,7 @@ public final class MarketTape: Sendable {
                     if symbol.bars.count > barLimit { symbol.bars.removeFirst(symbol.bars.count - barLimit) }
                     symbol.timeframe = timeframe
                     symbol.lastPrice = bar.close
+                    symbol.history.append(time: event.time, close: bar.close)
                 case .trade(let trade): symbol.lastPrice = trade.price
                 case .book(let book): symbol.book = book
                 }
@@ -69,4 +73,43 @@ extension MarketTape {
 extension MarketTape {
     /// What a new deployment may choose from (`MarketplaceStore.deploy`).
     public var offer: FeedOffer { FeedOffer(symbols: instruments.map(\.symbol), timeframe: barSeconds) }
+}
+
+/// A symbol's closes since the server started, bounded: past `capacity`
+/// points the older half is thinned to every other point, so recent prices
+/// keep the bar's resolution and old ones a coarser one (in memory: a
+/// restart begins it again).
+public struct PriceHistory: Sendable {
+    public static let capacity = 20_000
+    public private(set) var times: [Int64] = []
+    public private(set) var closes: [Price] = []
+
+    public init() {}
+
+    mutating func append(time: Int64, close: Price) {
+        if let last = times.last, time <= last {
+            if time == last { closes[closes.count - 1] = close }
+            return
+        }
+        times.append(time)
+        closes.append(close)
+        guard times.count > Self.capacity else { return }
+        let half = times.count / 2
+        let keep = stride(from: 0, to: half, by: 2)
+        times = keep.map { times[$0] } + times[half...]
+        closes = keep.map { closes[$0] } + closes[half...]
+    }
+
+    /// The last close at or before each time (nil before the first).
+    public func closes(at grid: [Int64]) -> [Price?] {
+        var next = 0
+        var current: Price?
+        return grid.map { time in
+            while next < times.count, times[next] <= time {
+                current = closes[next]
+                next += 1
+            }
+            return current
+        }
+    }
 }

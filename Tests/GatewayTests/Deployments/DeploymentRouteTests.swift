@@ -25,6 +25,13 @@ import TestSupport
         return try #require(version.json["id"] as? Int, "\(version.text)")
     }
 
+    /// `feed` on a thread of its own: a long feed (and its drain) must not
+    /// hold one of the few Swift concurrency threads every other test's
+    /// server and client share.
+    static func feedOffPool(_ fixture: GatewayFixture, events: Int) async {
+        await offload { feed(fixture, events: events) }
+    }
+
     /// Publishes synthetic bars into the host the way `lunar serve`'s feed does.
     static func feed(_ fixture: GatewayFixture, events: Int) {
         var market = RecordingSource(base: SyntheticMarket(configuration: .init(barSeconds: 2, seed: 7, startTime: fixture.clock.now)), tape: fixture.gateway.tape)

@@ -16,7 +16,7 @@ import TestSupport
             let versions = try await api.call(.get, "/api/strategies/\(strategy)/versions", token: alice.access)
             let version = try #require(versions.list.first?["id"] as? Int)
             let deployment = try #require(try await api.call(.post, "/api/deployments", json: ["versionId": version], token: alice.access).json["id"] as? Int)
-            DeploymentRouteTests.feed(fixture, events: 400)
+            await DeploymentRouteTests.feedOffPool(fixture, events: 400)
             #expect(!(try await api.call(.get, "/api/deployments/\(deployment)/fills", token: alice.access).page("fills").isEmpty))
             #expect((try await api.call(.get, "/api/deployments/\(deployment)/performance", token: alice.access).json["account"] as? [String: Any])?["running"] as? Bool == true)
 

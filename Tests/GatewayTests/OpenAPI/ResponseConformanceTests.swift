@@ -146,11 +146,16 @@ import TestSupport
             // deployments, with a market fed through them so the journal has orders and fills
             let deployment = try await check.call(.post, "/api/deployments", json: ["versionId": version, "risk": ["maxOpenOrders": 5]],
                                                   token: alice, expect: 201).json["id"] as? Int ?? 0
-            DeploymentRouteTests.feed(fixture, events: 400)
+            await DeploymentRouteTests.feedOffPool(fixture, events: 400)
             try await check.call(.get, "/api/deployments", token: alice, expect: 200)
             try await check.call(.get, "/api/deployments/\(deployment)", token: alice, expect: 200)
             for part in ["orders", "fills", "positions", "performance", "logs", "equity", "equity?points=3", "trades"] {
                 try await check.call(.get, "/api/deployments/\(deployment)/\(part)", token: alice, expect: 200)
+            }
+            // the portfolio over it
+            for path in ["/api/portfolio", "/api/portfolio/history?points=5", "/api/portfolio/performance?points=50",
+                         "/api/portfolio/export", "/api/risk/portfolio", "/api/risk/positions"] {
+                try await check.call(.get, path, token: alice, expect: 200)
             }
             // trading by hand on it
             let limit: [String: Any] = ["symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": "0.01", "price": "10"]

@@ -18,8 +18,8 @@ import TestSupport
         end
         """
 
-    static func deploy(_ api: API, token: String, source: String = roundTripper) async throws -> Int {
-        let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": "Round tripper"], token: token).json["id"] as? Int)
+    static func deploy(_ api: API, token: String, source: String = roundTripper, name: String = "Round tripper") async throws -> Int {
+        let strategy = try #require(try await api.call(.post, "/api/strategies", json: ["name": name], token: token).json["id"] as? Int)
         let version = try await api.call(.post, "/api/strategies/\(strategy)/versions", json: ["source": source], token: token)
         let versionID = try #require(version.json["id"] as? Int, "\(version.text)")
         let created = try await api.call(.post, "/api/deployments", json: ["versionId": versionID], token: token)
@@ -33,7 +33,7 @@ import TestSupport
         try await fixture.run { api in
             let alice = try await api.signUp("alice")
             let deployment = try await Self.deploy(api, token: alice.access)
-            DeploymentRouteTests.feed(fixture, events: 3_000)
+            await DeploymentRouteTests.feedOffPool(fixture, events: 1_500)
             let stopped = try await api.call(.post, "/api/deployments/\(deployment)/stop", token: alice.access)
             let account = try #require(stopped.json["account"] as? [String: Any], "\(stopped.text)")
 
@@ -119,7 +119,7 @@ import TestSupport
         let (deployment, count): (Int, Int) = try await first.run { api in
             let alice = try await api.signUp("alice")
             let deployment = try await Self.deploy(api, token: alice.access)
-            DeploymentRouteTests.feed(first, events: 1_000)
+            await DeploymentRouteTests.feedOffPool(first, events: 1_000)
             _ = try await api.call(.post, "/api/deployments/\(deployment)/stop", token: alice.access)
             let points = try await api.call(.get, "/api/deployments/\(deployment)/equity?points=5000", token: alice.access).json["points"]
             return (deployment, (points as? [Any])?.count ?? 0)
