@@ -16,7 +16,7 @@ test: deps
 	# Tests that need the machine to themselves (the 200-deployment crash
 	# test, the slow-write timing test, the whole-server fault log) run after
 	# the parallel suite.
-	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests"
+	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests"
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.

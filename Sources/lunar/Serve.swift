@@ -121,7 +121,8 @@ struct Serve: AsyncParsableCommand {
         logger.info("database open", metadata: ["path": .string(databasePath), "templates": .stringConvertible(loaded.count)])
 
         let (tape, startFeed) = try MarketSetup.make(feed: feed ?? environment["LUNAR_FEED"] ?? "synthetic",
-                                                     speed: try feedSpeed ?? environment.double("LUNAR_FEED_SPEED"))
+                                                     speed: try feedSpeed ?? environment.double("LUNAR_FEED_SPEED"),
+                                                     continuing: try store.latestEquityTime())
         let gateway = await Gateway(configuration: configuration, store: store, host: deploymentHost, jwtSecret: secret,
                                     tape: tape, relay: relay)
         try await ServerSecrets.bootstrapAdmin(gateway, environment: environment)

@@ -8,9 +8,14 @@ import Platform
 /// The market a server trades on: a seeded synthetic market of a few
 /// symbols, or a CSV of bars replayed in a loop-free pass.
 enum MarketSetup {
-    static func make(feed: String, speed: Double?) throws -> (MarketTape, (MarketFeed, any DeploymentHost) -> Void) {
+    /// `continuing`: the latest market time the database recorded; the
+    /// synthetic market starts after it when that is ahead of the wall clock
+    /// (it runs faster than the wall clock), so a restart never takes market
+    /// time back under resumed deployments and their equity histories.
+    static func make(feed: String, speed: Double?, continuing latest: Int64? = nil) throws -> (MarketTape, (MarketFeed, any DeploymentHost) -> Void) {
         if feed == "synthetic" {
-            let start = Int64(Date().timeIntervalSince1970)
+            let barSeconds = SyntheticMarket.Configuration().barSeconds
+            let start = max(Int64(Date().timeIntervalSince1970), latest.flatMap { $0 < Int64.max / 2 ? ($0 / barSeconds + 1) * barSeconds : nil } ?? .min)
             let instruments = SyntheticMarket().instruments
             return (MarketTape(instruments: instruments, barSeconds: SyntheticMarket.Configuration().barSeconds), { runner, host in
                 runner.start(into: host, speed: speed ?? 60) { SyntheticMarket(configuration: .init(seed: 42, startTime: start)) }

@@ -190,4 +190,12 @@ extension MarketplaceStore {
                 """, [id, time], Self.equityPoint)
         }
     }
+
+    /// The latest market time any deployment sampled (nil before the first):
+    /// where a restarted synthetic feed continues, so market time never goes back.
+    public func latestEquityTime() throws(StoreError) -> Int64? {
+        try pool.read { (connection) throws(StoreError) -> Int64? in
+            try connection.row("SELECT MAX(time) FROM deployment_equity", []) { $0.optionalInt64(0) } ?? nil
+        }
+    }
 }

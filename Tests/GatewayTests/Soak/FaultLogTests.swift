@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import Gateway
 
 /// A real `lunar serve` logs each deployment fault once, naming the
 /// deployment, its owner and the reason (docs/api.md, "Deployments"): here a
@@ -37,5 +38,41 @@ struct FaultLogTests {
         #expect(lines.count == 1, "one line per fault:\n\(log)")
         let line = String(lines.first ?? "")
         #expect(line.contains("deployment=\(deployment)") && line.contains("owner=\(alice.id)") && line.contains(" error "), "\(line)")
+    }
+}
+
+/// A restarted `lunar serve` on the synthetic feed continues market time
+/// after the latest it recorded (the feed runs faster than the wall clock):
+/// a resumed deployment's equity history never goes back in time. Alone,
+/// like the fault log: it starts two servers.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1"))
+struct MarketTimeRestartTests {
+    @Test func marketTimeContinuesAcrossARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fast = ["--workers", "1", "--feed-speed", "600"]
+        let first = try ServerProcess(directory: directory, extraArguments: fast)
+        let alice = try await first.signIn("alice")
+        let created = try await first.call(.post, "/api/templates/dca/deploy", json: ["parameters": ["every": 1]], token: alice.token)
+        let id = try #require(created.json["id"] as? Int, "\(created.text)")
+        try await Task.sleep(for: .seconds(3))   // half an hour of market time
+        let before = try await Self.lastTime(first, id, alice.token)
+        first.stop()
+        let second = try ServerProcess(directory: directory, extraArguments: fast)
+        defer { second.stop() }
+        let again = try await second.signIn("alice", register: false)
+        try await Task.sleep(for: .seconds(2))
+        let price = try await second.call(.get, "/api/market/BTCUSD/price", token: again.token)
+        let marketNow = try #require(APIUnits.parseTime(price.json["time"] as? String ?? ""), "\(price.text)")
+        #expect(marketNow > before, "the feed went back: \(APIUnits.time(marketNow)) after \(APIUnits.time(before))\n\(second.diagnosis)")
+        let after = try await Self.lastTime(second, id, again.token)
+        #expect(after > before, "new samples come after the old ones")
+    }
+
+    static func lastTime(_ server: ServerProcess, _ id: Int, _ token: String) async throws -> Int64 {
+        let curve = try await server.call(.get, "/api/deployments/\(id)/equity?points=5000", token: token)
+        let last = (curve.json["points"] as? [[String: Any]])?.last?["time"] as? String
+        return try #require(last.flatMap(APIUnits.parseTime), "\(curve.text.prefix(300))")
     }
 }
