@@ -22,10 +22,7 @@ struct PortfolioRisk {
         let ownerLimits = try await ownerLimits(holdings)
         for holding in holdings {
             let snapshot = holding.snapshot
-            let dayStartEquity = try await gateway.store.read { try $0.lastEquity(of: holding.deployment.id, before: dayStart) }
-                .map { Money(units: $0.equity) } ?? snapshot.initialCash
-            var sums = PortfolioSums()
-            sums.add(snapshot, dayStartEquity: dayStartEquity)
+            let sums = try await routes.sums(of: holding, dayStart: dayStart)
             totals.add(sums)
             let instruments = InstrumentResolver(account: snapshot.instruments, tape: gateway.tape)
             for position in snapshot.positions {

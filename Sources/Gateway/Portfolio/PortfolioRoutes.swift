@@ -117,11 +117,7 @@ struct PortfolioRoutes {
         var rows: [(Holding, PortfolioSums)] = []
         for holding in holdings {
             let snapshot = holding.snapshot
-            // A market day's P&L runs from the last sample before the day began; an account that opened today from its cash.
-            let dayStartEquity = try await gateway.store.read { try $0.lastEquity(of: holding.deployment.id, before: dayStart) }
-                .map { Money(units: $0.equity) } ?? snapshot.initialCash
-            var sums = PortfolioSums()
-            sums.add(snapshot, dayStartEquity: dayStartEquity)
+            let sums = try await self.sums(of: holding, dayStart: dayStart)
             totals.add(sums)
             rows.append((holding, sums))
             let instruments = InstrumentResolver(account: snapshot.instruments, tape: gateway.tape)
@@ -145,6 +141,16 @@ struct PortfolioRoutes {
                                      weight: Self.weight(sums.equity, of: totals.equity))
             })
         return view
+    }
+
+    /// One holding's figures; its day P&L runs from its last sample before
+    /// `dayStart` (an account that opened that day: from its cash).
+    func sums(of holding: Holding, dayStart: Int64) async throws -> PortfolioSums {
+        let dayStartEquity = try await gateway.store.read { try $0.lastEquity(of: holding.deployment.id, before: dayStart) }
+            .map { Money(units: $0.equity) } ?? holding.snapshot.initialCash
+        var sums = PortfolioSums()
+        sums.add(holding.snapshot, dayStartEquity: dayStartEquity)
+        return sums
     }
 
     /// `part ÷ whole` as a statistic; nil when the whole is not positive.
