@@ -14,6 +14,7 @@ extension Gateway {
         ManualOrderRoutes(gateway: self).add(to: group.tagged("trading"))
         MarketRoutes(gateway: self).add(to: group.tagged("market"))
         RiskRoutes(gateway: self).add(to: group.tagged("risk"))
+        AlertRoutes(gateway: self).add(to: group.tagged("risk"))
         MarketplaceRoutes(gateway: self).add(to: group.tagged("marketplace"))
         WalletRoutes(gateway: self).add(to: group.tagged("wallet"))
         let admin = group.group("admin", tag: "admin", access: .admin).add(middleware: RequireRole(minimum: .admin))

@@ -27,6 +27,8 @@ public final class Gateway: Sendable {
     /// The application layer: deployments, journal, backtests, kill switches.
     public let platform: Platform
     let webSockets: WebSocketHub
+    /// Sends alerts to users' webhooks.
+    let webhooks: WebhookDispatcher
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
     /// Where cookie-authenticated writes may come from (`CSRFMiddleware`).
@@ -49,6 +51,14 @@ public final class Gateway: Sendable {
         webSockets = hub
         _ = platform.addListener { id, notification in hub.publish(id, notification, platform: platform, tape: tape) }
         tape.addObserver { events in hub.publish(events, tape: tape) }
+        let webhooks = WebhookDispatcher(store: store, configuration: configuration.webhooks)
+        self.webhooks = webhooks
+        platform.alerts.addListener { alert in
+            hub.publish(alert)
+            webhooks.wake()
+        }
+        // Deliveries left waiting by the last run.
+        webhooks.wake()
         tokens = await TokenService.make(secret: jwtSecret, accessLifetime: configuration.accessTokenLifetime)
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         authLimiter = RateLimiter(limit: configuration.authRateLimit, windowSeconds: configuration.rateLimitWindowSeconds)

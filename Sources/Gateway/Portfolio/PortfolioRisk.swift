@@ -93,37 +93,14 @@ struct PortfolioRisk {
     }
 
     /// `fraction` of `amount` money units, rounded to a unit.
-    static func fraction(_ fraction: Double, of amount: Int128) -> Int128 {
-        let value = (Double(amount) * fraction).rounded()
-        return value.isFinite && abs(value) < 1e37 ? Int128(value) : 0
-    }
+    static func fraction(_ fraction: Double, of amount: Int128) -> Int128 { LimitUsage.fraction(fraction, of: amount) }
 
-    /// How far each limit the deployment has is from being reached.
+    /// How far each limit the deployment has is from being reached (`LimitUsage`, which the alert engine watches too).
     static func distances(_ holding: PortfolioRoutes.Holding, sums: PortfolioSums, limits: RiskLimits,
                           instruments: InstrumentResolver) -> [LimitDistanceView] {
-        var result: [LimitDistanceView] = []
-        if let limit = limits.dailyLossLimit {
-            result.append(LimitDistanceView(limit: "daily_loss", symbol: nil, used: max(0, -sums.dayPnL), maximum: Int128(limit.units)))
-        }
-        if let limit = limits.maxGrossExposure {
-            result.append(LimitDistanceView(limit: "gross_exposure", symbol: nil, used: sums.grossExposure, maximum: Int128(limit.units)))
-        }
-        // Buying power: what the account may hold, equity × leverage (1 for a cash account).
-        let leverage = limits.accountType == .cash ? 1 : max(1, min(limits.maxLeverage ?? 1, 100))
-        result.append(LimitDistanceView(limit: "buying_power", symbol: nil, used: sums.grossExposure,
-                                        maximum: PortfolioRisk.fraction(leverage, of: max(0, sums.equity))))
-        for position in holding.snapshot.positions {
-            guard let limit = limits.maxPositionQuantity.flatMap({ $0.bySymbol[position.symbol] ?? $0.allSymbols }) else { continue }
-            let instrument = instruments(position.symbol)
-            var view = LimitDistanceView(limit: "position", symbol: position.symbol, used: Int128(position.quantity.lots.magnitude),
-                                         maximum: Int128(limit.lots(quantityDecimals: instrument.quantityDecimals)))
-            view.used = APIUnits.decimal(Int128(position.quantity.lots.magnitude), decimals: instrument.quantityDecimals)
-            view.maximum = limit.description
-            view.remaining = APIUnits.decimal(max(0, Int128(limit.lots(quantityDecimals: instrument.quantityDecimals))
-                                                  - Int128(position.quantity.lots.magnitude)), decimals: instrument.quantityDecimals)
-            result.append(view)
-        }
-        return result
+        LimitUsage.measure(equity: sums.equity, dayStartEquity: sums.dayStartEquity, grossExposure: sums.grossExposure,
+                           positions: holding.snapshot.positions, limits: limits,
+                           quantityDecimals: { instruments($0).quantityDecimals }).map(LimitDistanceView.init)
     }
 }
 
@@ -216,13 +193,14 @@ struct LimitDistanceView: Codable, Sendable {
     /// used ÷ maximum (1 = reached).
     var utilization: Double?
 
-    init(limit: String, symbol: String?, used: Int128, maximum: Int128) {
-        self.limit = limit
-        self.symbol = symbol
-        self.used = APIUnits.money(used)
-        self.maximum = APIUnits.money(maximum)
-        remaining = APIUnits.money(max(0, maximum - used))
-        utilization = maximum > 0 ? (Double(used) / Double(maximum)).reportedStatistic : (used > 0 ? 1 : 0)
+    init(_ usage: LimitUsage) {
+        limit = usage.limit.rawValue
+        symbol = usage.symbol
+        let format = { (value: Int128) in usage.quantityDecimals.map { APIUnits.decimal(value, decimals: $0) } ?? APIUnits.money(value) }
+        used = format(usage.used)
+        maximum = format(usage.maximum)
+        remaining = format(max(0, usage.maximum - usage.used))
+        utilization = usage.utilization.reportedStatistic
     }
 }
 

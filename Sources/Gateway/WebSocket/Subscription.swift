@@ -8,6 +8,8 @@ struct Subscription: Hashable, Sendable {
         case ticks, candles, book
         case orders, fills, positions, logs, deployment, equity
         case deployments
+        /// The signed-in user's alerts, raised and resolved.
+        case alerts
 
         var isMarket: Bool { self == .ticks || self == .candles || self == .book }
     }

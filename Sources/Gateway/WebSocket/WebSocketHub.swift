@@ -147,6 +147,12 @@ final class WebSocketHub: Sendable {
         }
     }
 
+    /// An alert raised or resolved, to its owner's `alerts` channel.
+    func publish(_ alert: Alert) {
+        let key = String(alert.draft.ownerID.rawValue)
+        publish(Subscription(channel: .alerts, key: key)) { Self.event("alert", .alerts, key, AlertView(alert)) }
+    }
+
     static func event(_ type: String, _ channel: Subscription.Channel, _ key: String, _ data: some Encodable) -> String {
         WebSocketJSON.encode(ServerEvent(type: type, channel: "\(channel.rawValue):\(key)", data: data))
     }

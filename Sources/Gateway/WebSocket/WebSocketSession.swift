@@ -123,7 +123,7 @@ struct WebSocketSession {
             }
             return Subscription(channel: channel, key: symbol)
         }
-        if channel == .deployments { return Subscription(channel: .deployments, key: String(identity.user.id.rawValue)) }
+        if channel == .deployments || channel == .alerts { return Subscription(channel: channel, key: String(identity.user.id.rawValue)) }
         guard let id = message.deploymentId else { throw APIError.invalid("deploymentId", "is required for \(name)") }
         let owner = identity.user.id
         let deployment = try await gateway.store.read { try $0.deployment(DeploymentID(id), by: owner) }

@@ -11,6 +11,8 @@ public enum AuditTarget: Sendable, Equatable {
     /// A kill switch (`killSwitch.engage` / `killSwitch.release`); id
     /// `global`, `owner-<user>` or `deployment-<deployment>`.
     case killSwitch(KillSwitchTarget)
+    case alert(AlertID)
+    case webhook(WebhookID)
 
     var kind: String {
         switch self {
@@ -23,6 +25,8 @@ public enum AuditTarget: Sendable, Equatable {
         case .template: "template"
         case .deployment: "deployment"
         case .killSwitch: "killSwitch"
+        case .alert: "alert"
+        case .webhook: "webhook"
         }
     }
 
@@ -36,6 +40,8 @@ public enum AuditTarget: Sendable, Equatable {
         case .purchase(let id): id.description
         case .template(let id): id
         case .deployment(let id): id.description
+        case .alert(let id): id.description
+        case .webhook(let id): id.description
         case .killSwitch(.global): "global"
         case .killSwitch(.owner(let id)): "owner-\(id)"
         case .killSwitch(.deployment(let id)): "deployment-\(id)"

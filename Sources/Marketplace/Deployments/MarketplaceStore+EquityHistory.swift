@@ -191,6 +191,13 @@ extension MarketplaceStore {
         }
     }
 
+    /// The highest equity the deployment's history holds (nil before its first sample): where its drawdown is measured from.
+    public func peakEquity(of id: DeploymentID) throws(StoreError) -> Int64? {
+        try pool.read { (connection) throws(StoreError) -> Int64? in
+            try connection.row("SELECT MAX(equity_high) FROM deployment_equity WHERE deployment_id = ?", [id]) { $0.optionalInt64(0) } ?? nil
+        }
+    }
+
     /// The latest market time any deployment sampled (nil before the first):
     /// where a restarted synthetic feed continues, so market time never goes back.
     public func latestEquityTime() throws(StoreError) -> Int64? {

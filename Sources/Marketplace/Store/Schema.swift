@@ -4,7 +4,7 @@ enum Schema {
     static let migrations: [Migration] = [users, strategies, listings, wallet, reviews, deployments, rankings, sessions, twoFactor, ownerRisk,
                                            hostCheckpoints, killSwitches, deploymentMarkets, passwordResets, loginThrottle,
                                            identityKeys, hideSelfReviews, backtestJobs,
-                                           backtestSettings, datasets, journalSequence, paperRecords, payouts, equityHistory]
+                                           backtestSettings, datasets, journalSequence, paperRecords, payouts, equityHistory, alerts]
 
     static let users = Migration(name: "001-users-and-audit", sql: """
         CREATE TABLE users (

@@ -61,6 +61,8 @@ public final class Platform: Sendable {
     /// Admission of every job that runs strategy code for a caller.
     public let sandboxJobs: SandboxJobQueue
     let runtime: DeploymentRuntime
+    /// Alerts from what deployments do, and the kill switches (`AlertEngine`).
+    public let alerts: AlertEngine
     /// One lifecycle command at a time per deployment.
     let lanes = DeploymentLanes()
     /// Closed-trade replays of journals (paper records), by deployment (`closedTrades(_:like:)`).
@@ -84,6 +86,7 @@ public final class Platform: Sendable {
         optimizations = OptimizationJobs(datasets: backtests.datasets, isolation: configuration.backtestIsolation,
                                          concurrency: configuration.optimizationConcurrency, queue: sandboxJobs) { Int64(Date().timeIntervalSince1970) }
         runtime = DeploymentRuntime(store: store, host: host, tape: tape, relay: relay, journal: configuration.journal)
+        alerts = AlertEngine(store: store, runtime: runtime, tape: tape)
         store.attach(self)
     }
 

@@ -17,13 +17,15 @@ extension Platform {
     /// Engages (or changes) a switch.
     public func engageKillSwitch(_ target: KillSwitchTarget, level: KillSwitchLevel, reason: String,
                                  by user: UserID) async throws -> EngagedKillSwitch {
-        try await store.write { [self] store in
+        let engaged = try await store.write { [self] store in
             try killSwitchChanges.withLock { _ in
                 let engaged = try store.engageKillSwitch(target, level: level, reason: reason, by: user)
                 host.engageKillSwitch(Self.hostScope(target), level: level, reason: engaged.reason)
                 return engaged
             }
         }
+        alerts.killSwitchEngaged(engaged)
+        return engaged
     }
 
     /// Releases a switch in the store (audited), then in the host. A
