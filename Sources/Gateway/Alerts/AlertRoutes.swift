@@ -53,6 +53,7 @@ struct AlertRoutes {
             guard let kind = AlertRuleKind(rawValue: body.kind) else {
                 throw APIError.invalid("kind", "must be one of \(AlertRuleKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            if let id = body.deploymentId, id <= 0 { throw APIError.invalid("deploymentId", "must be a deployment id") }
             let threshold = try body.threshold.map { text -> Int64 in
                 guard let units = AlertUnits.parse(text) else {
                     throw APIError.invalid("threshold", "must be a decimal string with at most 8 decimals, e.g. \"9500.00\" or \"0.10\"")

@@ -20,6 +20,9 @@ public struct WebhookConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(10)
     /// Deliveries sent at once.
     public var concurrency = 4
+    /// Looks a host name up (nil: the system's resolver). Tests stand in a
+    /// name that resolves to loopback, as a rebinding attacker's would.
+    public var resolver: (@Sendable (String) async throws -> [String])?
 
     public init() {}
 }
@@ -126,10 +129,15 @@ final class WebhookDispatcher: Sendable {
         let target: WebhookTarget
         do {
             target = try WebhookTarget(due.webhook.url, allowPrivate: configuration.allowPrivateTargets)
-        } catch {
-            throw WebhookError("the webhook's URL is no longer allowed: \(error)", permanent: true)
+        } catch let error as APIError {
+            throw WebhookError("the webhook's URL is no longer allowed: \(error.message)", permanent: true)
         }
-        let addresses = try await target.resolve()
+        let addresses: [String]
+        if let resolver = configuration.resolver, !WebhookTarget.isAddress(target.host) {
+            addresses = try await resolver(target.host)
+        } else {
+            addresses = try await target.resolve()
+        }
         if !configuration.allowPrivateTargets, let refused = addresses.first(where: { !WebhookTarget.isPublic($0) }) {
             throw WebhookError("refused: \(target.host) resolves to \(refused), a loopback, private or reserved address", permanent: true)
         }

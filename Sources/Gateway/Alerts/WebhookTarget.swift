@@ -33,7 +33,9 @@ struct WebhookTarget: Sendable {
         let port = components.port ?? (scheme == "https" ? 443 : 80)
         guard (1...65_535).contains(port) else { throw invalid("has a port outside 1 to 65535") }
         if !allowPrivate {
-            if host == "localhost" || host.hasSuffix(".localhost") {
+            // "localhost." is localhost: a name's trailing dots do not change it.
+            let name = host.hasSuffix(".") ? String(host.reversed().drop { $0 == "." }.reversed()) : host
+            if name == "localhost" || name.hasSuffix(".localhost") {
                 throw invalid("targets this machine (\(host)); the server does not send webhooks to private addresses")
             }
             if Self.isAddress(host), !Self.isPublic(host) {

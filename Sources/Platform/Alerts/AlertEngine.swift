@@ -92,7 +92,7 @@ public final class AlertEngine: Sendable {
 
     // MARK: - Inputs
 
-    private func receive(_ id: DeploymentID, _ notification: DeploymentNotification) {
+    func receive(_ id: DeploymentID, _ notification: DeploymentNotification) {
         switch notification {
         case .equity(let sample): enqueue { self.evaluate(sample, of: id, &$0) }
         case .fill(let fill): enqueue { self.fill(fill, of: id, &$0) }

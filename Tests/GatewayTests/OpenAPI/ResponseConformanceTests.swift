@@ -81,7 +81,10 @@ import TestSupport
     }
 
     @Test func successBodiesMatchThePublishedSchemas() async throws {
-        let fixture = try await GatewayFixture { $0.paymentWebhookSecret = MarketplaceRouteTests.webhookSecret }
+        let fixture = try await GatewayFixture {
+            $0.paymentWebhookSecret = MarketplaceRouteTests.webhookSecret
+            $0.webhooks.allowPrivateTargets = true
+        }
         _ = try fixture.store.loadTemplates(from: TestPaths.root.appendingPathComponent("templates"),
                                             strategiesDirectory: TestPaths.root.appendingPathComponent("strategies"))
         let (failures, tags) = try await fixture.run { api in
@@ -188,6 +191,24 @@ import TestSupport
             try await check.call(.delete, "/api/risk/emergency-stop?scope=deployment&deploymentId=\(deployment)", token: alice, expect: 200)
             try await check.call(.delete, "/api/risk/emergency-stop", token: alice, expect: 200)
             try await check.call(.get, "/api/risk/status", token: alice, expect: 200)
+            // alerts: a kill_switch rule hears the next switch; a webhook (a closed loopback port) gets it
+            let rule = try await check.call(.post, "/api/risk/alert-rules", json: ["kind": "kill_switch"], token: alice, expect: 201)
+            try await check.call(.post, "/api/risk/alert-rules", json: ["kind": "equity_below", "deploymentId": deployment, "threshold": "1.50"],
+                                 token: alice, expect: 201)
+            try await check.call(.get, "/api/risk/alert-rules", token: alice, expect: 200)
+            let hook = try await check.call(.post, "/api/risk/webhooks", json: ["url": "http://127.0.0.1:9/hook"], token: alice, expect: 201)
+            try await check.call(.get, "/api/risk/webhooks", token: alice, expect: 200)
+            try await check.call(.post, "/api/risk/emergency-stop", json: ["reason": "alert me"], token: alice, expect: 200)
+            try await check.call(.delete, "/api/risk/emergency-stop", token: alice, expect: 200)
+            fixture.gateway.platform.alerts.settle()
+            let alerts = try await check.call(.get, "/api/risk/alerts?limit=5", token: alice, expect: 200)
+            let alertID = (alerts.json["alerts"] as? [[String: Any]])?.first?["id"] as? Int ?? 0
+            try await check.call(.post, "/api/risk/alerts/\(alertID)/acknowledge", token: alice, expect: 200)
+            let hookID = hook.json["id"] as? Int ?? 0
+            try await check.call(.post, "/api/risk/webhooks/\(hookID)/test", token: alice, expect: 202)
+            try await check.call(.get, "/api/risk/webhooks/\(hookID)/deliveries", token: alice, expect: 200)
+            try await check.call(.delete, "/api/risk/webhooks/\(hookID)", token: alice, expect: 204)
+            try await check.call(.delete, "/api/risk/alert-rules/\(rule.json["id"] as? Int ?? 0)", token: alice, expect: 204)
             // templates
             let templates = try await check.call(.get, "/api/templates", token: alice, expect: 200)
             let template = try #require(templates.list.first?["id"] as? String)
