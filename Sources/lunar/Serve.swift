@@ -46,6 +46,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "HMAC secret of the payment webhook [LUNAR_WEBHOOK_SECRET; unset: webhook disabled].") var webhookSecret: String?
     @Flag(help: "Send token cookies without Secure (plain-HTTP development) [LUNAR_INSECURE_COOKIES=1].")
     var insecureCookies = false
+    @Flag(help: "Let alert webhooks target loopback, private and link-local addresses (a private network, local testing) [LUNAR_ALLOW_PRIVATE_WEBHOOKS=1].")
+    var allowPrivateWebhooks = false
     @Option(help: "Templates folder [default templates].") var templates: String = "templates"
     @Option(help: "Strategy scripts folder [default strategies].") var strategies: String = "strategies"
     @Option(help: "Sample bars for upload validation and the default backtest dataset; every .csv beside it is a bundled dataset [default data/sample-btcusd-1h.csv].")
@@ -82,6 +84,7 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.paymentWebhookSecret = webhookSecret ?? environment["LUNAR_WEBHOOK_SECRET"]
         configuration.secureCookies = !(insecureCookies || environment["LUNAR_INSECURE_COOKIES"] == "1")
+        configuration.webhooks.allowPrivateTargets = allowPrivateWebhooks || environment["LUNAR_ALLOW_PRIVATE_WEBHOOKS"] == "1"
 
         let databasePath = database ?? environment["LUNAR_DATABASE"] ?? "var/lunar.sqlite"
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: databasePath).deletingLastPathComponent(),
