@@ -70,7 +70,9 @@ public enum FixedPoint {
         guard seenDigit else { return nil }
         let (scaled, overflow) = integerPart.multipliedReportingOverflow(by: power(decimals))
         if overflow { return nil }
-        let value = scaled + fraction * power(decimals - fractionDigits)
+        // The fraction can carry the sum past the range (92233720368.54775808 at 8 decimals).
+        let (value, carried) = scaled.addingReportingOverflow(fraction * power(decimals - fractionDigits))
+        if carried { return nil }
         return negative ? -value : value
     }
 

@@ -13,13 +13,13 @@ import Testing
     static let secret = "alice-webhook-secret-0123456789"
 
     /// `hooks.example.com` resolves to loopback here, as a rebinding attacker's name would.
-    static func fixture(attempts: Int = 6, allowPrivate: Bool = true) async throws -> GatewayFixture {
-        try await GatewayFixture { configuration in
+    static func fixture(attempts: Int = 6, allowPrivate: Bool = true, isolated: Bool = false) async throws -> GatewayFixture {
+        try await GatewayFixture(configure: { configuration in
             configuration.webhooks.resolver = { name in name == "hooks.example.com" ? ["127.0.0.1"] : [] }
             configuration.webhooks.allowPrivateTargets = allowPrivate
             configuration.webhooks.firstRetryDelay = .milliseconds(50)
             configuration.webhooks.maximumAttempts = attempts
-        }
+        }, hostMode: BanStopsHostTests.modes()[isolated ? 1 : 0])
     }
 
     /// Polls `condition` every 50 ms for up to 20 s.
@@ -44,10 +44,11 @@ import Testing
         return alerts
     }
 
-    @Test func alertsFireOncePerBreachAndReachASignedWebhook() async throws {
+    /// In both host modes: the engine hears what the journal committed, wherever the strategy ran.
+    @Test(arguments: [false, true]) func alertsFireOncePerBreachAndReachASignedWebhook(isolated: Bool) async throws {
         let receiver = WebhookReceiver()
         try await receiver.run { port in
-            let fixture = try await Self.fixture()
+            let fixture = try await Self.fixture(isolated: isolated)
             try await fixture.run { api in
                 let alice = try await api.signUp("alice"), bob = try await api.signUp("bob")
                 let hook = try await api.call(.post, "/api/risk/webhooks", json: ["url": "http://127.0.0.1:\(port)/hook", "secret": Self.secret],
