@@ -55,7 +55,7 @@ import Testing
                 && system.draft.value == 120_000_000 && system.draft.threshold == 80_000_000, "\(system)")
         let drawdown = try #require(after["drawdown_above"]?.first)
         #expect(drawdown.draft.value == 6_000_000 && drawdown.draft.unit == .fraction, "\(drawdown)")
-        #expect(drawdown.draft.message.contains("6 %") && drawdown.draft.marketTime == day + 120)
+        #expect(drawdown.draft.message.contains("6.00 %") && drawdown.draft.marketTime == day + 120)
         // Listeners heard each raise and each resolution.
         #expect(heard.count == 8 + 4, "\(heard.count)")
 

@@ -323,5 +323,6 @@ public final class AlertEngine: Sendable {
     }
 
     static func money(_ units: Int64) -> String { FixedPoint.format(units / 1_000_000, decimals: 2) }
-    static func percent(_ fraction: Int64) -> String { FixedPoint.format(fraction / 1_000_000, decimals: 0) + " %" }
+    /// A fraction (10⁻⁸) as a percentage with two decimals: 1,500,000 → "1.50 %".
+    static func percent(_ fraction: Int64) -> String { FixedPoint.format(fraction / 10_000, decimals: 2) + " %" }
 }
