@@ -14,9 +14,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	# Tests that need the machine to themselves (the 200-deployment crash
-	# test, the slow-write timing test, the whole-server fault log) run after
+	# test, timing tests: slow writes, slow clients, latency under hostile
+	# uploads; the whole-server fault log) run after
 	# the parallel suite.
-	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests"
+	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests|SlowClientTests|uploadsRunInWorkersWhileHealthAnswersPromptly"
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.
