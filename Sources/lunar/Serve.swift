@@ -49,6 +49,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Let alert webhooks target loopback, private and link-local addresses (a private network, local testing) [LUNAR_ALLOW_PRIVATE_WEBHOOKS=1].")
     var allowPrivateWebhooks = false
     @Option(help: "Templates folder [default templates].") var templates: String = "templates"
+    @Option(help: "The web console's folder, served at / [LUNAR_CONSOLE, default console].") var console: String?
     @Option(help: "Strategy scripts folder [default strategies].") var strategies: String = "strategies"
     @Option(help: "Sample bars for upload validation and the default backtest dataset; every .csv beside it is a bundled dataset [default data/sample-btcusd-1h.csv].")
     var sampleData: String = "data/sample-btcusd-1h.csv"
@@ -84,6 +85,7 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.paymentWebhookSecret = webhookSecret ?? environment["LUNAR_WEBHOOK_SECRET"]
         configuration.secureCookies = !(insecureCookies || environment["LUNAR_INSECURE_COOKIES"] == "1")
+        configuration.consoleDirectory = console ?? environment["LUNAR_CONSOLE"] ?? "console"
         configuration.webhooks.allowPrivateTargets = allowPrivateWebhooks || environment["LUNAR_ALLOW_PRIVATE_WEBHOOKS"] == "1"
 
         let databasePath = database ?? environment["LUNAR_DATABASE"] ?? "var/lunar.sqlite"

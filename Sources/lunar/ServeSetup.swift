@@ -78,6 +78,7 @@ enum Quickstart {
         let base = "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         Console.write("""
             Lunar API listening on \(base)  (deployments: \(hostMode); API reference: \(base)/docs)
+            Web console: open \(base)/ in a browser and register.
             Quickstart:
               curl -s \(base)/api/health
               curl -s -X POST \(base)/api/auth/register -H 'Content-Type: application/json' \\

@@ -29,6 +29,8 @@ public final class Gateway: Sendable {
     let webSockets: WebSocketHub
     /// Sends alerts to users' webhooks.
     let webhooks: WebhookDispatcher
+    /// The web console's files.
+    let console: ConsoleFiles
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
     /// Where cookie-authenticated writes may come from (`CSRFMiddleware`).
@@ -51,6 +53,7 @@ public final class Gateway: Sendable {
         webSockets = hub
         _ = platform.addListener { id, notification in hub.publish(id, notification, platform: platform, tape: tape) }
         tape.addObserver { events in hub.publish(events, tape: tape) }
+        console = ConsoleFiles(directory: configuration.consoleDirectory)
         let webhooks = WebhookDispatcher(store: store, configuration: configuration.webhooks)
         self.webhooks = webhooks
         platform.alerts.addListener { alert in
@@ -106,6 +109,14 @@ public final class Gateway: Sendable {
         router.get("docs") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html(catalog.operations, version: version))))
+        }
+        // The web console (docs/console.md): `/` and its files under `/console/`.
+        let console = self.console
+        if !console.isEmpty {
+            router.get("/") { request, _ in console.response("index.html", request: request) }
+            router.get("console/**") { request, context in
+                console.response(context.parameters.getCatchAll().joined(separator: "/"), request: request)
+            }
         }
         router.get("ws") { _, _ -> Response in
             throw APIError(status: 401, code: "unauthenticated", message: "GET /ws is a WebSocket upgrade with a valid access token")

@@ -62,6 +62,8 @@ public struct GatewayConfiguration: Sendable {
     /// Shown by `/api/version` and `/api/health/ready`.
     public var hostModeName = "isolated"
     public var version = "0.6.0"
+    /// The web console's folder, served at `/` (nil: no console).
+    public var consoleDirectory: String? = "console"
     /// How alert webhooks are sent (targets, retries, timeouts).
     public var webhooks = WebhookConfiguration()
     /// The payment provider's webhook secret; nil disables `/api/webhooks/payments`.

@@ -19,12 +19,14 @@ import Testing
             configuration.webhooks.allowPrivateTargets = allowPrivate
             configuration.webhooks.firstRetryDelay = .milliseconds(50)
             configuration.webhooks.maximumAttempts = attempts
+            // Beside the parallel suite the receiver's handlers can wait seconds for a thread: a timeout is not what is tested.
+            configuration.webhooks.requestTimeout = .seconds(60)
         }, hostMode: BanStopsHostTests.modes()[isolated ? 1 : 0])
     }
 
-    /// Polls `condition` every 50 ms for up to 20 s.
+    /// Polls `condition` every 50 ms for up to 90 s (a loaded machine is slow; a working one answers in well under a second).
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        for _ in 0..<400 {
+        for _ in 0..<1_800 {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -1,0 +1,38 @@
+// The REST client: same-origin fetch with the httpOnly token cookies; one
+// refresh (cookie) and retry on 401. Errors carry the API's message and details.
+export class APIError extends Error {
+  constructor(status, body) {
+    const error = (body && body.error) || {};
+    super(error.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = error.code;
+    this.details = error.details || [];
+  }
+}
+
+async function send(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  return fetch(path, init);
+}
+
+export async function api(method, path, body) {
+  let response = await send(method, path, body);
+  if (response.status === 401 && !path.startsWith('/api/auth/')) {
+    const refreshed = await send('POST', '/api/auth/refresh', {});
+    if (refreshed.ok) response = await send(method, path, body);
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await response.json() : await response.text();
+  if (!response.ok) throw new APIError(response.status, data);
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body ?? {});
+export const put = (path, body) => api('PUT', path, body);
+export const del = (path) => api('DELETE', path);

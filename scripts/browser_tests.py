@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Journeys through the web console in headless Chromium (docs/console.md).
+
+Each journey is a function; every page it loads is checked for browser
+console errors and CSP violations and photographed at 1400x900.
+Run by scripts/browser-tests.sh, which starts the server.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "correct-horse-42"
+
+
+class Console:
+    def __init__(self, base, screenshots):
+        self.base = base
+        self.screenshots = screenshots
+        os.makedirs(screenshots, exist_ok=True)
+        for old in os.listdir(screenshots):
+            if old.startswith("FAILED-"):
+                os.remove(os.path.join(screenshots, old))
+        options = webdriver.ChromeOptions()
+        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
+                     "--js-flags=--expose-gc", "--disable-gpu"]:
+            options.add_argument(flag)
+        options.binary_location = "/usr/bin/chromium"
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.set_window_size(1400, 900)
+        self.problems = []
+
+    # -- the REST side, for setting up what a journey needs --------------------------------
+    def rest(self, method, path, body=None, token=None):
+        request = urllib.request.Request(self.base + path, method=method,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read().decode()
+                return response.status, (json.loads(text) if text else None)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read().decode() or "null")
+
+    def token(self, username):
+        status, body = self.rest("POST", "/api/auth/login", {"login": username, "password": PASSWORD})
+        assert status == 200, body
+        return body["accessToken"]
+
+    # -- the browser side --------------------------------------------------------------------
+    def open(self, fragment=""):
+        self.driver.get(f"{self.base}/{fragment}")
+
+    def wait(self, condition, seconds=15, what="condition"):
+        try:
+            return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(lambda driver: condition())
+        except Exception:
+            raise AssertionError(f"timed out waiting for {what}")
+
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def finds(self, css):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def text(self, css):
+        """The element's visible text, read in one step (the page re-renders under the test)."""
+        return self.driver.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css)
+
+    def checkpoint(self, name):
+        """Photographs the page and records console errors and CSP violations."""
+        self.driver.save_screenshot(os.path.join(self.screenshots, f"{name}.png"))
+        for entry in self.driver.get_log("browser"):
+            message = entry.get("message", "")
+            # A 4xx the page handles (not signed in yet, a refused form) is not an error of the page.
+            if "Failed to load resource: the server responded with a status of 4" in message:
+                continue
+            if entry.get("level") == "SEVERE" or "Content Security Policy" in message or "Refused to" in message:
+                self.problems.append(f"{name}: {message}")
+
+    def sign_in(self, username):
+        self.driver.delete_all_cookies()
+        self.open("#/login")
+        self.driver.refresh()
+        self.wait(lambda: self.finds("#login"), what="the sign-in form")
+        for name, value in (("username", username), ("password", PASSWORD)):
+            field = self.find(f"input[name={name}]")
+            field.clear()
+            field.send_keys(value)
+        self.find("#submit").click()
+        self.wait(lambda: self.finds("#deployments"), what="the deployments page")
+
+    def close(self):
+        self.driver.quit()
+
+
+def register_through_the_form(console):
+    """A newcomer registers and signs in with the form and lands on an empty home page."""
+    console.open()
+    console.wait(lambda: console.finds("#login"), what="the sign-in form")
+    console.checkpoint("sign-in")
+    console.find("#toggle").click()
+    console.find("input[name=username]").send_keys("carol")
+    console.find("input[name=email]").send_keys("carol@example.com")
+    console.find("input[name=password]").send_keys(PASSWORD)
+    console.find("#submit").click()
+    console.wait(lambda: console.finds("#deployments"), what="the deployments page after registering")
+    console.wait(lambda: "No deployments yet" in console.text("#deployments"), what="an empty table")
+    assert console.text("#who").startswith("carol"), console.text("#who")
+    console.checkpoint("deployments-empty")
+    # A wrong password is told, not swallowed.
+    console.find("#signout").click()
+    console.wait(lambda: console.finds("#login"), what="the sign-in form after signing out")
+    console.find("input[name=username]").send_keys("carol")
+    console.find("input[name=password]").send_keys("not-the-password")
+    console.find("#submit").click()
+    console.wait(lambda: not console.find("#flash").get_attribute("hidden") and console.text("#flash"), what="an error line")
+    assert "password" in console.text("#flash").lower() or "invalid" in console.text("#flash").lower(), console.text("#flash")
+
+
+def trade_and_watch(console):
+    """A deployment trades on the feed: the home table shows it live, the detail page charts its fills and
+    equity, the emergency stop engages and releases, square-off flattens it."""
+    status, _ = console.rest("POST", "/api/auth/register", {"username": "dave", "email": "dave@example.com", "password": PASSWORD})
+    assert status == 201
+    token = console.token("dave")
+    status, made = console.rest("POST", "/api/templates/dca/deploy", {"parameters": {"every": 1, "amount": 500}}, token)
+    assert status == 201, made
+    deployment = made["id"]
+    console.sign_in("dave")
+    row = f"#deployments tr[data-id='{deployment}']"
+    console.wait(lambda: console.finds(row), what="the deployment's row")
+    console.wait(lambda: console.find(f"[data-age='{deployment}']").text == "just now", seconds=20, what="a live event")
+    cells = [cell.text for cell in console.finds(f"{row} td")]
+    assert "running" in cells[3] and cells[4].replace(",", "").replace(".", "").isdigit(), cells
+    console.checkpoint("deployments")
+
+    # The owner's emergency stop, one switch.
+    console.find("#emergency-toggle").click()
+    console.wait(lambda: "engaged" in console.text("#emergency-state"), what="the switch to engage")
+    _, risk = console.rest("GET", "/api/risk/status", token=token)
+    assert risk["ownEmergencyStop"] is True, risk
+    console.checkpoint("deployments-emergency-stop")
+    console.find("#emergency-toggle").click()
+    console.wait(lambda: console.text("#emergency-state") == "off", what="the switch to release")
+
+    # The detail page: charts, fills arriving live.
+    console.find(f"{row} a").click()
+    console.wait(lambda: console.finds("#price-chart canvas") and console.finds("#equity-chart canvas"), what="the charts")
+    console.wait(lambda: len(console.finds("#fills tbody tr")) >= 2, seconds=30, what="fills")
+    before = len(console.finds("#fills tbody tr"))
+    console.wait(lambda: len(console.finds("#fills tbody tr")) > before or before >= 50, seconds=30, what="a fill pushed live")
+    console.checkpoint("deployment")
+
+    # Square off: flat.
+    console.driver.find_element(By.XPATH, "//button[text()='Square off']").click()
+    console.wait(lambda: "Flat." in console.text("#positions") or "square-off done" in console.text("#flash"), seconds=20, what="square-off")
+    return token, deployment
+
+
+def alerts_page(console):
+    """A rule added on the alerts page raises alerts that appear live and can be acknowledged."""
+    console.open("#/alerts")
+    console.wait(lambda: console.finds("#rule-form"), what="the alerts page")
+    form = console.find("#rule-form")
+    form.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=fill]").click()
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    console.wait(lambda: "Fill" in console.text("#rules"), what="the rule in the table")
+    console.wait(lambda: console.finds("#alerts tr[data-alert]"), seconds=30, what="an alert")
+    console.finds("#alerts tr[data-alert] button")[0].click()
+    console.wait(lambda: "acknowledged" in console.text("#alerts"), what="the acknowledgement")
+    # A bad threshold is refused with the field named.
+    form.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=equity_below]").click()
+    form.find_element(By.CSS_SELECTOR, "input[name=threshold]").send_keys("lots")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    console.wait(lambda: "threshold" in console.text("#flash"), what="the refusal")
+    console.checkpoint("alerts")
+    console.open("#/wallet")
+    console.wait(lambda: console.finds("#balance"), what="the wallet")
+    assert console.text("#balance").endswith("USD"), console.text("#balance")
+    console.checkpoint("wallet")
+
+
+def weight_and_memory(console, deployment, token):
+    """The home page's cold first load transfers under 1 MB and is interactive in under 1 s; the detail page keeps
+    up with the feed for a minute without its heap growing."""
+    # A browser of its own: an empty cache, signed in by the same httpOnly cookie the sign-in sets.
+    cold = Console(console.base, console.screenshots)
+    try:
+        cold.open("api/health")
+        cold.driver.add_cookie({"name": "access_token", "value": token, "path": "/", "httpOnly": True, "sameSite": "Strict"})
+        cold.open("#/deployments")
+        cold.wait(lambda: cold.finds("#deployments tr[data-id]"), what="the home page")
+        timing = cold.driver.execute_script("""
+            const nav = performance.getEntriesByType('navigation')[0];
+            const resources = performance.getEntriesByType('resource');
+            const bytes = resources.reduce((sum, r) => sum + (r.transferSize || 0), nav.transferSize || 0);
+            return {bytes, files: resources.length, interactive: nav.domInteractive, complete: nav.loadEventEnd};""")
+        cold.checkpoint("deployments-cold")
+        console.problems += cold.problems
+    finally:
+        cold.close()
+    print(f"    home page cold: {timing['bytes']} bytes in {timing['files'] + 1} requests, interactive at {timing['interactive']:.0f} ms, "
+          f"loaded at {timing['complete']:.0f} ms")
+    assert 150_000 < timing["bytes"] < 1_000_000, timing
+    assert timing["interactive"] < 1_000, timing
+
+    console.open(f"#/deployments/{deployment}")
+    console.wait(lambda: console.finds("#price-chart canvas"), what="the detail page")
+    heap = "gc(); return performance.memory.usedJSHeapSize;"
+    time.sleep(10)
+    start = console.driver.execute_script(heap)
+    time.sleep(float(os.environ.get("BROWSER_SOAK_SECONDS", "60")))
+    end = console.driver.execute_script(heap)
+    print(f"    detail page heap: {start / 1e6:.1f} MB -> {end / 1e6:.1f} MB over the soak")
+    assert end < start * 1.5 + 2_000_000, (start, end)
+    console.checkpoint("deployment-after-soak")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--screenshots", default="var/screenshots")
+    args = parser.parse_args()
+    console = Console(args.base, args.screenshots)
+    failures = 0
+    context = {}
+    journeys = [
+        ("register through the form", lambda: register_through_the_form(console)),
+        ("trade and watch", lambda: context.update(zip(("token", "deployment"), trade_and_watch(console)))),
+        ("alerts and wallet", lambda: alerts_page(console)),
+        ("page weight and memory", lambda: weight_and_memory(console, context["deployment"], context["token"])),
+    ]
+    try:
+        for name, journey in journeys:
+            started = time.time()
+            try:
+                journey()
+                print(f"ok   {name} ({time.time() - started:.1f} s)")
+            except Exception:
+                failures += 1
+                console.driver.save_screenshot(os.path.join(args.screenshots, f"FAILED-{name.replace(' ', '-')}.png"))
+                print(f"FAIL {name}\n{traceback.format_exc()}")
+        if console.problems:
+            failures += 1
+            print("browser console errors or CSP violations:\n  " + "\n  ".join(console.problems))
+    finally:
+        console.close()
+    print(f"{len(journeys) - min(failures, len(journeys))} of {len(journeys)} journeys passed; screenshots in {args.screenshots}")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
