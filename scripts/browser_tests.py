@@ -53,8 +53,8 @@ class Console:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read().decode() or "null")
 
-    def token(self, username):
-        status, body = self.rest("POST", "/api/auth/login", {"login": username, "password": PASSWORD})
+    def token(self, username, password=PASSWORD):
+        status, body = self.rest("POST", "/api/auth/login", {"login": username, "password": password})
         assert status == 200, body
         return body["accessToken"]
 
@@ -135,10 +135,21 @@ def trade_and_watch(console):
     status, _ = console.rest("POST", "/api/auth/register", {"username": "dave", "email": "dave@example.com", "password": PASSWORD})
     assert status == 201
     token = console.token("dave")
-    status, made = console.rest("POST", "/api/templates/dca/deploy", {"parameters": {"every": 1, "amount": 500}}, token)
-    assert status == 201, made
-    deployment = made["id"]
     console.sign_in("dave")
+    # Deploy the DCA template from its form, made from its parameter schema.
+    console.open("#/marketplace")
+    form = "#templates form[data-template='dca']"
+    console.wait(lambda: console.finds(f"{form} input[name=amount]"), what="the template's deploy form")
+    for name, value in (("every", "1"), ("amount", "500")):
+        field = console.find(f"{form} input[name={name}]")
+        field.clear()
+        field.send_keys(value)
+    console.find(f"{form} button[type=submit]").click()
+    console.wait(lambda: console.finds("#price-chart canvas"), what="the new deployment's page")
+    deployment = int(console.driver.current_url.rsplit("/", 1)[1])
+    _, made = console.rest("GET", f"/api/deployments/{deployment}", token=token)
+    assert made["templateId"] == "dca" and made["parameters"]["amount"] == 500 and made["parameters"]["every"] == 1, made
+    console.open("#/deployments")
     row = f"#deployments tr[data-id='{deployment}']"
     console.wait(lambda: console.finds(row), what="the deployment's row")
     console.wait(lambda: console.find(f"[data-age='{deployment}']").text == "just now", seconds=20, what="a live event")
@@ -192,6 +203,142 @@ def alerts_page(console):
     console.checkpoint("wallet")
 
 
+BROKEN = """strategy = { name = "trend", params = { fast = { type = "integer", default = 5, min = 2, max = 50 } } }
+function on_bar(ctx, bar)
+  local x = = 1
+end
+"""
+
+FIXED = """strategy = { name = "trend", params = {
+  fast = { type = "integer", default = 5, min = 2, max = 50, description = "fast SMA" },
+  slow = { type = "integer", default = 20, min = 3, max = 200, description = "slow SMA" } } }
+function on_bar(ctx, bar)
+  local fast, slow = ta.sma(ctx.params.fast), ta.sma(ctx.params.slow)
+  if not slow then return end
+  local held = ctx.position().quantity
+  if fast > slow and held <= 0 then ctx.buy { equity = 0.9 }
+  elseif fast < slow and held > 0 then ctx.close() end
+end
+"""
+
+
+def strategy_editor(console):
+    """Write a strategy in the editor, see the syntax error marked on its line, fix it, backtest it from the form the
+    parameter schema makes, and see the result's chart and report link."""
+    console.open("#/strategies")
+    console.wait(lambda: console.finds("#new-strategy"), what="the strategies page")
+    console.find("#new-strategy input[name=name]").send_keys("Trend")
+    console.find("#new-strategy button").click()
+    console.wait(lambda: console.finds(".CodeMirror"), what="the editor")
+    set_source = "document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0]);"
+    console.driver.execute_script(set_source, BROKEN)
+    console.find("#save").click()
+    console.wait(lambda: ":3:" in console.text("#issues"), seconds=30, what="the syntax error")
+    marked = console.driver.execute_script(
+        "return [...document.querySelectorAll('.cm-error-line')].map(e => e.closest('.CodeMirror-line, .CodeMirror-code > div')?.innerText || e.innerText);")
+    assert marked and "= = 1" in " ".join(marked), marked
+    console.checkpoint("strategy-error")
+    console.driver.execute_script(set_source, FIXED)
+    console.find("#save").click()
+    console.wait(lambda: "accepted" in console.text("#issues"), seconds=30, what="the accepted version")
+    assert not console.finds(".cm-error-line")
+    console.wait(lambda: console.finds("#backtest-form input[name=slow]"), what="the backtest form from the schema")
+    fast = console.find("#backtest-form input[name=fast]")
+    assert fast.get_attribute("max") == "50" and fast.get_attribute("value") == "5", fast.get_attribute("outerHTML")
+    fast.clear()
+    fast.send_keys("8")
+    console.find("#run-backtest").click()
+    console.wait(lambda: console.finds("#metrics") and console.finds("#backtest-chart canvas"), seconds=90, what="the backtest result")
+    assert console.find("#report-link").get_attribute("href").endswith("/report")
+    assert "%" in console.text("#metrics"), console.text("#metrics")
+    console.checkpoint("strategy")
+
+
+ADMIN_LOGIN, ADMIN_PASSWORD = "admin@example.com", "tool-admin-password-1"  # scripts/serve-for-tools.sh
+
+
+def sign_in_as(console, login, password):
+    console.driver.delete_all_cookies()
+    console.open("#/login")
+    console.driver.refresh()
+    console.wait(lambda: console.finds("#login"), what="the sign-in form")
+    for name, value in (("username", login), ("password", password)):
+        field = console.find(f"input[name={name}]")
+        field.clear()
+        field.send_keys(value)
+    console.find("#submit").click()
+    console.wait(lambda: console.finds("#deployments"), what="the deployments page")
+
+
+def publish_buy_deploy_ban(console):
+    """The author publishes from the strategy page; an admin approves it in the queue; a second user funded by the
+    admin finds it, backtests it without its source, buys it, deploys it with parameters and watches it; the admin
+    bans that user and the deployment shows stopped."""
+    dave = console.token("dave")
+    _, mine = console.rest("GET", "/api/strategies", token=dave)
+    trend = next(s for s in mine if s["name"] == "Trend")
+    console.open(f"#/strategies/{trend['id']}")
+    console.wait(lambda: console.finds("#publish-form"), what="the publish form")
+    console.find("#publish-form input[name=summary]").send_keys("A fast SMA trend follower")
+    console.find("#publish-form button").click()
+    console.wait(lambda: console.finds("#listing-link"), seconds=60, what="the submitted listing")
+    listing = int(console.find("#listing-link").text.lstrip("#"))
+
+    sign_in_as(console, ADMIN_LOGIN, ADMIN_PASSWORD)
+    console.open("#/admin")
+    row = f"#queue tr[data-listing='{listing}']"
+    console.wait(lambda: console.finds(row), what="the listing in the moderation queue")
+    assert "trades" in console.text(row) and "bp" in console.text(row), console.text(row)
+    console.checkpoint("admin")
+    console.find(f"{row} button.approve").click()
+    console.wait(lambda: not console.finds(row), what="the approval")
+
+    status, _ = console.rest("POST", "/api/auth/register", {"username": "erin", "email": "erin@example.com", "password": PASSWORD})
+    assert status == 201
+    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
+    _, people = console.rest("GET", "/api/admin/users?q=erin", token=admin)
+    erin_id = people[0]["id"]
+    status, credited = console.rest("POST", f"/api/admin/users/{erin_id}/wallet/credit", {"amount": "50.00", "reason": "browser test funds"}, admin)
+    assert status in (200, 201), credited
+
+    sign_in_as(console, "erin", PASSWORD)
+    console.open("#/marketplace")
+    console.wait(lambda: console.finds("#search"), what="the marketplace")
+    console.find("#search input[name=q]").send_keys("Trend")
+    console.find("#search button").click()
+    console.wait(lambda: console.finds(f"#listings tr[data-listing='{listing}']"), what="the listing in the results")
+    console.checkpoint("marketplace")
+    console.find(f"#listings tr[data-listing='{listing}'] a").click()
+    console.wait(lambda: console.finds("#validation") and console.finds("#listing-chart canvas"), what="the listing page")
+    assert "bp commission" in console.text("#validation"), console.text("#validation")
+    console.find("#listing-backtest").click()
+    console.wait(lambda: console.finds("#listing-backtest-result"), seconds=90, what="the buyer's backtest")
+    assert "completed" in console.text("#listing-backtest-result"), console.text("#listing-backtest-result")
+    console.find("#buy").click()
+    console.wait(lambda: console.finds("#bought"), what="the purchase")
+    console.checkpoint("listing")
+    fast = console.find("#deploy-form input[name=fast]")
+    fast.clear()
+    fast.send_keys("6")
+    console.find("#deploy-form button").click()
+    console.wait(lambda: console.finds("#price-chart canvas"), what="the new deployment's page")
+    deployment = int(console.driver.current_url.rsplit("/", 1)[1])
+    erin = console.token("erin")
+    _, view = console.rest("GET", f"/api/deployments/{deployment}", token=erin)
+    assert view["status"] == "running" and view["parameters"]["fast"] == 6 and view["listingId"] == listing, view
+    console.wait(lambda: console.text("#equity") not in ("", "—"), seconds=30, what="live equity")
+
+    sign_in_as(console, ADMIN_LOGIN, ADMIN_PASSWORD)
+    console.open("#/admin")
+    console.wait(lambda: console.finds("#users tr[data-user='erin'] button.ban"), what="erin in the users table")
+    console.find("#users tr[data-user='erin'] button.ban").click()
+    console.driver.switch_to.alert.accept()
+    console.wait(lambda: "banned" in console.text("#users tr[data-user='erin']"), what="the ban")
+    console.wait(lambda: "stopped" in console.text(f"#all-deployments tr[data-deployment='{deployment}']"), seconds=20,
+                 what="erin's deployment stopped")
+    console.checkpoint("admin-after-ban")
+
+
 def weight_and_memory(console, deployment, token):
     """The home page's cold first load transfers under 1 MB and is interactive in under 1 s; the detail page keeps
     up with the feed for a minute without its heap growing."""
@@ -240,6 +387,8 @@ def main():
         ("register through the form", lambda: register_through_the_form(console)),
         ("trade and watch", lambda: context.update(zip(("token", "deployment"), trade_and_watch(console)))),
         ("alerts and wallet", lambda: alerts_page(console)),
+        ("write, fix and backtest a strategy", lambda: strategy_editor(console)),
+        ("publish, approve, buy, deploy, ban", lambda: publish_buy_deploy_ban(console)),
         ("page weight and memory", lambda: weight_and_memory(console, context["deployment"], context["token"])),
     ]
     try:

@@ -10,8 +10,8 @@ export class APIError extends Error {
   }
 }
 
-async function send(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: {} };
+async function send(method, path, body, headers = {}) {
+  const init = { method, credentials: 'same-origin', headers: { ...headers } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -19,11 +19,11 @@ async function send(method, path, body) {
   return fetch(path, init);
 }
 
-export async function api(method, path, body) {
-  let response = await send(method, path, body);
+export async function api(method, path, body, headers) {
+  let response = await send(method, path, body, headers);
   if (response.status === 401 && !path.startsWith('/api/auth/')) {
     const refreshed = await send('POST', '/api/auth/refresh', {});
-    if (refreshed.ok) response = await send(method, path, body);
+    if (refreshed.ok) response = await send(method, path, body, headers);
   }
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
@@ -33,6 +33,6 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
-export const post = (path, body) => api('POST', path, body ?? {});
+export const post = (path, body, headers) => api('POST', path, body ?? {}, headers);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);

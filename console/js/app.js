@@ -6,6 +6,9 @@ import { deployments } from './pages/deployments.js';
 import { deployment } from './pages/deployment.js';
 import { alerts } from './pages/alerts.js';
 import { wallet } from './pages/wallet.js';
+import { strategies } from './pages/strategies.js';
+import { marketplace } from './pages/marketplace.js';
+import { admin } from './pages/admin.js';
 
 const app = document.getElementById('app');
 const state = { user: null, cleanup: [] };
@@ -41,12 +44,14 @@ export async function signedIn(user) {
   document.getElementById('nav').hidden = false;
   document.getElementById('who').textContent = `${user.username}${user.role !== 'user' ? ` (${user.role})` : ''}`;
   document.getElementById('signout').hidden = false;
+  document.getElementById('admin-link').hidden = user.role === 'user';
   if (!location.hash || location.hash.startsWith('#/login')) location.hash = '#/deployments';
   else route();
 }
 
 async function route() {
   for (const undo of state.cleanup.splice(0)) undo();
+  flash('');
   unsubscribeAll();
   const [page, id] = location.hash.replace(/^#\//, '').split('/');
   for (const link of document.querySelectorAll('#nav a')) link.classList.toggle('active', link.dataset.page === page);
@@ -54,6 +59,9 @@ async function route() {
   app.replaceChildren();
   switch (page) {
     case 'deployments': return id ? deployment(app, Number(id)) : deployments(app, state.user);
+    case 'strategies': return strategies(app, id ? Number(id) : null);
+    case 'marketplace': return marketplace(app, id ? Number(id) : null);
+    case 'admin': return state.user.role !== 'user' ? admin(app) : (location.hash = '#/deployments');
     case 'alerts': return alerts(app);
     case 'wallet': return wallet(app);
     default: location.hash = '#/deployments';
