@@ -15,9 +15,9 @@ test: deps
 	$(SWIFT) test --skip-build
 	# Tests that need the machine to themselves (the 200-deployment crash
 	# test, timing tests: slow writes, slow clients, latency under hostile
-	# uploads; the whole-server fault log) run after
+	# uploads, the hostile scripts' CPU quotas; the whole-server fault log) run after
 	# the parallel suite.
-	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests|SlowClientTests|uploadsRunInWorkersWhileHealthAnswersPromptly"
+	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests|SlowClientTests|uploadsRunInWorkersWhileHealthAnswersPromptly|HostileScriptTests"
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.

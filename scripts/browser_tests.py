@@ -89,12 +89,12 @@ class Console:
             if entry.get("level") == "SEVERE" or "Content Security Policy" in message or "Refused to" in message:
                 self.problems.append(f"{name}: {message}")
 
-    def sign_in(self, username):
+    def sign_in(self, username, password=PASSWORD):
         self.driver.delete_all_cookies()
         self.open("#/login")
         self.driver.refresh()
         self.wait(lambda: self.finds("#login"), what="the sign-in form")
-        for name, value in (("username", username), ("password", PASSWORD)):
+        for name, value in (("username", username), ("password", password)):
             field = self.find(f"input[name={name}]")
             field.clear()
             field.send_keys(value)
@@ -257,19 +257,6 @@ def strategy_editor(console):
 ADMIN_LOGIN, ADMIN_PASSWORD = "admin@example.com", "tool-admin-password-1"  # scripts/serve-for-tools.sh
 
 
-def sign_in_as(console, login, password):
-    console.driver.delete_all_cookies()
-    console.open("#/login")
-    console.driver.refresh()
-    console.wait(lambda: console.finds("#login"), what="the sign-in form")
-    for name, value in (("username", login), ("password", password)):
-        field = console.find(f"input[name={name}]")
-        field.clear()
-        field.send_keys(value)
-    console.find("#submit").click()
-    console.wait(lambda: console.finds("#deployments"), what="the deployments page")
-
-
 def publish_buy_deploy_ban(console):
     """The author publishes from the strategy page; an admin approves it in the queue; a second user funded by the
     admin finds it, backtests it without its source, buys it, deploys it with parameters and watches it; the admin
@@ -284,7 +271,7 @@ def publish_buy_deploy_ban(console):
     console.wait(lambda: console.finds("#listing-link"), seconds=60, what="the submitted listing")
     listing = int(console.find("#listing-link").text.lstrip("#"))
 
-    sign_in_as(console, ADMIN_LOGIN, ADMIN_PASSWORD)
+    console.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD)
     console.open("#/admin")
     row = f"#queue tr[data-listing='{listing}']"
     console.wait(lambda: console.finds(row), what="the listing in the moderation queue")
@@ -301,7 +288,7 @@ def publish_buy_deploy_ban(console):
     status, credited = console.rest("POST", f"/api/admin/users/{erin_id}/wallet/credit", {"amount": "50.00", "reason": "browser test funds"}, admin)
     assert status in (200, 201), credited
 
-    sign_in_as(console, "erin", PASSWORD)
+    console.sign_in("erin")
     console.open("#/marketplace")
     console.wait(lambda: console.finds("#search"), what="the marketplace")
     console.find("#search input[name=q]").send_keys("Trend")
@@ -328,7 +315,7 @@ def publish_buy_deploy_ban(console):
     assert view["status"] == "running" and view["parameters"]["fast"] == 6 and view["listingId"] == listing, view
     console.wait(lambda: console.text("#equity") not in ("", "—"), seconds=30, what="live equity")
 
-    sign_in_as(console, ADMIN_LOGIN, ADMIN_PASSWORD)
+    console.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD)
     console.open("#/admin")
     console.wait(lambda: console.finds("#users tr[data-user='erin'] button.ban"), what="erin in the users table")
     console.find("#users tr[data-user='erin'] button.ban").click()

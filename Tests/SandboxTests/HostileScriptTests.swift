@@ -401,8 +401,11 @@ private func checkFreshSandbox(sourceLocation: SourceLocation = #_sourceLocation
 // MARK: - The suite
 
 /// Serialized: the quotas measure per-thread CPU and wall time, so running
-/// CPU-heavy fixtures side by side would only add wall-clock noise.
-@Suite(.serialized) struct HostileScriptTests {
+/// CPU-heavy fixtures side by side would only add wall-clock noise. In
+/// `make test`'s alone step (`LUNAR_ALONE=1`): beside the parallel suite on a
+/// loaded 2-core machine, a fixture that churns the GC (well inside its 50 ms
+/// of CPU alone) was charged past the quota.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1")) struct HostileScriptTests {
     @Test func fixturesArePresent() {
         #expect(ScriptFixture.hostile.count >= 45, "only \(ScriptFixture.hostile.count) hostile fixtures")
         #expect(ScriptFixture.benign.count >= 10, "only \(ScriptFixture.benign.count) benign fixtures")

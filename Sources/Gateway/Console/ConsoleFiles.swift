@@ -1,10 +1,13 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
-/// The web console's files (docs/console.md): read once, when the Gateway is
-/// made, from `GatewayConfiguration.consoleDirectory`, and served at `/`
+/// The web console's files (docs/console.md): read once, at the first
+/// request for one, from `GatewayConfiguration.consoleDirectory` (a Gateway
+/// that never serves the console never reads them), and served at `/`
 /// (`index.html`) and `/console/<path>`. Only files of the known types are
 /// served, by exact path: nothing outside the folder can be named. Every
 /// answer carries the console's Content-Security-Policy (scripts, styles
@@ -23,14 +26,34 @@ struct ConsoleFiles: Sendable {
     static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-    let files: [String: File]
+    private let directory: String?
+    private let loaded: Loaded
 
-    /// The files under `directory` (none when it is nil or missing: `/` is then a 404).
+    /// The folder's files, read on first use.
+    private final class Loaded: Sendable {
+        let files: Mutex<[String: File]?> = Mutex(nil)
+    }
+
+    /// Serves `directory` (none when it is nil or has no `index.html`: `/` is then a 404).
     init(directory: String?) {
-        guard let directory, let walker = FileManager.default.enumerator(atPath: directory) else {
-            files = [:]
-            return
+        let present = directory.map { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("index.html")) } ?? false
+        self.directory = present ? directory : nil
+        loaded = Loaded()
+    }
+
+    var isEmpty: Bool { directory == nil }
+
+    var files: [String: File] {
+        loaded.files.withLock { files in
+            if let files { return files }
+            let read = Self.read(directory)
+            files = read
+            return read
         }
+    }
+
+    private static func read(_ directory: String?) -> [String: File] {
+        guard let directory, let walker = FileManager.default.enumerator(atPath: directory) else { return [:] }
         var files: [String: File] = [:]
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
@@ -39,13 +62,11 @@ struct ConsoleFiles: Sendable {
             guard let type, let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(relative)) else {
                 continue
             }
-            let digest = data.reduce(into: UInt64(14_695_981_039_346_656_037)) { hash, byte in hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-            files[relative] = File(body: ByteBuffer(bytes: data), type: type, etag: "\"\(String(digest, radix: 16))\"")
+            let digest = SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
+            files[relative] = File(body: ByteBuffer(bytes: data), type: type, etag: "\"\(digest)\"")
         }
-        self.files = files
+        return files
     }
-
-    var isEmpty: Bool { files.isEmpty }
 
     /// The file at `path` (relative to the folder), or a 404 page.
     func response(_ path: String, request: Request) -> Response {
