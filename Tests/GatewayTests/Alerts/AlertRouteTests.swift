@@ -8,8 +8,10 @@ import Testing
 
 /// Alerts and their webhooks over HTTP (docs/api.md, "Alerts" and "Alert
 /// webhooks"), with deployments trading on the synthetic feed and a
-/// loopback receiver the server is configured to allow.
-@Suite struct AlertRouteTests {
+/// loopback receiver the server is configured to allow. Serialized: each
+/// test runs a server, a receiver and a feed (one of them worker processes),
+/// and side by side they would load the machine the timing tests share.
+@Suite(.serialized) struct AlertRouteTests {
     static let secret = "alice-webhook-secret-0123456789"
 
     /// `hooks.example.com` resolves to loopback here, as a rebinding attacker's name would.

@@ -8,7 +8,10 @@ import Testing
 
 /// Open `/ws` connections follow their session and account: logout, a
 /// password change, a ban or a suspension closes them within a second.
-@Suite struct WebSocketRevocationTests {
+/// Each test bounds how soon a revoked socket closes (5 s): in `make test`'s
+/// alone step (`LUNAR_ALONE=1`), where a loaded machine cannot stretch it.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1"))
+struct WebSocketRevocationTests {
     /// Connects with `token` and returns the close code once the server closes.
     static func watch(_ port: Int, token: String) async throws -> WebSocketErrorCode? {
         var logger = Logger(label: "ws-revocation")
