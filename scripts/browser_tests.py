@@ -174,6 +174,29 @@ def trade_and_watch(console):
     console.wait(lambda: len(console.finds("#fills tbody tr")) > before or before >= 50, seconds=30, what="a fill pushed live")
     console.checkpoint("deployment")
 
+    # A manual limit order far under the market works until it is canceled.
+    def ticket(kind, quantity, price=None):
+        console.find(f"#ticket select[name=type] option[value={kind}]").click()
+        for name, value in (("quantity", quantity), ("price", price)):
+            if value is None:
+                continue  # (a market order hides the price field)
+            field = console.find(f"#ticket input[name={name}]")
+            field.clear()
+            field.send_keys(value)
+        console.find("#ticket button[type=submit]").click()
+    _, last = console.rest("GET", "/api/market/BTCUSD/price", token=token)
+    below = f"{float(last['price']) * 0.99:.2f}"  # inside the template's price collar, under the market
+    ticket("limit", "0.01", below)
+    console.wait(lambda: "limit" in console.text("#orders"), what=f"the working limit order (flash: {console.text('#flash')})")
+    console.driver.find_element(By.XPATH, "//table[@id='orders']//button[text()='Cancel']").click()
+    console.wait(lambda: "None working" in console.text("#orders"), what="the cancel")
+    # One the risk gate refuses: its code shows among the denials, next to the effective limits.
+    ticket("market", "1000")
+    console.wait(lambda: "insufficientBuyingPower" in console.text("#denials"), what="the risk denial")
+    assert "buying power" in console.text("#flash").lower() or "insufficient" in console.text("#flash").lower(), console.text("#flash")
+    assert "maxOpenOrders" in console.text("#limits"), console.text("#limits")
+    console.checkpoint("deployment-ticket")
+
     # Square off: flat.
     console.driver.find_element(By.XPATH, "//button[text()='Square off']").click()
     console.wait(lambda: "Flat." in console.text("#positions") or "square-off done" in console.text("#flash"), seconds=20, what="square-off")

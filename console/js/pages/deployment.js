@@ -3,7 +3,7 @@
 import { get, post, del } from '../api.js';
 import { el, money, signed, decimal, epoch } from '../format.js';
 import { subscribe } from '../live.js';
-import { act, onLeave } from '../app.js';
+import { act, onLeave, flash } from '../app.js';
 
 const chartOptions = {
   layout: { background: { color: '#161c23' }, textColor: '#d9e1e8' },
@@ -21,13 +21,19 @@ export async function deployment(app, id) {
   const equityBox = el('div', { class: 'chart small', id: 'equity-chart' });
   const positions = el('tbody'), orders = el('tbody'), fills = el('tbody');
   const log = el('pre', { class: 'log', id: 'log' });
+  const denials = el('tbody');
+  const ticket = orderTicket(id, symbol);
   app.append(header,
     el('h2', {}, `${symbol} · fills marked`), priceBox,
     el('h2', {}, 'Equity and drawdown'), equityBox,
     el('div', { class: 'grid2' },
       el('div', {}, el('h2', {}, 'Positions'), table(['Symbol', 'Side', 'Quantity', 'Average', 'Mark', 'Unrealized'], positions, 'positions')),
       el('div', {}, el('h2', {}, 'Working orders'), table(['Id', 'Side', 'Type', 'Quantity', 'Price', ''], orders, 'orders'))),
+    el('h2', {}, 'Manual order (same risk gate)'), ticket,
     el('h2', {}, 'Fills'), table(['Time', 'Side', 'Quantity', 'Price', 'Fee', 'Order'], fills, 'fills'),
+    el('div', { class: 'grid2' },
+      el('div', {}, el('h2', {}, 'Risk denials'), table(['Order', 'Code', 'Why'], denials, 'denials')),
+      el('div', {}, el('h2', {}, 'Effective risk limits'), limitsTable(view.effectiveRisk))),
     el('h2', {}, 'Log'), log);
 
   function renderHeader(current) {
@@ -94,6 +100,7 @@ export async function deployment(app, id) {
   renderHeader(view);
   renderPositions(view.account?.positions || []);
   renderOrders(orderPage.orders);
+  renderDenials(orderPage.orders);
   fills.replaceChildren(...fillPage.fills.slice(0, 50).map(fillRow));
   log.textContent = logPage.logs.slice().reverse().map((entry) => `${entry.level} ${entry.message}`).join('\n');
 
@@ -114,6 +121,12 @@ export async function deployment(app, id) {
         renderOrders((await get(`/api/deployments/${id}/orders?limit=200`)).orders);
       } }, 'Cancel')))));
     if (!working.length) orders.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'None working.')));
+  }
+  function renderDenials(list) {
+    const refused = list.filter((o) => o.status === 'rejected' && o.reason);
+    denials.replaceChildren(...refused.slice(0, 30).map((o) => el('tr', {}, el('td', {}, `${o.id} ${o.side} ${o.symbol}`),
+      el('td', { class: 'warn' }, o.reason.code), el('td', { class: 'wrap' }, o.reason.message))));
+    if (!refused.length) denials.append(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'None.')));
   }
   function fillRow(f) {
     return el('tr', {}, el('td', {}, f.time.replace('T', ' ').replace('Z', '')), el('td', { class: f.side === 'buy' ? 'good' : 'bad' }, f.side),
@@ -139,7 +152,11 @@ export async function deployment(app, id) {
   subscribe({ channel: 'positions', deploymentId: id }, `positions:${id}`, (event) => renderPositions(event.data));
   subscribe({ channel: 'orders', deploymentId: id }, `orders:${id}`, async () => {
     clearTimeout(ordersTimer);
-    ordersTimer = setTimeout(async () => renderOrders((await get(`/api/deployments/${id}/orders?limit=200`)).orders), 300);
+    ordersTimer = setTimeout(async () => {
+      const list = (await get(`/api/deployments/${id}/orders?limit=200`)).orders;
+      renderOrders(list);
+      renderDenials(list);
+    }, 300);
   });
   let ordersTimer = 0;
   subscribe({ channel: 'logs', deploymentId: id }, `logs:${id}`, (event) => {
@@ -156,4 +173,43 @@ export async function deployment(app, id) {
 
 function table(names, body, id) {
   return el('table', { id }, el('thead', {}, el('tr', {}, names.map((name) => el('th', {}, name)))), body);
+}
+
+/** The effective limits, as the risk gate applies them (the deployment's and its owner's, tightest first). */
+function limitsTable(limits) {
+  const rows = Object.entries(limits || {}).map(([name, value]) => el('tr', {}, el('td', {}, name),
+    el('td', { class: 'wrap' }, typeof value === 'object' ? JSON.stringify(value) : String(value))));
+  return el('table', { id: 'limits' }, el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { class: 'muted' }, 'No limits.'))));
+}
+
+/** A manual order through the deployment's risk gate: market, limit, stop or stop-limit, with optional brackets. */
+function orderTicket(id, symbol) {
+  const side = el('select', { name: 'side' }, el('option', { value: 'buy' }, 'buy'), el('option', { value: 'sell' }, 'sell'));
+  const type = el('select', { name: 'type' }, ['market', 'limit', 'stop', 'stop_limit'].map((t) => el('option', { value: t }, t.replace('_', ' '))));
+  const quantity = el('input', { name: 'quantity', placeholder: 'quantity', size: 10, required: true });
+  const price = el('input', { name: 'price', placeholder: 'limit price', size: 10 });
+  const trigger = el('input', { name: 'trigger', placeholder: 'stop trigger', size: 10 });
+  const takeProfit = el('input', { name: 'takeProfit', placeholder: 'take profit', size: 10 });
+  const stopLoss = el('input', { name: 'stopLoss', placeholder: 'stop loss', size: 10 });
+  const reduceOnly = el('input', { type: 'checkbox', name: 'reduceOnly' });
+  const form = el('form', { class: 'row', id: 'ticket' }, el('strong', {}, symbol), side, type, quantity, price, trigger, takeProfit, stopLoss,
+    el('label', { class: 'row' }, reduceOnly, 'reduce only'), el('button', { type: 'submit' }, 'Send'));
+  const show = () => {
+    price.hidden = !(type.value === 'limit' || type.value === 'stop_limit');
+    trigger.hidden = !(type.value === 'stop' || type.value === 'stop_limit');
+  };
+  type.addEventListener('change', show);
+  show();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { symbol, side: side.value, type: type.value, quantity: quantity.value.trim() };
+    if (!price.hidden && price.value.trim()) body.price = price.value.trim();
+    if (!trigger.hidden && trigger.value.trim()) body.trigger = trigger.value.trim();
+    if (takeProfit.value.trim()) body.takeProfit = takeProfit.value.trim();
+    if (stopLoss.value.trim()) body.stopLoss = stopLoss.value.trim();
+    if (reduceOnly.checked) body.reduceOnly = true;
+    const sent = await act(() => post(`/api/deployments/${id}/orders`, body));
+    if (sent) flash(`order ${sent.orders.map((o) => `${o.id} ${o.status}`).join(', ')}`, true);
+  });
+  return form;
 }
