@@ -6,7 +6,11 @@ console errors and CSP violations and photographed at 1400x900.
 Run by scripts/browser-tests.sh, which starts the server.
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import json
+import struct
 import os
 import sys
 import time
@@ -26,9 +30,6 @@ class Console:
         self.base = base
         self.screenshots = screenshots
         os.makedirs(screenshots, exist_ok=True)
-        for old in os.listdir(screenshots):
-            if old.startswith("FAILED-"):
-                os.remove(os.path.join(screenshots, old))
         options = webdriver.ChromeOptions()
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900",
                      "--js-flags=--expose-gc", "--disable-gpu"]:
@@ -62,7 +63,7 @@ class Console:
     def open(self, fragment=""):
         self.driver.get(f"{self.base}/{fragment}")
 
-    def wait(self, condition, seconds=15, what="condition"):
+    def wait(self, condition, seconds=30, what="condition"):
         try:
             return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(lambda driver: condition())
         except Exception:
@@ -349,6 +350,41 @@ def publish_buy_deploy_ban(console):
     console.checkpoint("admin-after-ban")
 
 
+def totp(secret, at=None):
+    """RFC 6238: SHA-1, 30 s steps, 6 digits (what an authenticator app shows)."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int((at or time.time()) // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def two_factor(console):
+    """Set up two-factor sign-in on the account page with an authenticator code, get the recovery codes once, then
+    sign in again: the form asks for the code, and a recovery code lets the user in."""
+    console.sign_in("carol")
+    console.open("#/account")
+    console.wait(lambda: console.finds("#two-factor-start"), what="the account page")
+    console.find("#two-factor-start").click()
+    console.wait(lambda: console.text("#two-factor-secret"), what="the enrolment key")
+    secret = console.text("#two-factor-secret").strip()
+    console.find("#two-factor-confirm input[name=confirm]").send_keys(totp(secret))
+    console.find("#two-factor-confirm button").click()
+    console.wait(lambda: len(console.finds("#recovery-codes li")) == 10, what="ten recovery codes")
+    recovery = console.text("#recovery-codes li").strip()
+    console.checkpoint("account-two-factor")
+    console.find("#signout").click()
+    console.wait(lambda: console.finds("#login"), what="the sign-in form")
+    console.find("input[name=username]").send_keys("carol")
+    console.find("input[name=password]").send_keys(PASSWORD)
+    console.find("#submit").click()
+    console.wait(lambda: console.find("input[name=code]").is_displayed(), what="the code field")
+    assert "two-factor" in console.text("#flash"), console.text("#flash")
+    console.find("input[name=code]").send_keys(recovery)
+    console.find("#submit").click()
+    console.wait(lambda: console.finds("#deployments"), what="the sign-in with a recovery code")
+    assert console.text("#who").startswith("carol"), console.text("#who")
+
+
 def weight_and_memory(console, deployment, token):
     """The home page's cold first load transfers under 1 MB and is interactive in under 1 s; the detail page keeps
     up with the feed for a minute without its heap growing."""
@@ -373,6 +409,7 @@ def weight_and_memory(console, deployment, token):
     assert 150_000 < timing["bytes"] < 1_000_000, timing
     assert timing["interactive"] < 1_000, timing
 
+    console.sign_in("dave")  # the deployment's owner
     console.open(f"#/deployments/{deployment}")
     console.wait(lambda: console.finds("#price-chart canvas"), what="the detail page")
     heap = "gc(); return performance.memory.usedJSHeapSize;"
@@ -390,6 +427,10 @@ def main():
     parser.add_argument("--base", required=True)
     parser.add_argument("--screenshots", default="var/screenshots")
     args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    for old in os.listdir(args.screenshots):
+        if old.startswith("FAILED-"):
+            os.remove(os.path.join(args.screenshots, old))
     console = Console(args.base, args.screenshots)
     failures = 0
     context = {}
@@ -399,6 +440,7 @@ def main():
         ("alerts and wallet", lambda: alerts_page(console)),
         ("write, fix and backtest a strategy", lambda: strategy_editor(console)),
         ("publish, approve, buy, deploy, ban", lambda: publish_buy_deploy_ban(console)),
+        ("two-factor sign-in", lambda: two_factor(console)),
         ("page weight and memory", lambda: weight_and_memory(console, context["deployment"], context["token"])),
     ]
     try:

@@ -9,6 +9,7 @@ import { wallet } from './pages/wallet.js';
 import { strategies } from './pages/strategies.js';
 import { marketplace } from './pages/marketplace.js';
 import { admin } from './pages/admin.js';
+import { account } from './pages/account.js';
 
 const app = document.getElementById('app');
 const state = { user: null, cleanup: [] };
@@ -62,6 +63,7 @@ async function route() {
     case 'strategies': return strategies(app, id ? Number(id) : null);
     case 'marketplace': return marketplace(app, id ? Number(id) : null);
     case 'admin': return state.user.role !== 'user' ? admin(app) : (location.hash = '#/deployments');
+    case 'account': return account(app, state.user);
     case 'alerts': return alerts(app);
     case 'wallet': return wallet(app);
     default: location.hash = '#/deployments';
