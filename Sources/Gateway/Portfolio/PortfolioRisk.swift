@@ -56,8 +56,8 @@ struct PortfolioRisk {
             PortfolioCurve.valueAtRisk(dailyReturns: returns, confidence: confidence, minimumDays: Self.minimumDays).map { risk in
                 ValueAtRiskView(confidence: confidence, valueAtRisk: risk.valueAtRisk.reportedStatistic,
                                 expectedShortfall: risk.expectedShortfall.reportedStatistic,
-                                valueAtRiskAmount: APIUnits.money(Self.fraction(risk.valueAtRisk, of: totals.equity)),
-                                expectedShortfallAmount: APIUnits.money(Self.fraction(risk.expectedShortfall, of: totals.equity)))
+                                valueAtRiskAmount: APIUnits.money(LimitUsage.fraction(risk.valueAtRisk, of: totals.equity)),
+                                expectedShortfallAmount: APIUnits.money(LimitUsage.fraction(risk.expectedShortfall, of: totals.equity)))
             }
         }
         if view.valueAtRisk.isEmpty {
@@ -91,9 +91,6 @@ struct PortfolioRisk {
         guard let owner = holdings.first?.deployment.ownerID else { return .none }
         return try await gateway.store.read { try $0.ownerRiskLimits(of: owner) }
     }
-
-    /// `fraction` of `amount` money units, rounded to a unit.
-    static func fraction(_ fraction: Double, of amount: Int128) -> Int128 { LimitUsage.fraction(fraction, of: amount) }
 
     /// How far each limit the deployment has is from being reached (`LimitUsage`, which the alert engine watches too).
     static func distances(_ holding: PortfolioRoutes.Holding, sums: PortfolioSums, limits: RiskLimits,

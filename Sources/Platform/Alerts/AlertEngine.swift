@@ -220,7 +220,7 @@ public final class AlertEngine: Sendable {
                 message = "deployment \(id) lost \(Self.money(value)) today, more than \(Self.money(threshold))"
             case .faulted, .halted, .riskDenial, .fill, .killSwitch: continue
             }
-            condition(key, breached: breached, state: &state) {
+            condition(key, of: owner, breached: breached, state: &state) {
                 AlertDraft(ownerID: owner, deploymentID: id, ruleID: rule.id, kind: rule.kind.rawValue,
                            severity: rule.kind == .equityBelow ? .critical : .warning, message: message, unit: rule.kind.unit,
                            value: value, threshold: threshold, marketTime: sample.time, breachKey: key)
@@ -229,7 +229,8 @@ public final class AlertEngine: Sendable {
 
         // The system's own: 80 % of a limit the deployment (or its owner) set. Buying power is left
         // out: a fully invested cash account uses all of it by design.
-        let snapshot = runtime.snapshot(id)
+        // Positions matter only to position limits: no snapshot of the account per sample otherwise.
+        let snapshot = track.limits.maxPositionQuantity == nil ? nil : runtime.snapshot(id)
         let usages = LimitUsage.measure(equity: Int128(equity), dayStartEquity: Int128(track.dayStartEquity),
                                         grossExposure: Int128(sample.grossExposure.units), positions: snapshot?.positions ?? [],
                                         limits: track.limits,
@@ -240,7 +241,7 @@ public final class AlertEngine: Sendable {
         for usage in usages where usage.limit != .buyingPower {
             let key = "limit:\(id):\(usage.limit.rawValue)" + (usage.symbol.map { ":\($0)" } ?? "")
             let share = usage.utilization
-            condition(key, breached: share >= Self.systemThreshold, state: &state) {
+            condition(key, of: owner, breached: share >= Self.systemThreshold, state: &state) {
                 let name = usage.limit.rawValue.replacingOccurrences(of: "_", with: " ") + (usage.symbol.map { " of \($0)" } ?? "")
                 return AlertDraft(ownerID: owner, deploymentID: id, ruleID: nil, kind: "limit_approaching",
                                   severity: share >= 1 ? .critical : .warning,
@@ -252,15 +253,15 @@ public final class AlertEngine: Sendable {
     }
 
     /// Raises the breach's alert when it starts, resolves it when it clears.
-    private func condition(_ key: String, breached: Bool, state: inout State, draft: () -> AlertDraft) {
-        let made = draft()
-        let isActive = active(made.ownerID, &state).contains(key)
+    /// The draft is made only when an alert is raised (its message is formatted once per breach, not per sample).
+    private func condition(_ key: String, of owner: UserID, breached: Bool, state: inout State, draft: () -> AlertDraft) {
+        let isActive = active(owner, &state).contains(key)
         if breached, !isActive {
-            raise(made, &state)
+            raise(draft(), &state)
         } else if !breached, isActive {
-            state.active?[made.ownerID]?.remove(key)
+            state.active?[owner]?.remove(key)
             do {
-                if let resolved = try store.resolveAlert(owner: made.ownerID, breachKey: key) { publish(resolved) }
+                if let resolved = try store.resolveAlert(owner: owner, breachKey: key) { publish(resolved) }
             } catch {
                 logger.error("alert \(key) could not be resolved: \(error)")
             }
