@@ -41,10 +41,12 @@ class Console:
         self.problems = []
 
     # -- the REST side, for setting up what a journey needs --------------------------------
-    def rest(self, method, path, body=None, token=None):
+    def rest(self, method, path, body=None, token=None, headers=None):
         request = urllib.request.Request(self.base + path, method=method,
                                          data=json.dumps(body).encode() if body is not None else None)
         request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
@@ -91,6 +93,14 @@ class Console:
                 self.problems.append(f"{name}: {message}")
 
     def sign_in(self, username, password=PASSWORD):
+        # Sign out first: the refresh cookie is scoped to /api/auth, where delete_all_cookies on a page does not reach.
+        # (From a page without the console's scripts, so no request of a page in use fails under it.)
+        if self.driver.current_url.startswith(self.base):
+            self.driver.get(self.base + "/api/health")
+            self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "fetch('/api/auth/logout', {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json'},"
+                " body: '{}'}).then(() => done(), () => done());")
         self.driver.delete_all_cookies()
         self.open("#/login")
         self.driver.refresh()
@@ -101,6 +111,24 @@ class Console:
             field.send_keys(value)
         self.find("#submit").click()
         self.wait(lambda: self.finds("#deployments"), what="the deployments page")
+
+    def click(self, css, seconds=10):
+        """Clicks the element, finding it again when a live redraw replaced it under the test."""
+        deadline = time.time() + seconds
+        while True:
+            try:
+                return self.find(css).click()
+            except Exception:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def alert(self):
+        """The open alert or prompt, or None."""
+        try:
+            return self.driver.switch_to.alert
+        except Exception:
+            return None
 
     def close(self):
         self.driver.quit()
@@ -350,6 +378,188 @@ def publish_buy_deploy_ban(console):
     console.checkpoint("admin-after-ban")
 
 
+
+def sweep_and_submit(console):
+    """The author sweeps a parameter from the strategy page, backtests the best trial from the ranked table, then
+    saves a new version and submits it to the listing already published."""
+    dave = console.token("dave")
+    _, mine = console.rest("GET", "/api/strategies", token=dave)
+    trend = next(s for s in mine if s["name"] == "Trend")
+    console.sign_in("dave")
+    console.open(f"#/strategies/{trend['id']}")
+    console.wait(lambda: console.finds("#sweep-form tr[data-parameter=fast]"), what="the sweep form")
+    slow = console.find("#sweep-form input[name=sweep-slow]")
+    if slow.is_selected():
+        slow.click()
+    for name, value in (("min-fast", "4"), ("max-fast", "8"), ("step-fast", "2")):
+        field = console.find(f"#sweep-form input[name={name}]")
+        field.clear()
+        field.send_keys(value)
+    console.find("#run-sweep").click()
+    console.wait(lambda: len(console.finds("#sweep-trials tbody tr")) == 3, seconds=120,
+                 what=f"three ranked trials (flash: {console.text('#flash')})")
+    best = dict(part.split("=") for part in console.text("#sweep-trials tr[data-rank='1'] td:nth-child(2)").split(", "))
+    assert best["fast"] in ("4", "6", "8") and best["slow"] == "20", best  # slow keeps its default
+    console.driver.execute_script("document.getElementById('sweep-result').scrollIntoView({block: 'end'});")
+    console.checkpoint("strategy-sweep")
+    console.find("#sweep-trials tr[data-rank='1'] button").click()
+    console.wait(lambda: console.finds("#metrics"), seconds=90, what="the best trial's backtest")
+    assert console.find("#backtest-form input[name=fast]").get_attribute("value") == best["fast"]
+
+    # A new version goes to the existing listing for review.
+    console.driver.execute_script("const cm = document.querySelector('.CodeMirror').CodeMirror; cm.setValue('-- v3\\n' + cm.getValue());")
+    console.find("#save").click()
+    console.wait(lambda: "v3 accepted" in console.text("#issues"), seconds=60, what="the third version")
+    console.wait(lambda: console.finds("#publish button.submit-version"), what="the submit-to-listing button")
+    console.find("#publish button.submit-version").click()
+    console.wait(lambda: "submitted for review" in console.text("#flash"), seconds=60, what="the version submitted")
+    _, listings = console.rest("GET", "/api/marketplace/my/listings", token=dave)
+    listing = next(l for l in listings if l["strategyId"] == trend["id"])
+    assert listing["pendingVersionId"] is not None, listing
+
+
+def listing_life(console):
+    """A buyer favorites, reviews (then edits the review) and reports a listing; its author sees the sales, edits the
+    listing, deploys the live version and attaches it as the verified paper record, and reports the review; an admin
+    hides the review and dismisses the listing's report from the reports table."""
+    dave = console.token("dave")
+    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
+    _, listings = console.rest("GET", "/api/marketplace/my/listings", token=dave)
+    listing = next(l for l in listings if l["title"] == "Trend")["id"]
+    status, _ = console.rest("POST", "/api/auth/register", {"username": "frank", "email": "frank@example.com", "password": PASSWORD})
+    assert status == 201
+    _, people = console.rest("GET", "/api/admin/users?q=frank", token=admin)
+    console.rest("POST", f"/api/admin/users/{people[0]['id']}/wallet/credit", {"amount": "50.00", "reason": "browser test funds"}, admin)
+    frank = console.token("frank")
+    status, bought = console.rest("POST", f"/api/marketplace/listings/{listing}/purchase", {}, frank, {"Idempotency-Key": "browser-frank-1"})
+    assert status in (200, 201), bought
+
+    console.sign_in("frank")
+    console.open(f"#/marketplace/{listing}")
+    console.wait(lambda: console.finds("#review-form"), what="the review form")
+    console.find("#favorite").click()
+    console.wait(lambda: console.find("#favorite").get_attribute("aria-pressed") == "true", what="the favorite")
+    console.find("#review-form select[name=rating] option[value='4']").click()
+    console.find("#review-form input[name=title]").send_keys("Solid trend follower")
+    console.find("#review-form textarea[name=body]").send_keys("Followed the validation closely on paper.")
+    console.find("#review-form button[type=submit]").click()
+    console.wait(lambda: "Solid trend follower" in console.text("#reviews .review"), what="the posted review")
+    title = console.find("#review-form input[name=title]")
+    title.clear()
+    title.send_keys("Solid, after a month")
+    console.find("#review-form button[type=submit]").click()
+    console.wait(lambda: "Solid, after a month" in console.text("#reviews .review"), what="the edited review")
+    console.find(".report-listing button.link").click()
+    console.find(".report-listing input[name=reason]").send_keys("the description promises too much")
+    console.find(".report-listing button[type=submit]").click()
+    console.wait(lambda: "Reported." in console.text(".report-listing"), what="the listing report")
+    console.driver.execute_script("document.getElementById('reviews').scrollIntoView();")
+    console.checkpoint("listing-buyer")
+    console.open("#/marketplace")
+    console.wait(lambda: f"listing #{listing}" in console.text("#favorites"), what="the favorite on the marketplace page")
+
+    console.sign_in("dave")
+    console.open("#/marketplace")
+    row = f"#my-sales tr[data-listing='{listing}']"
+    console.wait(lambda: console.finds(row), what="the listing's sales line")
+    cells = [cell.text for cell in console.finds(f"{row} td")]
+    assert cells[1] == "2", cells  # erin and frank
+    console.checkpoint("marketplace-mine")
+    console.open(f"#/marketplace/{listing}")
+    console.wait(lambda: console.finds("#listing-edit"), what="the author's panel")
+    assert "2 sales" in console.text("#listing-sales"), console.text("#listing-sales")
+    summary = console.find("#listing-edit input[name=summary]")
+    summary.clear()
+    summary.send_keys("A fast SMA trend follower, now with a paper record")
+    console.find("#listing-edit button[type=submit]").click()
+    console.wait(lambda: "now with a paper record" in console.text("#app > p"), what="the edited summary")
+    console.find(".review .report-review button.link").click()
+    console.find(".review .report-review input[name=reason]").send_keys("a competitor's review")
+    console.find(".review .report-review button[type=submit]").click()
+    console.wait(lambda: "Reported." in console.text(".review .report-review"), what="the review report")
+    # The live version on paper, attached as the verified record.
+    console.find("#deploy-form button").click()
+    console.wait(lambda: console.finds("#price-chart canvas"), what="the author's deployment")
+    console.open(f"#/marketplace/{listing}")
+    console.wait(lambda: console.finds("#paper-record-attach"), what="the attach form")
+    console.find("#paper-record-attach button").click()
+    console.wait(lambda: console.finds("#paper-record"), what="the verified paper record")
+    console.driver.execute_script("document.getElementById('owner-panel').scrollIntoView();")
+    console.checkpoint("listing-owner")
+
+    console.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD)
+    console.open("#/admin")
+    console.wait(lambda: console.finds("#reports button.hide-review"), what="the review's report")
+    console.find("#reports button.hide-review").click()
+    console.driver.switch_to.alert.accept()
+    console.wait(lambda: not console.finds("#reports button.hide-review"), what="the review hidden")
+    _, reviews = console.rest("GET", f"/api/marketplace/listings/{listing}/reviews", token=frank)
+    assert all(r["hidden"] or r["title"] != "Solid, after a month" for r in reviews), reviews
+    console.wait(lambda: console.finds("#reports button.dismiss"), what="the listing's report")
+    console.find("#reports button.dismiss").click()
+    console.wait(lambda: "No open reports" in console.text("#reports"), what="the reports table emptied")
+    # Suspending a user for a week from the users table.
+    console.find("#user-search input[name=q]").send_keys("frank")
+    console.find("#user-search button").click()
+    console.wait(lambda: len(console.finds("#users tbody tr")) == 1 and console.finds("#users tr[data-user='frank'] button.suspend"),
+                 what="frank alone in the users table")
+    console.click("#users tr[data-user='frank'] button.suspend")
+    console.driver.switch_to.alert.accept()
+    console.wait(lambda: console.alert(), seconds=5, what="the reason prompt").accept()
+    console.wait(lambda: "suspended" in console.text("#users tr[data-user='frank']"), what="the suspension")
+    console.checkpoint("admin-reports")
+
+
+def account_wallet_orders(console, deployment):
+    """A user changes the password on the account page and signs in with the new one; pays out part of the wallet;
+    a working limit order is modified in place from the deployment page."""
+    status, _ = console.rest("POST", "/api/auth/register", {"username": "gina", "email": "gina@example.com", "password": PASSWORD})
+    assert status == 201
+    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
+    _, people = console.rest("GET", "/api/admin/users?q=gina", token=admin)
+    console.rest("POST", f"/api/admin/users/{people[0]['id']}/wallet/credit", {"amount": "30.00", "reason": "browser test funds"}, admin)
+    console.sign_in("gina")
+    console.open("#/account")
+    console.wait(lambda: console.finds("#password-form"), what="the password form")
+    new = "a-brand-new-passphrase-7"
+    for name, value in (("currentPassword", PASSWORD), ("newPassword", new), ("repeat", new)):
+        console.find(f"#password-form input[name={name}]").send_keys(value)
+    console.find("#password-form button").click()
+    console.wait(lambda: "password changed" in console.text("#flash"), what="the password change")
+    console.checkpoint("account")
+    console.sign_in("gina", new)
+
+    console.open("#/wallet")
+    console.wait(lambda: console.finds("#payout-form"), what="the wallet page")
+    console.find("#payout-form input[name=amount]").send_keys("12.50")
+    console.find("#payout-form button").click()
+    console.wait(lambda: "12.50 USD" in console.text("#payouts"), what="the payout")
+    assert "17.50" in console.text("#balance"), console.text("#balance")
+    console.checkpoint("wallet-payout")
+
+    dave = console.token("dave")
+    _, last = console.rest("GET", "/api/market/BTCUSD/price", token=dave)
+    price = float(last["price"])
+    status, order = console.rest("POST", f"/api/deployments/{deployment}/orders",
+                                 {"symbol": "BTCUSD", "side": "buy", "type": "limit", "quantity": "0.01", "price": f"{price * 0.99:.2f}"}, dave)
+    assert status == 201, order
+    order = order["orders"][0]
+    console.sign_in("dave")
+    console.open(f"#/deployments/{deployment}")
+    console.wait(lambda: console.finds("#orders button.modify"), what="the working order")
+    console.find("#orders button.modify").click()
+    lower = f"{price * 0.985:.2f}"
+    field = console.find("#orders .modify-form input[name=price]")
+    field.clear()
+    field.send_keys(lower)
+    console.find("#orders .modify-form button[type=submit]").click()
+    console.wait(lambda: "modified" in console.text("#flash"), what=f"the modification (flash: {console.text('#flash')})")
+    _, orders = console.rest("GET", f"/api/deployments/{deployment}/orders?limit=20", token=dave)
+    changed = next(o for o in orders["orders"] if o["id"] == order["id"])
+    assert changed["price"].startswith(lower.split(".")[0]) and abs(float(changed["price"]) - float(lower)) < 0.01, changed
+    console.checkpoint("deployment-modify")
+    console.rest("DELETE", f"/api/deployments/{deployment}/orders/{order['id']}", token=dave)
+
 def totp(secret, at=None):
     """RFC 6238: SHA-1, 30 s steps, 6 digits (what an authenticator app shows)."""
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
@@ -440,6 +650,9 @@ def main():
         ("alerts and wallet", lambda: alerts_page(console)),
         ("write, fix and backtest a strategy", lambda: strategy_editor(console)),
         ("publish, approve, buy, deploy, ban", lambda: publish_buy_deploy_ban(console)),
+        ("sweep and submit a version", lambda: sweep_and_submit(console)),
+        ("reviews, favorites, reports, sales, paper record", lambda: listing_life(console)),
+        ("password, payout, modify an order", lambda: account_wallet_orders(console, context["deployment"])),
         ("two-factor sign-in", lambda: two_factor(console)),
         ("page weight and memory", lambda: weight_and_memory(console, context["deployment"], context["token"])),
     ]

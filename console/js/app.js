@@ -61,8 +61,8 @@ async function route() {
   switch (page) {
     case 'deployments': return id ? deployment(app, Number(id)) : deployments(app, state.user);
     case 'strategies': return strategies(app, id ? Number(id) : null);
-    case 'marketplace': return marketplace(app, id ? Number(id) : null);
-    case 'admin': return state.user.role !== 'user' ? admin(app) : (location.hash = '#/deployments');
+    case 'marketplace': return marketplace(app, id ? Number(id) : null, state.user);
+    case 'admin': return state.user.role !== 'user' ? admin(app, state.user) : (location.hash = '#/deployments');
     case 'account': return account(app, state.user);
     case 'alerts': return alerts(app);
     case 'wallet': return wallet(app);

@@ -1,5 +1,7 @@
-// Account: two-factor sign-in (TOTP) set up with an authenticator app, with
-// ten recovery codes shown once; turned off with a current code.
+// Account: the password changed (the current one, and a code when two-factor
+// sign-in is on; the other sessions end); two-factor sign-in (TOTP) set up
+// with an authenticator app, with ten recovery codes shown once; turned off
+// with a current code.
 import { post } from '../api.js';
 import { el } from '../format.js';
 import { act, flash } from '../app.js';
@@ -16,6 +18,7 @@ export function account(app, user) {
   area.append(start);
   app.append(el('h1', {}, 'Account'),
     el('div', { class: 'card' }, el('div', {}, el('span', { class: 'muted' }, 'Signed in as '), el('strong', {}, user.username), ` (${user.email}, ${user.role})`)),
+    el('h2', {}, 'Password'), passwordForm(),
     el('h2', {}, 'Two-factor sign-in'), area, el('h2', {}, 'Turn it off'), off);
 
   async function enrol() {
@@ -37,4 +40,20 @@ export function account(app, user) {
       el('p', { class: 'muted wrap' }, el('code', {}, enrolment.otpauthUri)), form);
     confirm.focus();
   }
+}
+
+function passwordForm() {
+  const current = el('input', { name: 'currentPassword', type: 'password', autocomplete: 'current-password', placeholder: 'current password' });
+  const next = el('input', { name: 'newPassword', type: 'password', autocomplete: 'new-password', placeholder: 'new password (12+ characters)' });
+  const again = el('input', { name: 'repeat', type: 'password', autocomplete: 'new-password', placeholder: 'new password again' });
+  const code = el('input', { name: 'code', inputmode: 'numeric', placeholder: 'code (if two-factor is on)', size: 16 });
+  const form = el('form', { class: 'row', id: 'password-form' }, current, next, again, code, el('button', { type: 'submit' }, 'Change the password'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (next.value !== again.value) { flash('the two new passwords differ'); return; }
+    const body = { currentPassword: current.value, newPassword: next.value };
+    if (code.value.trim()) body.code = code.value.trim();
+    if (await act(() => post('/api/auth/password', body), 'password changed: your other sessions have ended') !== undefined) form.reset();
+  });
+  return form;
 }

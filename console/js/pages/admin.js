@@ -1,11 +1,12 @@
 // Admin: platform figures, the global emergency stop, the moderation queue
-// (validation results and source), users (suspend, ban, unban, credit), all
-// deployments with their owners (force-stop), reports, and the audit log.
-import { get, post, del } from '../api.js';
+// (validation results and source), reports (hide the review or suspend the
+// listing they name, or dismiss them), users (suspend, ban, unban, role,
+// credit), all deployments with their owners (force-stop), and the audit log.
+import { get, post, put, del } from '../api.js';
 import { el, money, percent } from '../format.js';
 import { act } from '../app.js';
 
-export async function admin(app) {
+export async function admin(app, me) {
   const stats = el('div', { class: 'stats', id: 'stats' });
   const stop = el('div', { class: 'switch', id: 'global-stop' });
   const queue = el('tbody'), users = el('tbody'), deployments = el('tbody'), audit = el('tbody'), reports = el('tbody');
@@ -53,10 +54,18 @@ export async function admin(app) {
           } }, 'Reject'))));
     }));
     if (!pending.length) queue.append(el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'Nothing waits for review.')));
-    reports.replaceChildren(...open.map((r) => el('tr', {}, el('td', {}, `${r.targetKind} #${r.targetId}`), el('td', {}, r.reason),
-      el('td', {}, el('button', { class: 'secondary', onclick: async () => {
-        await act(() => post(`/api/admin/reports/${r.id}/resolve`, { resolution: 'dismissed' }), 'resolved'); refresh();
-      } }, 'Dismiss')))));
+    const resolve = (r, resolution) => act(() => post(`/api/admin/reports/${r.id}/resolve`, { resolution }), 'resolved');
+    reports.replaceChildren(...open.map((r) => el('tr', { 'data-report': r.id },
+      el('td', {}, r.targetKind === 'listing' ? el('a', { href: `#/marketplace/${r.targetId}` }, `listing #${r.targetId}`) : `${r.targetKind} #${r.targetId}`),
+      el('td', {}, r.reason), el('td', {}, el('div', { class: 'row' },
+        // Acting on what the report names resolves it too.
+        r.targetKind === 'review' ? el('button', { class: 'danger hide-review', onclick: async () => {
+          const why = reason('hide the review'); if (why && await act(() => post(`/api/admin/reviews/${r.targetId}/hide`, { reason: why }), 'review hidden')) { await resolve(r, `review hidden: ${why}`); refresh(); }
+        } }, 'Hide review') : '',
+        r.targetKind === 'listing' ? el('button', { class: 'danger', onclick: async () => {
+          const why = reason('suspend the listing'); if (why && await act(() => post(`/api/admin/listings/${r.targetId}/suspend`, { reason: why }), 'listing suspended')) { await resolve(r, `listing suspended: ${why}`); refresh(); }
+        } }, 'Suspend listing') : '',
+        el('button', { class: 'secondary dismiss', onclick: async () => { await resolve(r, 'dismissed'); refresh(); } }, 'Dismiss'))))));
     if (!open.length) reports.append(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'No open reports.')));
     users.replaceChildren(...people.map((u) => el('tr', { 'data-user': u.username },
       el('td', {}, `${u.username} (#${u.id})`), el('td', {}, u.role), el('td', {}, u.status + (u.statusReason ? ` — ${u.statusReason}` : '')),
@@ -64,6 +73,17 @@ export async function admin(app) {
         u.status === 'active'
           ? el('button', { class: 'danger ban', onclick: async () => { const why = reason('ban'); if (why) { await act(() => post(`/api/admin/users/${u.id}/ban`, { reason: why }), `${u.username} banned`); refresh(); } } }, 'Ban')
           : el('button', { class: 'secondary', onclick: async () => { await act(() => post(`/api/admin/users/${u.id}/unban`, { reason: 'lifted in the console' }), `${u.username} restored`); refresh(); } }, 'Unban'),
+        u.status === 'active' ? el('button', { class: 'secondary suspend', onclick: async () => {
+          const days = window.prompt(`Suspend ${u.username} for how many days?`, '7');
+          const why = days && reason('suspend');
+          if (why) {
+            const until = new Date(Date.now() + Number(days) * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+            await act(() => post(`/api/admin/users/${u.id}/suspend`, { reason: why, until }), `${u.username} suspended until ${until}`); refresh();
+          }
+        } }, 'Suspend') : '',
+        me.role === 'superadmin' && u.id !== me.id ? el('select', { class: 'role', 'aria-label': `role of ${u.username}`, onchange: async (event) => {
+          await act(() => put(`/api/admin/users/${u.id}/role`, { role: event.target.value }), `${u.username} is now ${event.target.value}`); refresh();
+        } }, ['user', 'admin', 'superadmin'].map((r) => el('option', { value: r, selected: r === u.role }, r))) : '',
         el('button', { class: 'secondary credit', onclick: async () => {
           const amount = window.prompt(`Credit ${u.username}'s wallet (USD, test servers):`, '50.00');
           if (amount) { await act(() => post(`/api/admin/users/${u.id}/wallet/credit`, { amount, reason: 'test credit from the console' }), 'credited'); }

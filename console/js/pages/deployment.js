@@ -1,6 +1,7 @@
 // One deployment: candles of its symbol with fill markers, equity and
-// drawdown updating live, positions, working orders (cancel), fills, the log.
-import { get, post, del } from '../api.js';
+// drawdown updating live, positions, working orders (modify in place, cancel),
+// fills, the log.
+import { get, post, put, del } from '../api.js';
 import { el, money, signed, decimal, epoch } from '../format.js';
 import { subscribe } from '../live.js';
 import { act, onLeave, flash } from '../app.js';
@@ -97,6 +98,8 @@ export async function deployment(app, id) {
   for (const point of curve.points) addEquity(point);
   price.timeScale().fitContent();
   equity.timeScale().fitContent();
+  // The order being modified keeps its form when live updates redraw the table.
+  let editing = null;
   renderHeader(view);
   renderPositions(view.account?.positions || []);
   renderOrders(orderPage.orders);
@@ -116,11 +119,37 @@ export async function deployment(app, id) {
     orders.replaceChildren(...working.map((o) => el('tr', {},
       el('td', {}, String(o.id)), el('td', {}, o.side), el('td', {}, o.type), el('td', { class: 'num' }, decimal(o.quantity, 6)),
       el('td', { class: 'num' }, o.price ? decimal(o.price) : o.trigger ? `stop ${decimal(o.trigger)}` : 'market'),
-      el('td', {}, el('button', { class: 'secondary', onclick: async () => {
-        await act(() => del(`/api/deployments/${id}/orders/${o.id}`), `order ${o.id} canceled`);
-        renderOrders((await get(`/api/deployments/${id}/orders?limit=200`)).orders);
-      } }, 'Cancel')))));
+      el('td', {}, editing?.id === o.id ? editing.form : el('div', { class: 'row' }, el('button', { class: 'secondary modify', onclick: (event) => modifyForm(o, event.target.closest('td')) }, 'Modify'),
+        el('button', { class: 'secondary', onclick: async () => {
+          await act(() => del(`/api/deployments/${id}/orders/${o.id}`), `order ${o.id} canceled`);
+          renderOrders((await get(`/api/deployments/${id}/orders?limit=200`)).orders);
+        } }, 'Cancel'))))));
     if (!working.length) orders.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'None working.')));
+  }
+  // A working order changed in place (quantity, limit price, trigger), through the same risk gate as a new one.
+  function modifyForm(order, cell) {
+    const quantity = el('input', { name: 'quantity', value: order.quantity, size: 8 });
+    const price = order.price ? el('input', { name: 'price', value: order.price, size: 9 }) : null;
+    const trigger = order.trigger ? el('input', { name: 'trigger', value: order.trigger, size: 9 }) : null;
+    const form = el('form', { class: 'row modify-form' }, quantity, price ? ['@', price] : '', trigger ? ['stop', trigger] : '',
+      el('button', { type: 'submit' }, 'Save'), el('button', { type: 'button', class: 'secondary', onclick: reload }, 'Back'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = {};
+      if (quantity.value.trim() !== order.quantity) body.quantity = quantity.value.trim();
+      if (price && price.value.trim() !== order.price) body.price = price.value.trim();
+      if (trigger && trigger.value.trim() !== order.trigger) body.trigger = trigger.value.trim();
+      if (await act(() => put(`/api/deployments/${id}/orders/${order.id}`, body), `order ${order.id} modified`)) reload();
+    });
+    editing = { id: order.id, form };
+    cell.replaceChildren(form);
+    quantity.focus();
+    async function reload() {
+      editing = null;
+      const page = (await get(`/api/deployments/${id}/orders?limit=200`)).orders;
+      renderOrders(page);
+      renderDenials(page);
+    }
   }
   function renderDenials(list) {
     const refused = list.filter((o) => o.status === 'rejected' && o.reason);

@@ -1,11 +1,13 @@
 // Strategies: the list, and one strategy's editor (CodeMirror, Lua mode) whose
 // save runs the server's check (a version upload, validated in the sandbox)
 // with the errors marked on their lines; its versions; a backtest form made
-// from the version's parameter schema; the result's metrics, curve and trades.
+// from the version's parameter schema; the result's metrics, curve and trades;
+// a parameter sweep (sweep.js) whose ranked trials can each be backtested.
 import { get, post } from '../api.js';
 import { el, money, decimal, percent, epoch } from '../format.js';
 import { act, onLeave, flash } from '../app.js';
 import { parameterInputs, parameterValues } from './parameters.js';
+import { sweepForm } from './sweep.js';
 
 const STARTER = `-- A starting point: long while the fast SMA is above the slow one (docs/strategy-api.md).
 strategy = {
@@ -78,10 +80,11 @@ async function strategy(app, id) {
   const backtest = el('div', { id: 'backtest' });
   const result = el('div', { id: 'result' });
   const publish = el('div', { id: 'publish' });
+  const sweep = el('div');
   app.append(el('h1', {}, info.name), host, el('div', { class: 'row' }, save, changelog), issues,
     el('h2', {}, 'Versions'),
     el('table', { id: 'versions' }, el('thead', {}, el('tr', {}, ['Version', 'Status', 'Changelog', 'Validation return', 'Created'].map((n) => el('th', {}, n)))), versionList),
-    el('h2', {}, 'Backtest'), backtest, result, el('h2', {}, 'Publish'), publish);
+    el('h2', {}, 'Backtest'), backtest, result, el('h2', {}, 'Parameter sweep'), sweep, el('h2', {}, 'Publish'), publish);
 
   const source = latest ? (await get(`/api/strategies/${id}/versions/${latest.id}/source`)).source : STARTER;
   const editor = CodeMirror(host, { value: source, mode: 'lua', lineNumbers: true, indentUnit: 2, theme: 'default' });
@@ -128,6 +131,7 @@ async function strategy(app, id) {
   function renderForm(version) {
     if (!version) {
       backtest.replaceChildren(el('p', { class: 'muted' }, 'Save an accepted version to backtest it.'));
+      sweep.replaceChildren(el('p', { class: 'muted' }, 'Save an accepted version to sweep its parameters.'));
       return;
     }
     const fields = parameterInputs(version.parameters);
@@ -152,6 +156,18 @@ async function strategy(app, id) {
       if (job) follow(job.id);
     });
     backtest.replaceChildren(form);
+    // A trial of the sweep, backtested as a stored job: its parameters go into this form.
+    sweep.replaceChildren(sweepForm(id, version, datasets, (parameters) => {
+      for (const [name, value] of Object.entries(parameters)) {
+        const input = form.querySelector(`[data-type][name="${CSS.escape(name)}"]`);
+        if (!input) continue;
+        if (input.tagName === 'SELECT') input.value = JSON.stringify(value);
+        else if (input.type === 'checkbox') input.checked = value === true;
+        else input.value = String(value);
+      }
+      form.requestSubmit();
+      result.scrollIntoView({ behavior: 'smooth' });
+    }));
   }
   renderForm(latest);
   renderPublish(latest);
@@ -174,6 +190,17 @@ async function strategy(app, id) {
         ` is ${listing.status}: an admin reviews it before it is listed.`));
     });
     publish.replaceChildren(form);
+    // A listing of this strategy already exists: offer the new version to it instead.
+    get('/api/marketplace/my/listings').then((listings) => {
+      for (const listing of listings.filter((l) => l.strategyId === id)) {
+        const offered = [listing.liveVersionId, listing.pendingVersionId].includes(version.id);
+        publish.prepend(el('div', { class: 'row', 'data-listing': listing.id }, el('a', { href: `#/marketplace/${listing.id}` }, listing.title),
+          el('span', { class: 'muted' }, listing.status), offered ? el('span', { class: 'muted' }, `v${version.number} is already its live or pending version`)
+            : el('button', { class: 'submit-version', onclick: async () => {
+              if (await act(() => post(`/api/marketplace/listings/${listing.id}/submit`, { versionId: version.id }), `v${version.number} submitted for review`)) renderPublish(version);
+            } }, `Submit v${version.number} to this listing`)));
+      }
+    }).catch(() => {});
   }
 
   let timer = 0;
