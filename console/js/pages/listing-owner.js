@@ -44,7 +44,10 @@ function editForm(listing) {
 
 function submitForm(listing, versions) {
   const newer = versions.filter((v) => v.status === 'accepted' && v.id !== listing.liveVersionId && v.id !== listing.pendingVersionId);
-  if (listing.pendingVersionId) return el('p', { class: 'muted' }, `Version #${listing.pendingVersionId} waits for review.`);
+  if (listing.pendingVersionId) {
+    const pending = versions.find((v) => v.id === listing.pendingVersionId);
+    return el('p', { class: 'muted', id: 'pending-version' }, `${pending ? `v${pending.number}` : 'A version'} waits for a moderator's review.`);
+  }
   if (!newer.length) return el('p', { class: 'muted' }, 'No newer accepted version to submit: save one on the strategy page.');
   const version = el('select', { name: 'versionId' }, newer.slice().reverse().map((v) => el('option', { value: v.id }, `v${v.number} ${v.changelog || ''}`)));
   const form = el('form', { class: 'row', id: 'submit-version' }, version, el('button', { type: 'submit' }, 'Submit for review'));

@@ -45,7 +45,7 @@ export async function listingPage(app, id, user) {
     el('h2', {}, 'Buy, backtest, deploy'), actions, outcome);
   if (mine) app.append(el('h2', {}, 'Your listing'), await ownerPanel(listing));
   if (user.role !== 'user') app.append(moderation(listing));
-  app.append(el('h2', {}, 'Reviews'), reviewSection(listing, reviews, user, mine), reportForm(`/api/marketplace/listings/${id}/report`, 'Report this listing', 'report-listing'));
+  app.append(el('h2', {}, 'Reviews'), reviewSection(listing, reviews, user, mine), mine ? '' : reportForm(`/api/marketplace/listings/${id}/report`, 'Report this listing', 'report-listing'));
 
   if (v) {
     const chart = LightweightCharts.createChart(curveBox, { layout: { background: { color: '#161c23' }, textColor: '#d9e1e8' }, autoSize: true,
