@@ -560,6 +560,18 @@ def account_wallet_orders(console, deployment):
     changed = next(o for o in orders["orders"] if o["id"] == order["id"])
     assert changed["price"].startswith(lower.split(".")[0]) and abs(float(changed["price"]) - float(lower)) < 0.01, changed
     console.checkpoint("deployment-modify")
+    # The whole journal, paged: 60 more orders (filled, or refused by the order-rate limit: both are journaled).
+    for _ in range(60):
+        console.rest("POST", f"/api/deployments/{deployment}/orders", {"symbol": "BTCUSD", "side": "buy", "type": "market", "quantity": "0.0001"}, dave)
+    console.driver.refresh()
+    console.wait(lambda: len(console.finds("#order-history tbody tr")) == 50, what="a full first page of orders")
+    first = console.text("#order-history tbody tr")
+    console.click("#history .older")
+    console.wait(lambda: console.text("#order-history tbody tr") != first, what="the older page")
+    assert "page 2" in console.text("#history"), console.text("#history")
+    console.click("#history .newer")
+    console.wait(lambda: "page 1" in console.text("#history"), what="back to the first page")
+    assert "amount" in console.text("#parameters"), console.text("#parameters")
     console.rest("DELETE", f"/api/deployments/{deployment}/orders/{order['id']}", token=dave)
 
 def totp(secret, at=None):

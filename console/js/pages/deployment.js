@@ -1,10 +1,11 @@
 // One deployment: candles of its symbol with fill markers, equity and
 // drawdown updating live, positions, working orders (modify in place, cancel),
-// fills, the log.
+// fills, the log; its parameters and whole journal, paged (deployment-history.js).
 import { get, post, put, del } from '../api.js';
 import { el, money, signed, decimal, epoch } from '../format.js';
 import { subscribe } from '../live.js';
 import { act, onLeave, flash } from '../app.js';
+import { historySection } from './deployment-history.js';
 
 const chartOptions = {
   layout: { background: { color: '#161c23' }, textColor: '#d9e1e8' },
@@ -35,7 +36,7 @@ export async function deployment(app, id) {
     el('div', { class: 'grid2' },
       el('div', {}, el('h2', {}, 'Risk denials'), table(['Order', 'Code', 'Why'], denials, 'denials')),
       el('div', {}, el('h2', {}, 'Effective risk limits'), limitsTable(view.effectiveRisk))),
-    el('h2', {}, 'Log'), log);
+    el('h2', {}, 'Log'), log, historySection(id, view));
 
   function renderHeader(current) {
     const account = current.account || {};
