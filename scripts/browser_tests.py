@@ -366,6 +366,19 @@ def publish_buy_deploy_ban(console):
     _, view = console.rest("GET", f"/api/deployments/{deployment}", token=erin)
     assert view["status"] == "running" and view["parameters"]["fast"] == 6 and view["listingId"] == listing, view
     console.wait(lambda: console.text("#equity") not in ("", "—"), seconds=30, what="live equity")
+    # The buyer's own kill switch and square-off, on the bought deployment.
+    console.open("#/deployments")
+    console.wait(lambda: console.finds("#emergency-toggle"), what="the buyer's home page")
+    console.click("#emergency-toggle")
+    console.wait(lambda: "engaged" in console.text("#emergency-state"), what="the buyer's emergency stop")
+    _, risk = console.rest("GET", "/api/risk/status", token=erin)
+    assert risk["ownEmergencyStop"] is True, risk
+    console.click("#emergency-toggle")
+    console.wait(lambda: console.text("#emergency-state") == "off", what="the release")
+    console.open(f"#/deployments/{deployment}")
+    console.wait(lambda: console.finds("#price-chart canvas"), what="the bought deployment's page")
+    console.driver.find_element(By.XPATH, "//button[text()='Square off']").click()
+    console.wait(lambda: "square-off done" in console.text("#flash"), seconds=20, what="the buyer's square-off")
 
     console.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD)
     console.open("#/admin")

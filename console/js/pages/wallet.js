@@ -21,6 +21,7 @@ export async function wallet(app) {
   });
   app.append(el('h1', {}, 'Wallet'),
     el('div', { class: 'card' }, el('span', { class: 'muted' }, 'Balance '), el('strong', { id: 'balance' }, `${balance.balance} ${balance.currency}`)),
+    el('p', { class: 'muted' }, 'Funds come from the payment provider; on a test server an admin credits wallets (Admin → Users → Credit, docs/api.md).'),
     payout,
     el('h2', {}, 'Payouts'),
     el('table', { id: 'payouts' }, el('thead', {}, el('tr', {}, ['Time', 'Amount', 'Payout'].map((n) => el('th', {}, n)))),
