@@ -123,6 +123,30 @@ class Console:
                     raise
                 time.sleep(0.2)
 
+    def type(self, css, text):
+        """Replaces the field's text with `text`."""
+        field = self.find(css)
+        field.clear()
+        field.send_keys(text)
+
+    def funded_user(self, username, amount):
+        """Registers a user over the API and has the admin credit their wallet; returns their token."""
+        status, _ = self.rest("POST", "/api/auth/register", {"username": username, "email": f"{username}@example.com", "password": PASSWORD})
+        assert status == 201
+        admin = self.token(ADMIN_LOGIN, ADMIN_PASSWORD)
+        _, people = self.rest("GET", f"/api/admin/users?q={username}", token=admin)
+        status, credited = self.rest("POST", f"/api/admin/users/{people[0]['id']}/wallet/credit",
+                                     {"amount": amount, "reason": "browser test funds"}, admin)
+        assert status in (200, 201), credited
+        return self.token(username)
+
+    def report(self, scope, reason):
+        """Opens the report form inside `scope`, sends `reason`, and waits for it to be taken."""
+        self.find(f"{scope} button.link").click()
+        self.find(f"{scope} input[name=reason]").send_keys(reason)
+        self.find(f"{scope} button[type=submit]").click()
+        self.wait(lambda: "Reported." in self.text(scope), what=f"the report in {scope}")
+
     def alert(self):
         """The open alert or prompt, or None."""
         try:
@@ -170,9 +194,7 @@ def trade_and_watch(console):
     form = "#templates form[data-template='dca']"
     console.wait(lambda: console.finds(f"{form} input[name=amount]"), what="the template's deploy form")
     for name, value in (("every", "1"), ("amount", "500")):
-        field = console.find(f"{form} input[name={name}]")
-        field.clear()
-        field.send_keys(value)
+        console.type(f"{form} input[name={name}]", value)
     console.find(f"{form} button[type=submit]").click()
     console.wait(lambda: console.finds("#price-chart canvas"), what="the new deployment's page")
     deployment = int(console.driver.current_url.rsplit("/", 1)[1])
@@ -209,9 +231,7 @@ def trade_and_watch(console):
         for name, value in (("quantity", quantity), ("price", price)):
             if value is None:
                 continue  # (a market order hides the price field)
-            field = console.find(f"#ticket input[name={name}]")
-            field.clear()
-            field.send_keys(value)
+            console.type(f"#ticket input[name={name}]", value)
         console.find("#ticket button[type=submit]").click()
     _, last = console.rest("GET", "/api/market/BTCUSD/price", token=token)
     below = f"{float(last['price']) * 0.99:.2f}"  # inside the template's price collar, under the market
@@ -332,13 +352,7 @@ def publish_buy_deploy_ban(console):
     console.find(f"{row} button.approve").click()
     console.wait(lambda: not console.finds(row), what="the approval")
 
-    status, _ = console.rest("POST", "/api/auth/register", {"username": "erin", "email": "erin@example.com", "password": PASSWORD})
-    assert status == 201
-    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
-    _, people = console.rest("GET", "/api/admin/users?q=erin", token=admin)
-    erin_id = people[0]["id"]
-    status, credited = console.rest("POST", f"/api/admin/users/{erin_id}/wallet/credit", {"amount": "50.00", "reason": "browser test funds"}, admin)
-    assert status in (200, 201), credited
+    console.funded_user("erin", "50.00")
 
     console.sign_in("erin")
     console.open("#/marketplace")
@@ -356,9 +370,7 @@ def publish_buy_deploy_ban(console):
     console.find("#buy").click()
     console.wait(lambda: console.finds("#bought"), what="the purchase")
     console.checkpoint("listing")
-    fast = console.find("#deploy-form input[name=fast]")
-    fast.clear()
-    fast.send_keys("6")
+    console.type("#deploy-form input[name=fast]", "6")
     console.find("#deploy-form button").click()
     console.wait(lambda: console.finds("#price-chart canvas"), what="the new deployment's page")
     deployment = int(console.driver.current_url.rsplit("/", 1)[1])
@@ -405,9 +417,7 @@ def sweep_and_submit(console):
     if slow.is_selected():
         slow.click()
     for name, value in (("min-fast", "4"), ("max-fast", "8"), ("step-fast", "2")):
-        field = console.find(f"#sweep-form input[name={name}]")
-        field.clear()
-        field.send_keys(value)
+        console.type(f"#sweep-form input[name={name}]", value)
     console.find("#run-sweep").click()
     console.wait(lambda: len(console.finds("#sweep-trials tbody tr")) == 3, seconds=120,
                  what=f"three ranked trials (flash: {console.text('#flash')})")
@@ -436,14 +446,9 @@ def listing_life(console):
     listing, deploys the live version and attaches it as the verified paper record, and reports the review; an admin
     hides the review and dismisses the listing's report from the reports table."""
     dave = console.token("dave")
-    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
     _, listings = console.rest("GET", "/api/marketplace/my/listings", token=dave)
     listing = next(l for l in listings if l["title"] == "Trend")["id"]
-    status, _ = console.rest("POST", "/api/auth/register", {"username": "frank", "email": "frank@example.com", "password": PASSWORD})
-    assert status == 201
-    _, people = console.rest("GET", "/api/admin/users?q=frank", token=admin)
-    console.rest("POST", f"/api/admin/users/{people[0]['id']}/wallet/credit", {"amount": "50.00", "reason": "browser test funds"}, admin)
-    frank = console.token("frank")
+    frank = console.funded_user("frank", "50.00")
     status, bought = console.rest("POST", f"/api/marketplace/listings/{listing}/purchase", {}, frank, {"Idempotency-Key": "browser-frank-1"})
     assert status in (200, 201), bought
 
@@ -459,15 +464,10 @@ def listing_life(console):
     console.find("#review-form button[type=submit]").click()
     console.wait(lambda: "Solid trend follower" in console.text("#reviews .review"), what="the posted review")
     assert "<img src=x" in console.text("#reviews .review") and console.driver.title != "pwned" and not console.finds("#reviews img")
-    title = console.find("#review-form input[name=title]")
-    title.clear()
-    title.send_keys("Solid, after a month")
+    console.type("#review-form input[name=title]", "Solid, after a month")
     console.find("#review-form button[type=submit]").click()
     console.wait(lambda: "Solid, after a month" in console.text("#reviews .review"), what="the edited review")
-    console.find(".report-listing button.link").click()
-    console.find(".report-listing input[name=reason]").send_keys("the description promises too much")
-    console.find(".report-listing button[type=submit]").click()
-    console.wait(lambda: "Reported." in console.text(".report-listing"), what="the listing report")
+    console.report(".report-listing", "the description promises too much")
     console.driver.execute_script("document.getElementById('reviews').scrollIntoView();")
     console.checkpoint("listing-buyer")
     console.open("#/marketplace")
@@ -483,15 +483,10 @@ def listing_life(console):
     console.open(f"#/marketplace/{listing}")
     console.wait(lambda: console.finds("#listing-edit"), what="the author's panel")
     assert "2 sales" in console.text("#listing-sales"), console.text("#listing-sales")
-    summary = console.find("#listing-edit input[name=summary]")
-    summary.clear()
-    summary.send_keys("A fast SMA trend follower, now with a paper record")
+    console.type("#listing-edit input[name=summary]", "A fast SMA trend follower, now with a paper record")
     console.find("#listing-edit button[type=submit]").click()
     console.wait(lambda: "now with a paper record" in console.text("#app > p"), what="the edited summary")
-    console.find(".review .report-review button.link").click()
-    console.find(".review .report-review input[name=reason]").send_keys("a competitor's review")
-    console.find(".review .report-review button[type=submit]").click()
-    console.wait(lambda: "Reported." in console.text(".review .report-review"), what="the review report")
+    console.report(".review .report-review", "a competitor's review")
     # The live version on paper, attached as the verified record.
     console.find("#deploy-form button").click()
     console.wait(lambda: console.finds("#price-chart canvas"), what="the author's deployment")
@@ -528,11 +523,7 @@ def listing_life(console):
 def account_wallet_orders(console, deployment):
     """A user changes the password on the account page and signs in with the new one; pays out part of the wallet;
     a working limit order is modified in place from the deployment page."""
-    status, _ = console.rest("POST", "/api/auth/register", {"username": "gina", "email": "gina@example.com", "password": PASSWORD})
-    assert status == 201
-    admin = console.token(ADMIN_LOGIN, ADMIN_PASSWORD)
-    _, people = console.rest("GET", "/api/admin/users?q=gina", token=admin)
-    console.rest("POST", f"/api/admin/users/{people[0]['id']}/wallet/credit", {"amount": "30.00", "reason": "browser test funds"}, admin)
+    console.funded_user("gina", "30.00")
     console.sign_in("gina")
     console.open("#/account")
     console.wait(lambda: console.finds("#password-form"), what="the password form")
@@ -564,9 +555,7 @@ def account_wallet_orders(console, deployment):
     console.wait(lambda: console.finds("#orders button.modify"), what="the working order")
     console.find("#orders button.modify").click()
     lower = f"{price * 0.985:.2f}"
-    field = console.find("#orders .modify-form input[name=price]")
-    field.clear()
-    field.send_keys(lower)
+    console.type("#orders .modify-form input[name=price]", lower)
     console.find("#orders .modify-form button[type=submit]").click()
     console.wait(lambda: "modified" in console.text("#flash"), what=f"the modification (flash: {console.text('#flash')})")
     _, orders = console.rest("GET", f"/api/deployments/{deployment}/orders?limit=20", token=dave)
