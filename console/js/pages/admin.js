@@ -68,11 +68,11 @@ export async function admin(app, me) {
         el('button', { class: 'secondary dismiss', onclick: async () => { await resolve(r, 'dismissed'); refresh(); } }, 'Dismiss'))))));
     if (!open.length) reports.append(el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'No open reports.')));
     users.replaceChildren(...people.map((u) => el('tr', { 'data-user': u.username },
-      el('td', {}, `${u.username} (#${u.id})`), el('td', {}, u.role), el('td', {}, u.status + (u.statusReason ? ` — ${u.statusReason}` : '')),
+      el('td', {}, `${u.username} (#${u.id})`), el('td', {}, u.role), el('td', {}, u.status + (u.suspendedUntil ? ` until ${u.suspendedUntil.replace('T', ' ').replace('Z', '')}` : '') + (u.statusReason ? ` — ${u.statusReason}` : '')),
       el('td', {}, el('div', { class: 'row' },
         u.status === 'active'
           ? el('button', { class: 'danger ban', onclick: async () => { const why = reason('ban'); if (why) { await act(() => post(`/api/admin/users/${u.id}/ban`, { reason: why }), `${u.username} banned`); refresh(); } } }, 'Ban')
-          : el('button', { class: 'secondary', onclick: async () => { await act(() => post(`/api/admin/users/${u.id}/unban`, { reason: 'lifted in the console' }), `${u.username} restored`); refresh(); } }, 'Unban'),
+          : el('button', { class: 'secondary', onclick: async () => { await act(() => post(`/api/admin/users/${u.id}/unban`, { reason: 'lifted in the console' }), `${u.username} restored`); refresh(); } }, u.status === 'banned' ? 'Unban' : 'Lift suspension'),
         u.status === 'active' ? el('button', { class: 'secondary suspend', onclick: async () => {
           const days = window.prompt(`Suspend ${u.username} for how many days?`, '7');
           const why = days && reason('suspend');
