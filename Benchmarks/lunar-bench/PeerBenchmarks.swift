@@ -46,7 +46,7 @@ enum PeerBenchmarks {
         report.row("Lunar bars/s (best of 3; first run \(String(format: "%.0f", lunarFirst)))", String(format: "%.0f", lunar),
                    baseline: String(format: "%.2f s", best))
         report.row("  Lunar trades (closed + open at end), end equity",
-                   "\(result.metrics.tradeCount) + \(result.finalPositions.count)", baseline: "\(result.metrics.endEquity)")
+                   "\(result.metrics.tradeCount) + \(result.finalPositions.count)", baseline: String(format: "%.2f", result.metrics.endEquity.doubleValue))
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunar-peers-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
