@@ -15,8 +15,12 @@ the benchmark's parameters:
 - commission c per fill on notional; a position open after the last bar stays
   open (no exit fee).
 
-Each engine computes its own moving averages and crosses (its idiomatic
-indicators), so its indicator cost is in its time, as ta.sma's is in Lunar's.
+Each engine computes its own moving averages (its own indicators), so that
+cost is in its time, as ta.sma's is in Lunar's. The cross is Lunar's
+definition everywhere (a change of `fast > slow`), not the engines' crossover
+helpers: backtesting.py's `crossover` and backtrader's `CrossOver` treat a bar
+where the means are equal differently, and a million bars on a cent grid have
+hundreds of such bars.
 Timed: the backtest on a DataFrame already in memory (Lunar's figure is the
 backtest on bars already in memory too). vectorbt is timed twice: end to end
 in a fresh process with an empty numba cache (import vectorbt + JIT compile +
@@ -71,7 +75,7 @@ def emit(engine, bars, seconds, trades, open_positions, **extra):
 def run_backtesting(frame, options):
     import pandas as pd
     from backtesting import Strategy
-    from backtesting.lib import FractionalBacktest, crossover
+    from backtesting.lib import FractionalBacktest
 
     def sma(values, n):
         return pd.Series(values).rolling(n).mean()
@@ -83,12 +87,18 @@ def run_backtesting(frame, options):
             self.fast = self.I(sma, self.data.Close, options.fast)
             self.slow = self.I(sma, self.data.Close, options.slow)
 
+            self.was_above = None
+
         def next(self):
-            if crossover(self.fast, self.slow):
-                if not self.position:
+            if math.isnan(self.slow[-1]):
+                return
+            above = self.fast[-1] > self.slow[-1]
+            if self.was_above is not None and above != self.was_above:
+                if above and not self.position:
                     self.buy(size=fraction)
-            elif crossover(self.slow, self.fast) and self.position:
-                self.position.close()
+                elif not above and self.position:
+                    self.position.close()
+            self.was_above = above
 
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -108,11 +118,15 @@ def run_backtrader(frame, options):
 
     class SmaCross(bt.Strategy):
         def __init__(self):
-            self.cross = bt.ind.CrossOver(bt.ind.SMA(period=options.fast), bt.ind.SMA(period=options.slow))
-            self.pending = 0
+            self.fast = bt.ind.SMA(period=options.fast)
+            self.slow = bt.ind.SMA(period=options.slow)
+            self.pending, self.was_above = 0, None
 
-        def next(self):  # the bar's close: record the signal
-            self.pending = int(self.cross[0])
+        def next(self):  # the bar's close (from the first with a slow mean): record the signal
+            above = self.fast[0] > self.slow[0]
+            if self.was_above is not None and above != self.was_above:
+                self.pending = 1 if above else -1
+            self.was_above = above
 
         def next_open(self):  # the next bar's open: act on it, sized at this open
             signal, self.pending = self.pending, 0
@@ -139,7 +153,7 @@ def run_backtrader(frame, options):
 
 
 def vectorbt_once(frame, options):
-    """One vectorbt run: its MA indicator, its crosses, from_signals at the next open."""
+    """One vectorbt run: its MA indicator, the crosses, from_signals at the next open."""
     import vectorbt as vbt
     close, open_ = frame["Close"], frame["Open"]
     fast = vbt.MA.run(close, options.fast).ma
@@ -148,8 +162,11 @@ def vectorbt_once(frame, options):
     # Sizes are not floored to the 1e-8 lot: with size_granularity=1e-8,
     # vectorbt 1.2.0 leaves a float residue after the first exit and ignores
     # every later entry (SizeZero), so it sizes continuously (< 1 lot apart).
-    entries = fast.vbt.crossed_above(slow).shift(1, fill_value=False)
-    exits = fast.vbt.crossed_below(slow).shift(1, fill_value=False)
+    above, valid = fast > slow, slow.notna()
+    both = valid & valid.shift(1, fill_value=False)
+    was_above = above.shift(1, fill_value=False)
+    entries = (above & ~was_above & both).shift(1, fill_value=False)
+    exits = (~above & was_above & both).shift(1, fill_value=False)
     portfolio = vbt.Portfolio.from_signals(
         close, entries, exits, price=open_, fees=options.commission, size=options.fraction, size_type="percent",
         direction="longonly", accumulate=False, init_cash=options.cash, freq="1min")

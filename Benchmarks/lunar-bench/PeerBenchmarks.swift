@@ -6,12 +6,17 @@ import Sandbox
 /// the same run: the benchmark's seeded one-minute series is written to a CSV
 /// that `scripts/bench_peers.py` replays in each engine, with the strategy,
 /// fills and fees of the differential tests (docs/benchmarks.md, "Peers on
-/// the same 1,000,000 bars"). `PEER_BARS` shrinks the series.
+/// the same 1,000,000 bars"). `PEER_BARS` shrinks the series; `PEER_ENGINES`
+/// (e.g. `backtesting,vectorbt`) picks the engines.
 enum PeerBenchmarks {
     static let strategyPath = "scripts/differential/sma_cross_long_only.lua"
     static let parameters: [String: LuaValue] = ["fast": .integer(10), "slow": .integer(30), "fraction": .number(0.95)]
-    /// 10 bps, in hundredths of a basis point (0.001 of notional in the peers).
-    static let commission: Int64 = 1_000
+    /// 1 bp, in hundredths of a basis point (0.0001 of notional in the peers).
+    /// Not the 10 bps of `HostBenchmarks`: over the ~12,000 round trips of a
+    /// million bars, 10 bps compounds the equity down to about 10^-6 of the
+    /// start, where Lunar's 10^-8 lots round an entry to nothing while the
+    /// float engines keep trading, and the trade lists part ways.
+    static let commission: Int64 = 100
 
     static var barCount: Int {
         ProcessInfo.processInfo.environment["PEER_BARS"].flatMap { Int($0) }.map { max(100, $0) } ?? 1_000_000
@@ -19,7 +24,7 @@ enum PeerBenchmarks {
 
     static func run(_ report: inout Report) throws {
         let count = barCount
-        report.section("Peers on the same \(count) bars (SMA 10/30 cross, long only, 95% of equity, 10 bps)")
+        report.section("Peers on the same \(count) bars (SMA 10/30 cross, long only, 95% of equity, 1 bp)")
         guard let source = try? String(contentsOfFile: strategyPath, encoding: .utf8) else {
             report.row("peers", "skipped: run from the package root (\(strategyPath))")
             return
@@ -51,7 +56,9 @@ enum PeerBenchmarks {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lunar-peers-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let csv = folder.appendingPathComponent("bars.csv")
+        // PEER_CSV keeps a copy of the bars there, to replay them by hand.
+        let kept = ProcessInfo.processInfo.environment["PEER_CSV"]
+        let csv = kept.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("bars.csv")
         try writeCSV(series, to: csv)
         // The peers read this file; Lunar ran on `series`: they are the same bars.
         let reread = try BarCSV.load(path: csv.path, instrument: HostBenchmarks.instrument)
@@ -63,7 +70,8 @@ enum PeerBenchmarks {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "scripts/bench_peers.py", csv.path, "--fast=10", "--slow=30", "--fraction=0.95",
-                             "--commission=0.001", "--cash=100000"]
+                             "--commission=0.0001", "--cash=100000",
+                             "--engines=" + (ProcessInfo.processInfo.environment["PEER_ENGINES"] ?? "vectorbt,backtesting,backtrader")]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: stderrFile)
