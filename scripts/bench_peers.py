@@ -40,7 +40,7 @@ import time
 import warnings
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-VENV = os.path.join(ROOT, ".build-bench-venv")
+VENV = os.environ.get("LUNAR_BENCH_VENV", os.path.join(ROOT, ".build-bench-venv"))
 PINS = ["backtesting==0.6.6", "backtrader==1.9.78.123", "vectorbt==1.2.0", "numba==0.68.1", "llvmlite==0.50.0",
         "numpy==2.4.6", "pandas==3.1.1"]
 UNIT = 1e-8  # Lunar's BTCUSD lot (8 quantity decimals)

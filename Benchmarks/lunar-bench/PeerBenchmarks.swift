@@ -99,8 +99,9 @@ enum PeerBenchmarks {
         if process.terminationStatus != 0 {
             let tail = (try? String(contentsOf: stderrFile, encoding: .utf8))?
                 .split(separator: "\n").last.map(String.init) ?? ""
-            let why = process.terminationStatus == 127 ? "no python3" : "could not install or run them (no network?)"
-            report.row("  peers after \(engines) of 4", "skipped: \(why)", baseline: String(tail.prefix(60)))
+            let why = process.terminationStatus == 127 ? "no python3" : "install or run failed (no network?)"
+            report.row("  peers skipped: \(why)", "\(engines) of 4 ran")
+            print("    python said: \(tail.prefix(200))")
         }
     }
 
