@@ -12,6 +12,9 @@ do {
     if only == nil || only == "isolation" { try IsolationBenchmarks.run(&report) }
     if only == "backtest" { try HostBenchmarks.backtestThroughput(&report) }
     if only == "breakdown" { try HostBenchmarks.costBreakdown(HostBenchmarks.bars(1_000_000), &report) }
+    if only == "peers" { try PeerBenchmarks.run(&report) }
+    if only == nil || only == "orders" { try OrderScalingBenchmarks.run(&report) }
+    if only == "orders-one" { try OrderScalingBenchmarks.runOne(Array(CommandLine.arguments.dropFirst(2))) }
     if only == nil || only == "marketplace" { try MarketplaceBenchmarks.run(&report) }
 } catch {
     print("benchmark failed: \(error)")

@@ -75,6 +75,7 @@ public enum BacktestEngine {
             symbols: configuration.bars.keys.sorted(), timeframe: configuration.strategyTimeframe,
             startingCash: configuration.startingCash,
             exchange: configuration.exchange, risk: configuration.risk, sandboxLimits: limits))
+        kernel.portfolio.recordsTrades = true  // the result lists every trade
         if let log {
             kernel.observer = { notification in
                 if case .log(let entry) = notification { log(entry) }

@@ -31,6 +31,8 @@ extension DeploymentKernel {
             throw .script(.conversion("checkpoint instruments differ from the configuration's"))
         }
         portfolio = checkpoint.portfolio
+        // A checkpoint from before live kernels stopped recording trades may say otherwise.
+        portfolio.recordsTrades = false
         router.exchange.restore(checkpoint.workingOrders, sequence: checkpoint.exchangeSequence)
         router.nextOrderID = checkpoint.nextOrderID
         currentTimeValue = checkpoint.time

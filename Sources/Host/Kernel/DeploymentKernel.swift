@@ -91,7 +91,12 @@ public final class DeploymentKernel {
         ownerID = configuration.ownerID
         instruments = Dictionary(configuration.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { first, _ in first })
         fillSizer = AccountFillSizer(commission: configuration.exchange.commission)
-        portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments)
+        // No list of finished round trips: a live deployment would grow it by
+        // one per trade for as long as it runs, and nothing reads it (fills
+        // are journaled, a checkpoint leaves it out). `BacktestEngine` turns
+        // it on, since its result lists every trade.
+        portfolio = Portfolio(cash: configuration.startingCash, instruments: configuration.instruments,
+                              recordsTrades: false)
         indicators = IndicatorSet()
         var logBuffer: [DeploymentLogEntry] = []
         let bridge = RuntimeBridge()
