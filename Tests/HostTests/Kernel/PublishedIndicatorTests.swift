@@ -82,12 +82,16 @@ import Sandbox
     }
 
     @Test func ctxNowIsTheEventTimeInEveryCallback() throws {
+        // ctx:now() (method syntax) runs the Swift body; ctx.now() is published.
         let strategy = """
+        count = 0
         function on_start(ctx) assert(ctx.now() == 1700000000 - 1, "start " .. ctx.now()) end
         function on_bar(ctx, bar)
-          assert(ctx.now() == bar.time and ctx.now() == bar.time, ctx.now() .. " vs " .. bar.time)
-          assert(ctx:now() == bar.time)
-          count = (count or 0) + 1
+          -- A bar's event time is its close: open time + timeframe.
+          local close = bar.time + bar.timeframe
+          assert(ctx.now() == close and ctx.now() == close, ctx.now() .. " vs " .. close)
+          assert(ctx:now() == close and math.type(ctx.now()) == "integer")
+          count = count + 1
         end
         function on_stop(ctx) ctx.log("bars " .. count) end
         """
