@@ -70,7 +70,7 @@ static int32_t find(const lsb_sandbox *sandbox, int32_t function, int32_t scope,
 
 /* Grows the entries and rebuilds the buckets (load factor at most 1/2). */
 static int grow(lsb_sandbox *sandbox) {
-    int32_t capacity = sandbox->published_capacity == 0 ? 8 : sandbox->published_capacity * 2;
+    int32_t capacity = sandbox->published_capacity == 0 ? 4 : sandbox->published_capacity * 2;
     if (capacity > LSB_PUBLISHED_LIMIT) capacity = LSB_PUBLISHED_LIMIT;
     if (capacity <= sandbox->published_capacity) return 0;
     lsb_published *entries = quota_realloc(sandbox, sandbox->published,
