@@ -303,6 +303,14 @@ public final class Sandbox {
         return try read(reader)
     }
 
+    /// Calls a resolved function without arguments for its effects only
+    /// (timers, `on_start`): no argument array to build, check or release.
+    public func callIgnoringResults(_ function: LuaFunction) throws(SandboxError) {
+        guard function.generation == stateGeneration else { throw .functionNotFound(function.name) }
+        // A faulted sandbox is refused by the C side, which keeps the fault.
+        try check(lsb_call(handle, function.reference, nil, 0, 0, nil, Int32(LSB_CALL_DISCARD_RESULTS)))
+    }
+
     /// Calls a resolved function for its effects only: its results are
     /// dropped unread. The cheapest way to deliver an event.
     public func callIgnoringResults(
