@@ -81,14 +81,17 @@ enum HostBenchmarks {
         let layout = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
         var arguments = CallArguments()
         var best = Double.infinity
+        var bestCPU = Double.infinity
         var callback = Double.infinity
         var trades = 0
         for _ in 0..<3 {
             let start = DispatchTime.now().uptimeNanoseconds
+            let startCPU = Measure.threadCPUNanoseconds()
             let outcome = try BacktestEngine.run(configuration)
+            bestCPU = min(bestCPU, Measure.threadCPUNanoseconds() - startCPU)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
             trades = outcome.result.metrics.tradeCount
-            callback = min(callback, try Measure.nanosecondsPerIteration(iterations: 300_000, rounds: 2) {
+            callback = min(callback, try Measure.nanosecondsPerIteration(iterations: 300_000, rounds: 2, cpuTime: true) {
                 arguments.removeAll()
                 arguments.append(context)
                 arguments.appendRecord(layout) { record in
@@ -101,8 +104,10 @@ enum HostBenchmarks {
         let barsPerSecond = Double(series.count) / (best / 1e9)
         report.row("backtest SMA crossover, risk+fills+accounting: bars/s", String(format: "%.0f", barsPerSecond),
                    baseline: "\(trades) trades", goal: ">= 1,000,000")
-        report.row("  per bar: whole kernel vs the bare on_bar delivery", format(nanoseconds: best / Double(series.count)),
-                   baseline: format(nanoseconds: callback), ratio: best / Double(series.count) / callback, goal: "<= 2x")
+        // The ratio in thread CPU time on both sides (the backtest runs on
+        // this thread), so time spent descheduled counts for neither.
+        report.row("  per bar: whole kernel vs the bare on_bar delivery (CPU)", format(nanoseconds: bestCPU / Double(series.count)),
+                   baseline: format(nanoseconds: callback), ratio: bestCPU / Double(series.count) / callback, goal: "<= 2x")
         try costBreakdown(series, &report)
     }
 

@@ -50,11 +50,14 @@ struct PublishedAnswers {
 
     /// Republishes every indicator of `series` after a bar was appended to it.
     func refresh(series: Int, from set: inout IndicatorSet, in sandbox: Sandbox) {
-        for indicator in indicators where indicator.series == series {
-            // Cannot throw: the request was valid when its entry was created,
-            // and its state exists since (roc has none).
-            let value = try? set.value(indicator.request, series: IndicatorSet.SeriesID(index: series))
-            Self.publish(value, to: indicator.result, in: sandbox)
+        // One access to the series' cache for all of its indicators.
+        set.withCache(IndicatorSet.SeriesID(index: series)) { cache in
+            for indicator in indicators where indicator.series == series {
+                // Cannot throw: the request was valid when its entry was
+                // created, and its state exists since (roc has none).
+                let value = try? cache.value(indicator.request)
+                Self.publish(value, to: indicator.result, in: sandbox)
+            }
         }
     }
 
