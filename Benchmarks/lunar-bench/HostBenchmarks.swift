@@ -57,6 +57,7 @@ enum HostBenchmarks {
     static func run(_ report: inout Report) throws {
         report.section("Host (issue 3)")
         try backtestThroughput(&report)
+        try HostCallBenchmarks.run(&report)
         try latency(&report)
         try liveDeployments(&report)
         try idleDeployments(&report)
@@ -69,36 +70,44 @@ enum HostBenchmarks {
             source: smaCrossover, instruments: [instrument], bars: ["BTCUSD": series], timeframe: 60,
             exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), risk: risk,
             sandboxLimits: SandboxLimits(cpuTimePerCall: .seconds(1), wallTimePerCall: .seconds(5)))
-        var best = Double.infinity
-        var trades = 0
-        for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let outcome = try BacktestEngine.run(configuration)
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
-            trades = outcome.result.metrics.tradeCount
-        }
-        let barsPerSecond = Double(series.count) / (best / 1e9)
-        report.row("backtest SMA crossover, risk+fills+accounting: bars/s", String(format: "%.0f", barsPerSecond),
-                   baseline: "\(trades) trades", goal: ">= 1,000,000")
         // The floor: delivering the same bar (ctx + bar record) to a Lua on_bar
-        // that does nothing, through the same sandbox call path.
+        // that does nothing, through the same sandbox call path. Rounds
+        // alternate with the backtest's so a busy neighbour on the machine
+        // does not favour either; each keeps its best.
         let sandbox = try Sandbox()
         try sandbox.load("ctx = {} function on_bar(ctx, bar) end")
         let onBar = try sandbox.function(named: "on_bar")
         let context = try sandbox.reference(global: "ctx")
         let layout = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
         var arguments = CallArguments()
-        let callback = try Measure.nanosecondsPerIteration(iterations: 300_000) {
-            arguments.removeAll()
-            arguments.append(context)
-            arguments.appendRecord(layout) { record in
-                record.string("BTCUSD"); record.integer(1); record.integer(60); record.number(1)
-                record.number(2); record.number(0.5); record.number(1.5); record.number(10)
-            }
-            try sandbox.callIgnoringResults(onBar, arguments, reusingTables: true)
+        var best = Double.infinity
+        var bestCPU = Double.infinity
+        var callback = Double.infinity
+        var trades = 0
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let startCPU = Measure.threadCPUNanoseconds()
+            let outcome = try BacktestEngine.run(configuration)
+            bestCPU = min(bestCPU, Measure.threadCPUNanoseconds() - startCPU)
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+            trades = outcome.result.metrics.tradeCount
+            callback = min(callback, try Measure.nanosecondsPerIteration(iterations: 300_000, rounds: 2, cpuTime: true) {
+                arguments.removeAll()
+                arguments.append(context)
+                arguments.appendRecord(layout) { record in
+                    record.string("BTCUSD"); record.integer(1); record.integer(60); record.number(1)
+                    record.number(2); record.number(0.5); record.number(1.5); record.number(10)
+                }
+                try sandbox.callIgnoringResults(onBar, arguments, reusingTables: true)
+            })
         }
-        report.row("  per bar: whole kernel vs the bare on_bar delivery", format(nanoseconds: best / Double(series.count)),
-                   baseline: format(nanoseconds: callback), ratio: best / Double(series.count) / callback)
+        let barsPerSecond = Double(series.count) / (best / 1e9)
+        report.row("backtest SMA crossover, risk+fills+accounting: bars/s", String(format: "%.0f", barsPerSecond),
+                   baseline: "\(trades) trades", goal: ">= 1,000,000")
+        // The ratio in thread CPU time on both sides (the backtest runs on
+        // this thread), so time spent descheduled counts for neither.
+        report.row("  per bar: whole kernel vs the bare on_bar delivery (CPU)", format(nanoseconds: bestCPU / Double(series.count)),
+                   baseline: format(nanoseconds: callback), ratio: bestCPU / Double(series.count) / callback, goal: "<= 2x")
         try costBreakdown(series, &report)
     }
 

@@ -5,15 +5,27 @@ import Foundation
 enum Measure {
     /// Nanoseconds per iteration of `body`, best of `rounds` (the least
     /// disturbed round on a shared machine).
-    static func nanosecondsPerIteration(iterations: Int, rounds: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+    /// With `cpuTime`, in this thread's CPU time (for comparisons with the
+    /// C baselines, which use it too).
+    static func nanosecondsPerIteration(
+        iterations: Int, rounds: Int = 5, cpuTime: Bool = false, _ body: () throws -> Void
+    ) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<rounds {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = cpuTime ? threadCPUNanoseconds() : Double(DispatchTime.now().uptimeNanoseconds)
             for _ in 0..<iterations { try body() }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
+            let elapsed = (cpuTime ? threadCPUNanoseconds() : Double(DispatchTime.now().uptimeNanoseconds)) - start
             best = min(best, elapsed / Double(iterations))
         }
         return best
+    }
+
+    /// This thread's CPU time in nanoseconds: comparisons timed with it are
+    /// not skewed by time spent descheduled on a busy machine.
+    static func threadCPUNanoseconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) * 1e9 + Double(time.tv_nsec)
     }
 
     /// Median and 99th percentile of individually timed runs, in nanoseconds.

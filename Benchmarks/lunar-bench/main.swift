@@ -11,6 +11,7 @@ do {
     if only == nil || only == "host" { try HostBenchmarks.run(&report) }
     if only == nil || only == "isolation" { try IsolationBenchmarks.run(&report) }
     if only == "backtest" { try HostBenchmarks.backtestThroughput(&report) }
+    if only == "hostcalls" { try HostCallBenchmarks.run(&report, only: CommandLine.arguments.dropFirst(2).first) }
     if only == "breakdown" { try HostBenchmarks.costBreakdown(HostBenchmarks.bars(1_000_000), &report) }
     if only == "peers" { try PeerBenchmarks.run(&report) }
     if only == nil || only == "orders" { try OrderScalingBenchmarks.run(&report) }

@@ -15,6 +15,14 @@ static double seconds_now(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* This thread's CPU time: on a shared machine, time spent descheduled does
+   not count against either side of a comparison. */
+static double thread_seconds_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static lua_State *plain_state(void) {
     lua_State *L = luaL_newstate();
     luaL_openlibs(L);
@@ -26,13 +34,13 @@ double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int
     if (luaL_dostring(L, source) != LUA_OK) { lua_close(L); return -1; }
     lua_getglobal(L, function_name);
     int reference = luaL_ref(L, LUA_REGISTRYINDEX);
-    double start = seconds_now();
+    double start = thread_seconds_now();
     for (int64_t i = 0; i < iterations; i++) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
         if (lua_pcall(L, 0, LUA_MULTRET, 0) != LUA_OK) { lua_close(L); return -1; }
         lua_settop(L, 0);
     }
-    double elapsed = seconds_now() - start;
+    double elapsed = thread_seconds_now() - start;
     lua_close(L);
     return elapsed * 1e9 / (double)iterations;
 }
@@ -70,11 +78,70 @@ double lsb_bench_raw_state_bytes(void) {
 }
 
 double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_t iterations) {
-    double start = seconds_now();
+    double start = thread_seconds_now();
     for (int64_t i = 0; i < iterations; i++) {
         if (lsb_call(sandbox, reference, NULL, 0, 0, NULL, LSB_CALL_DISCARD_RESULTS) != LSB_OK) return -1;
     }
-    return (seconds_now() - start) * 1e9 / (double)iterations;
+    return (thread_seconds_now() - start) * 1e9 / (double)iterations;
+}
+
+/* ---- plain lua_CFunctions doing what hot host functions do ---------------- */
+
+typedef struct {
+    int64_t now;
+    double sums[64];      /* a running sum per period, as an incremental SMA keeps */
+    int64_t held;         /* bars held */
+} bench_host_state;
+
+static int bench_now(lua_State *L) {
+    const bench_host_state *state = lua_touserdata(L, lua_upvalueindex(1));
+    lua_pushinteger(L, state->now);
+    return 1;
+}
+
+static int bench_sma(lua_State *L) {
+    const bench_host_state *state = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer period = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, period >= 1 && period < 64, 1, "period out of range");
+    if (state->held < period) { lua_pushnil(L); return 1; }
+    lua_pushnumber(L, state->sums[period] / (double)period);
+    return 1;
+}
+
+static int bench_position(lua_State *L) {
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, "BTCUSD");
+    lua_setfield(L, -2, "symbol");
+    lua_pushnumber(L, 0);
+    lua_setfield(L, -2, "quantity");
+    lua_pushnumber(L, 0);
+    lua_setfield(L, -2, "realized_pnl");
+    lua_pushnumber(L, 0);
+    lua_setfield(L, -2, "market_value");
+    lua_pushnumber(L, 0);
+    lua_setfield(L, -2, "unrealized_pnl");
+    return 1;
+}
+
+double lsb_bench_raw_host_call_ns(const char *source, int64_t iterations) {
+    static bench_host_state state;
+    state.now = 1700000000;
+    state.held = 1000;
+    for (int i = 0; i < 64; i++) state.sums[i] = 30000.0 * i;
+    lua_State *L = plain_state();
+    lua_createtable(L, 0, 3);
+    const luaL_Reg functions[] = {{"now", bench_now}, {"sma", bench_sma}, {"position", bench_position}, {NULL, NULL}};
+    lua_pushlightuserdata(L, &state);
+    luaL_setfuncs(L, functions, 1);
+    lua_setglobal(L, "host");
+    if (luaL_dostring(L, source) != LUA_OK) { lua_close(L); return -1; }
+    lua_getglobal(L, "run");
+    lua_pushinteger(L, (lua_Integer)iterations);
+    double start = thread_seconds_now();
+    int status = lua_pcall(L, 1, 0, 0);
+    double elapsed = thread_seconds_now() - start;
+    lua_close(L);
+    return status == LUA_OK ? elapsed * 1e9 / (double)iterations : -1;
 }
 
 #include <malloc.h>

@@ -84,7 +84,7 @@ static int32_t begin(lsb_sandbox *sandbox) {
     sandbox->active = 1;
     sandbox->converting = 0;
     clear_error(sandbox);
-    lsb_tape_reset(&sandbox->results);
+    if (sandbox->results.count != 0 || sandbox->results.byte_count != 0) lsb_tape_reset(&sandbox->results);
     /* The stack is empty here: every call leaves it empty (results are
        popped at once, or by lsb_finish_call). */
     return LSB_OK;
@@ -156,7 +156,7 @@ static int32_t run_load(lsb_sandbox *sandbox, load_job *job) {
     int32_t started = begin(sandbox);
     if (started != LSB_OK) return started;
     lua_State *L = sandbox->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_message_handler);
+    lua_pushcfunction(L, lsb_message_handler); /* a light C function: no registry lookup */
     lua_pushcfunction(L, protected_load);
     lua_pushlightuserdata(L, job);
     int status = lua_pcall(L, 1, 0, 1);
@@ -360,13 +360,13 @@ int32_t lsb_call(lsb_sandbox *sandbox, int32_t reference, const lsb_value *args,
     if (argc < 16 && value_count == argc && only_scalars(args, argc)) {
         /* Fast path: nothing here can raise, so the callback itself is the
            protected call. */
-        lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_message_handler);
+        lua_pushcfunction(L, lsb_message_handler); /* a light C function: no registry lookup */
         lua_rawgeti(L, LUA_REGISTRYINDEX, reference);
         for (int32_t i = 0; i < argc; i++) push_scalar(L, &args[i]);
         status = lua_pcall(L, argc, (flags & LSB_CALL_DISCARD_RESULTS) ? 0 : LUA_MULTRET, 1);
     } else {
         call_job job = {reference, args, value_count, argc, arena, reuse_tables};
-        lua_rawgeti(L, LUA_REGISTRYINDEX, sandbox->ref_message_handler);
+        lua_pushcfunction(L, lsb_message_handler); /* a light C function: no registry lookup */
         lua_pushcfunction(L, protected_invoke);
         lua_pushlightuserdata(L, &job);
         status = lua_pcall(L, 1, LUA_MULTRET, 1);
@@ -428,10 +428,16 @@ static int convert_argument(lua_State *L) {
 
 int lsb_host_trampoline(lua_State *L) {
     lsb_sandbox *sandbox = lsb_from_state(L);
-    const char *name = lua_tostring(L, lua_upvalueindex(2));
-    if (lsb_is_poisoned(L)) return lsb_raise_fault(L);
+    if (sandbox->memory_exceeded || sandbox->fault != 0 || lsb_call_tripped(sandbox) != 0) return lsb_raise_fault(L);
     if (!sandbox->active)
-        return luaL_error(L, "host function '%s' called outside an active callback", name);
+        return luaL_error(L, "host function '%s' called outside an active callback",
+                          lua_tostring(L, lua_upvalueindex(2)));
+    int32_t function = (int32_t)lua_tointeger(L, lua_upvalueindex(1));
+    if (function < sandbox->mode_count && sandbox->modes[function] != LSB_PUBLISH_NONE) {
+        int pushed = lsb_push_published(L, sandbox, function, sandbox->modes[function]);
+        if (pushed >= 0) return pushed;
+    }
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
     int first = 1;
     if (lua_gettop(L) >= 1 && lua_rawequal(L, 1, lua_upvalueindex(3))) first = 2; /* module:function() */
     int count = lua_gettop(L) - first + 1;
@@ -465,8 +471,7 @@ int lsb_host_trampoline(lua_State *L) {
     }
     lsb_tape_reset(&sandbox->output);
     sandbox->output_error = 0;
-    int32_t result_count = sandbox->dispatch(sandbox->owner, (int32_t)lua_tointeger(L, lua_upvalueindex(1)),
-                                             tape->values, tape->count, (int32_t)count, sandbox);
+    int32_t result_count = sandbox->dispatch(sandbox->owner, function, tape->values, tape->count, (int32_t)count, sandbox);
     if (result_count < 0 || sandbox->output_error) {
         lua_pushlstring(L, sandbox->output.bytes != NULL ? sandbox->output.bytes : "host function failed",
                         sandbox->output.bytes != NULL ? sandbox->output.byte_count : 20);

@@ -67,6 +67,25 @@ typedef struct {
     size_t byte_capacity;
 } lsb_tape;
 
+/* One published answer (sandbox_published.c). */
+typedef struct {
+    int32_t function;     /* host function index */
+    int32_t scope;        /* -1 for unscoped functions */
+    int32_t argc;
+    int32_t result_count; /* 1...LSB_PUBLISHED_RESULTS */
+    uint64_t arguments[LSB_PUBLISHED_ARGUMENTS]; /* bit patterns of the doubles */
+    int32_t kinds[LSB_PUBLISHED_RESULTS];        /* LSB_NIL, LSB_INTEGER or LSB_NUMBER */
+    int64_t integers[LSB_PUBLISHED_RESULTS];
+    double numbers[LSB_PUBLISHED_RESULTS];
+} lsb_published;
+
+/* A scope the host named (e.g. a symbol), for trailing string arguments. */
+typedef struct {
+    char bytes[LSB_SCOPE_NAME_BYTES];
+    size_t length;
+    int32_t scope;
+} lsb_scope_name;
+
 struct lsb_sandbox {
     lua_State *L;
     /* The Lua thread currently executing (main state or a coroutine). The
@@ -121,6 +140,20 @@ struct lsb_sandbox {
     int ref_wall_message;
     int ref_memory_message;
     int ref_reused_tables;        /* argument tables kept between calls */
+
+    /* Published results (sandbox_published.c): allocated through the
+       state's allocator, freed with the state. */
+    lsb_published *published;
+    int32_t published_count;
+    int32_t published_capacity;
+    int32_t *published_buckets;   /* entry indices, -1 empty; a power of two */
+    int32_t published_bucket_count;
+    uint8_t *modes;               /* LSB_PUBLISH_* per host function index */
+    int32_t mode_count;
+    lsb_scope_name *scope_names;
+    int32_t scope_name_count;
+    int32_t scope_name_capacity;
+    int32_t current_scope;        /* -1: none */
     uint64_t generation;          /* bumped by every (re)creation of the state */
 };
 
@@ -209,7 +242,14 @@ struct lsb_slot {
 
 extern __thread lsb_slot *lsb_thread_slot __attribute__((tls_model("initial-exec")));
 lsb_slot *lsb_create_thread_slot(void);
-int lsb_call_tripped(const lsb_sandbox *sandbox);
+/* LSB_ERR_CPU / LSB_ERR_WALL once the watchdog tripped the running call,
+   else 0 (inline: every host call checks it). */
+static inline int lsb_call_tripped(const lsb_sandbox *sandbox) {
+    lsb_slot *slot = sandbox->slot;
+    if (slot == NULL) return 0;
+    uint64_t state = atomic_load_explicit(&slot->state, memory_order_relaxed);
+    return (state & 3) == PHASE_TRIPPED ? atomic_load_explicit(&slot->trip_kind, memory_order_relaxed) : 0;
+}
 
 /* Opens the watchdog slot for a call (inline: it is on every call's path).
    Returns LSB_OK, or LSB_ERR_BUSY if this thread is already in a call. */
@@ -247,6 +287,14 @@ static inline int lsb_end_call(lsb_sandbox *sandbox) {
 void lsb_watchdog_retain(void);
 void lsb_watchdog_release(void);
 void lsb_count_hook(lua_State *L, lua_Debug *ar);
+
+/* Published results (sandbox_published.c). Pushes the published answer to
+   a call of host function `function` (publish mode `mode`) with the
+   arguments on the stack and returns how many values it pushed, or -1 when
+   the call must take the ordinary path. Never raises. */
+int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int mode);
+/* Frees the published tables; before the state closes. */
+void lsb_published_free(lsb_sandbox *sandbox);
 
 /* Tapes (sandbox_tape.c). */
 void lsb_tape_reset(lsb_tape *tape);

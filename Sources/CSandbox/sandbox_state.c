@@ -149,6 +149,7 @@ static int create_state(lsb_sandbox *sandbox) {
     sandbox->L = L;
     sandbox->running = L;
     sandbox->ref_reused_tables = LUA_NOREF;
+    sandbox->current_scope = -1;
     lua_pushcfunction(L, initialize);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
         lua_close(L);
@@ -178,6 +179,7 @@ lsb_sandbox *lsb_open(const lsb_limits *limits, void *owner,
 
 int32_t lsb_reset(lsb_sandbox *sandbox) {
     if (sandbox->active) return LSB_ERR_BUSY;
+    lsb_published_free(sandbox);
     if (sandbox->L != NULL) lua_close(sandbox->L);
     sandbox->L = NULL;
     return create_state(sandbox) ? LSB_OK : LSB_ERR_MEMORY;
@@ -192,6 +194,7 @@ void lsb_close(lsb_sandbox *sandbox) {
     /* No __gc metamethods exist in a sandbox and the main stack holds no
        to-be-closed variables between calls, so lua_close runs no script code
        and finishes in time proportional to the (bounded) heap. */
+    lsb_published_free(sandbox);
     if (sandbox->L != NULL) lua_close(sandbox->L);
     lsb_tape_free(&sandbox->results);
     lsb_tape_free(&sandbox->arguments);

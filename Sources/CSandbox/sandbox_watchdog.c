@@ -188,9 +188,3 @@ lsb_slot *lsb_create_thread_slot(void) {
     return slot;
 }
 
-int lsb_call_tripped(const lsb_sandbox *sandbox) {
-    lsb_slot *slot = sandbox->slot;
-    if (slot == NULL) return 0;
-    uint64_t state = atomic_load_explicit(&slot->state, memory_order_relaxed);
-    return (state & 3) == PHASE_TRIPPED ? atomic_load_explicit(&slot->trip_kind, memory_order_relaxed) : 0;
-}

@@ -17,6 +17,8 @@ final class HostFunctionTable {
     private var capacity: Int
     /// `module.function` per index, for error messages.
     private(set) var names: [String] = []
+    /// Whether each function may have published results.
+    private(set) var publishes: [Bool] = []
 
     init() {
         capacity = 32
@@ -29,7 +31,7 @@ final class HostFunctionTable {
 
     var count: Int { boxes.count }
 
-    func append(name: String, body: @escaping HostFunctionBody) {
+    func append(name: String, publishes: Bool, body: @escaping HostFunctionBody) {
         if count == capacity {
             let grown = UnsafeMutablePointer<Unmanaged<Box>>.allocate(capacity: capacity * 2)
             grown.moveInitialize(from: references, count: count)
@@ -41,17 +43,20 @@ final class HostFunctionTable {
         (references + count).initialize(to: Unmanaged.passUnretained(box))
         boxes.append(box)
         names.append(name)
+        self.publishes.append(publishes)
     }
 
     /// Forgets the last `number` functions (a registration that failed).
     func removeLast(_ number: Int) {
         boxes.removeLast(number)
         names.removeLast(number)
+        publishes.removeLast(number)
     }
 
     func removeAll() {
         boxes.removeAll()
         names.removeAll()
+        publishes.removeAll()
     }
 
     /// Runs function `index` (which the caller checked is below `count`).

@@ -9,15 +9,18 @@ public typealias HostFunctionBody = (inout HostCall) throws(HostCallError) -> Vo
 /// A read-only table of host functions that scripts see as a global.
 public struct HostModule {
     public let name: String
-    public private(set) var functions: [(name: String, body: HostFunctionBody)] = []
+    public private(set) var functions: [(name: String, publishing: PublishedResult.Mode, body: HostFunctionBody)] = []
 
     public init(name: String) {
         self.name = name
     }
 
-    /// Adds a function; `name` must be a Lua identifier.
-    public mutating func add(_ name: String, _ body: @escaping HostFunctionBody) {
-        functions.append((name, body))
+    /// Adds a function; `name` must be a Lua identifier. With a `publishing`
+    /// mode other than `.none`, the host may answer calls in C through
+    /// `Sandbox.publishedResult(...)` (see `PublishedResult`); calls without
+    /// a published answer still run `body`.
+    public mutating func add(_ name: String, publishing: PublishedResult.Mode = .none, _ body: @escaping HostFunctionBody) {
+        functions.append((name, publishing, body))
     }
 }
 

@@ -19,14 +19,17 @@ public final class Sandbox {
     /// The C context; the same for the sandbox's whole life (`reset()`
     /// replaces the Lua state inside it), so reading it needs no exclusivity
     /// check on the per-call path.
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     // Stored `var`s are `@exclusivity(unchecked)`: a sandbox is confined to
     // one thread, and a host function (the only re-entry, from Lua) reaches
     // these only through `dispatch`, which reads them; the per-access runtime
     // check cost more than a trivial callback's whole C path.
     @exclusivity(unchecked) private var modules: [HostModule] = []
-    private let hostFunctions = HostFunctionTable()
+    let hostFunctions = HostFunctionTable()
     @exclusivity(unchecked) private var argumentTape = ArgumentTape()
+    /// The C state's generation (`lsb_generation`), cached: every call checks
+    /// it, and it changes only in `init` and `reset()`.
+    @exclusivity(unchecked) private var stateGeneration: UInt64 = 0
 
     /// Creates an empty sandbox with the given host modules installed.
     public init(
@@ -50,6 +53,7 @@ public final class Sandbox {
             throw .creationFailed(limit: limits.memoryBytes)
         }
         handle = created
+        stateGeneration = lsb_generation(handle)
         lsb_set_owner(handle, Unmanaged.passUnretained(self).toOpaque())
         for module in modules { try register(module) }
     }
@@ -64,6 +68,7 @@ public final class Sandbox {
     public func reset() throws(SandboxError) {
         fault = nil
         let status = lsb_reset(handle)
+        stateGeneration = lsb_generation(handle)
         guard status == Int32(LSB_OK.rawValue) else {
             if status == Int32(LSB_ERR_BUSY.rawValue) { throw .busy }
             throw .creationFailed(limit: limits.memoryBytes)
@@ -79,7 +84,10 @@ public final class Sandbox {
     /// Installs `module` as a read-only global table.
     public func register(_ module: HostModule) throws(SandboxError) {
         let firstIndex = hostFunctions.count
-        for function in module.functions { hostFunctions.append(name: "\(module.name).\(function.name)", body: function.body) }
+        for function in module.functions {
+            hostFunctions.append(name: "\(module.name).\(function.name)", publishes: function.publishing != .none,
+                                 body: function.body)
+        }
         let names = module.functions.map { strdup($0.name) }
         defer { names.forEach { free($0) } }
         let indices = (0..<module.functions.count).map { Int32(firstIndex + $0) }
@@ -93,6 +101,10 @@ public final class Sandbox {
             hostFunctions.removeLast(module.functions.count)
             if status == Int32(LSB_ERR_MEMORY.rawValue) { throw recordFault(status) }
             throw .conversion("cannot register module '\(module.name)': the name is taken or invalid")
+        }
+        for (offset, function) in module.functions.enumerated() where function.publishing != .none {
+            let status = lsb_set_publish_mode(handle, Int32(firstIndex + offset), function.publishing.cValue)
+            if status == Int32(LSB_ERR_MEMORY.rawValue) { throw recordFault(status) }
         }
         modules.append(module)
     }
@@ -291,6 +303,14 @@ public final class Sandbox {
         return try read(reader)
     }
 
+    /// Calls a resolved function without arguments for its effects only
+    /// (timers, `on_start`): no argument array to build, check or release.
+    public func callIgnoringResults(_ function: LuaFunction) throws(SandboxError) {
+        guard function.generation == stateGeneration else { throw .functionNotFound(function.name) }
+        // A faulted sandbox is refused by the C side, which keeps the fault.
+        try check(lsb_call(handle, function.reference, nil, 0, 0, nil, Int32(LSB_CALL_DISCARD_RESULTS)))
+    }
+
     /// Calls a resolved function for its effects only: its results are
     /// dropped unread. The cheapest way to deliver an event.
     public func callIgnoringResults(
@@ -334,7 +354,7 @@ public final class Sandbox {
 
     private func perform(_ function: LuaFunction, _ arguments: [LuaValue], flags: Int32) throws(SandboxError) {
         if arguments.isEmpty {
-            guard function.generation == lsb_generation(handle) else { throw .functionNotFound(function.name) }
+            guard function.generation == stateGeneration else { throw .functionNotFound(function.name) }
             // A faulted sandbox is refused by the C side, which keeps the fault.
             try check(lsb_call(handle, function.reference, nil, 0, 0, nil, flags))
             return
@@ -345,7 +365,7 @@ public final class Sandbox {
     }
 
     private func perform(_ function: LuaFunction, tape: borrowing ArgumentTape, flags: Int32) throws(SandboxError) {
-        let generation = lsb_generation(handle)
+        let generation = stateGeneration
         guard function.generation == generation else { throw .functionNotFound(function.name) }
         if let pinned = tape.pinnedGeneration, pinned != generation {
             throw .conversion("arguments hold references from another sandbox or from before reset()")
@@ -385,7 +405,7 @@ public final class Sandbox {
         }
     }
 
-    private func recordFault(_ status: Int32) -> SandboxError {
+    func recordFault(_ status: Int32) -> SandboxError {
         let error: SandboxError
         switch lsb_status(rawValue: UInt32(bitPattern: status)) {
         case LSB_ERR_CPU: error = .cpuQuotaExceeded(kind: .cpuTime, limit: limits.cpuTimePerCall)

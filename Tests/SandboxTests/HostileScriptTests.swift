@@ -44,12 +44,40 @@ private let hostileLimits = SandboxLimits(
 /// real one is (through `HostCall.log`, the sandbox's one output path), so
 /// log fixtures attack the same code in the sandbox and, through
 /// StrategyLogTests, in the kernel.
-private func fixtureContextModule() -> HostModule {
+///
+/// Plus `ctx.series(x [, name])`, a published function (`PublishedResult`)
+/// shaped like `ta.*`: it answers `x * 2` (+1 for scope "B") in Swift,
+/// refuses non-finite or huge numbers, unknown names and extra arguments,
+/// and publishes every answer it gives, so `published-*` fixtures attack the
+/// C fast path and its fallback as the kernel's indicators use them.
+private func fixtureContextModule(_ owner: FixtureSandboxBox) -> HostModule {
     var ctx = HostModule(name: "ctx")
     ctx.add("log") { call throws(HostCallError) in
         if call.argumentCount >= 2 { try call.log(.warning, argument: 2) } else { try call.log(.info, argument: 1) }
     }
+    ctx.add("series", publishing: .scoped) { call throws(HostCallError) in
+        let x = try call.number(1)
+        var scope = 0
+        if call.argumentCount >= 2 {
+            let name = try call.string(2, maxLength: 32)
+            guard let named = ["A": 0, "B": 1][name] else { throw .badArgument(position: 2, reason: "unknown series '\(name)'") }
+            scope = named
+        }
+        guard call.argumentCount <= 2 else { throw .failed("takes a number and an optional series name") }
+        guard abs(x) <= 1e12 else { throw .badArgument(position: 1, reason: "out of range") }
+        let answer = scope == 0 ? x * 2 : x * 2 + 1 // keeps -0.0 for -0.0
+        call.result(number: answer)
+        guard let sandbox = owner.sandbox, let function = sandbox.publishedFunction(named: "ctx.series"),
+              let (entry, _) = sandbox.publishedResult(function, scope: scope, arguments: [x]) else { return }
+        sandbox.publish(entry, numbers: 1, answer)
+        if call.argumentCount >= 2 { sandbox.namePublishedScope(try call.string(2), scope: scope) }
+    }
     return ctx
+}
+
+/// Lets `ctx.series` reach the sandbox it runs in (created after the module).
+private final class FixtureSandboxBox {
+    weak var sandbox: Sandbox?
 }
 /// How far past the wall-clock limit a stopped call may still end. Generous:
 /// the test suites run in parallel on a shared 2-core machine (worker-process
@@ -204,13 +232,16 @@ private func runFixture(_ fixture: ScriptFixture) -> FixtureRun? {
         var run = FixtureRun()
         let collector = LogCollector()
         let sandbox: Sandbox
+        let box = FixtureSandboxBox()
         do throws(SandboxError) {
-            sandbox = try Sandbox(limits: hostileLimits, modules: [fixtureContextModule()],
+            sandbox = try Sandbox(limits: hostileLimits, modules: [fixtureContextModule(box)],
                                   logHandler: { collector.lines.append($0) })
         } catch {
             run.creation = error
             return run
         }
+        box.sandbox = sandbox
+        sandbox.setPublishedScope(0)
         let start = ContinuousClock.now
         do throws(SandboxError) {
             try sandbox.load(fixture.source, chunkName: fixture.name)

@@ -143,6 +143,52 @@ int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *re
 int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, int32_t count,
                                int32_t *reference);
 
+/* ---- published results -------------------------------------------------- */
+
+/* A host function can be answered in C, without calling dispatch, when the
+   host has published its results for the arguments given: the script's call
+   then costs about what a plain lua_CFunction costs. Entries are keyed by the
+   function, a scope and up to LSB_PUBLISHED_ARGUMENTS numeric arguments
+   (compared bit for bit; an integer argument as the nearest double). An
+   unscoped function matches calls with numbers only; a scoped one takes its
+   scope from a trailing string argument (a name given to lsb_name_scope) or,
+   without one, from lsb_set_scope. Every other call (other argument types,
+   `module:function()` calls, no entry) goes to dispatch as before. The host
+   must keep each entry equal to what dispatch would answer for its key.
+   Entries and names are charged to the memory quota, bounded by the limits
+   below, and dropped by lsb_reset (a handle holds the generation it was made
+   in; a stale one is ignored). */
+enum { LSB_PUBLISH_NONE = 0, LSB_PUBLISH_UNSCOPED = 1, LSB_PUBLISH_SCOPED = 2 };
+#define LSB_PUBLISHED_ARGUMENTS 3
+#define LSB_PUBLISHED_RESULTS 3
+#define LSB_PUBLISHED_LIMIT 1024
+#define LSB_SCOPE_NAME_LIMIT 256
+#define LSB_SCOPE_NAME_BYTES 32
+
+/* Sets how host function `function_index` may be answered (LSB_PUBLISH_*). */
+int32_t lsb_set_publish_mode(lsb_sandbox *sandbox, int32_t function_index, int32_t mode);
+
+/* Finds or creates the entry for a key (scope ignored for unscoped
+   functions). *entry receives its index, *created 1 if it is new (its
+   result is nil until published). LSB_ERR_CONVERT for a function that is
+   not published or a non-finite argument, LSB_ERR_TOO_LARGE at
+   LSB_PUBLISHED_LIMIT, LSB_ERR_MEMORY when the quota refuses it. */
+int32_t lsb_publish_entry(lsb_sandbox *sandbox, int32_t function_index, int32_t scope, const double *arguments,
+                          int32_t argc, int32_t *entry, int *created);
+
+/* Replaces an entry's results: one nil, one integer, or 1...3 numbers. */
+void lsb_publish_nil(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
+void lsb_publish_integer(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int64_t value);
+void lsb_publish_numbers(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t count,
+                         double first, double second, double third);
+
+/* The scope of scoped calls without a name; -1: none (they take the
+   ordinary path). */
+void lsb_set_scope(lsb_sandbox *sandbox, int32_t scope);
+/* Names a scope for trailing string arguments (at most LSB_SCOPE_NAME_BYTES
+   bytes). LSB_ERR_TOO_LARGE past LSB_SCOPE_NAME_LIMIT names. */
+int32_t lsb_name_scope(lsb_sandbox *sandbox, const char *name, size_t length, int32_t scope);
+
 /* ---- loading ------------------------------------------------------------ */
 
 /* Compiles `source` (text only) and runs its main chunk under the quotas.
@@ -223,11 +269,20 @@ void lsb_out_error(lsb_sandbox *sandbox, const char *message, size_t length);
 
 /* ---- benchmarks --------------------------------------------------------- */
 
-/* The same steps done with the raw C API, for comparison in `make bench`. */
+/* The same steps done with the raw C API, for comparison in `make bench`.
+   The call timings (raw_pcall, sandbox_call, raw_host_call) are in thread
+   CPU time, as the Swift side of each comparison is. */
 double lsb_bench_raw_pcall_ns(const char *source, const char *function_name, int64_t iterations);
 double lsb_bench_raw_load_ns(const char *source, size_t length, int64_t iterations);
 double lsb_bench_raw_state_bytes(void);
 double lsb_bench_sandbox_call_ns(lsb_sandbox *sandbox, int32_t reference, int64_t iterations);
+/* Host calls through plain lua_CFunctions in a plain state: global table
+   `host` holds now() (an integer from C memory, what ctx.now does), sma(p)
+   (checks the period, returns a running SMA from C memory, what ta.sma
+   does) and position() (builds a 5-field table, what ctx.position returns).
+   Runs `source`, then times one call of its global `run(iterations)` in
+   thread CPU time; returns nanoseconds per iteration, the loop included. */
+double lsb_bench_raw_host_call_ns(const char *source, int64_t iterations);
 /* Bytes of C heap in use (glibc mallinfo2), for memory figures. */
 size_t lsb_bench_heap_in_use(void);
 

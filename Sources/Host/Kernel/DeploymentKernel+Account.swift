@@ -197,18 +197,30 @@ extension DeploymentKernel {
         case .stdev: request = .stdev(period: try period(0, 0))
         case .roc: request = .roc(period: try period(0, 0))
         }
+        let series: IndicatorSet.SeriesID
+        if symbol == nil, symbolCache.symbol != nil, let cached = symbolCache.series {
+            series = cached
+        } else {
+            guard let name = symbol ?? currentSymbolValue else { throw .failed("needs a symbol (no current event)") }
+            guard let found = indicators.id(for: name) else { throw .failed("no bars kept for '\(name)' (subscribe to it first)") }
+            series = found
+        }
+        let value: IndicatorValue?
         do {
-            if symbol == nil, symbolCache.symbol != nil, let series = symbolCache.series {
-                return try indicators.value(request, series: series)
-            }
-            guard let symbol = symbol ?? currentSymbolValue else { throw HostCallError.failed("needs a symbol (no current event)") }
-            return try indicators.value(request, symbol: symbol)
-        } catch let error as HostCallError {
-            throw error
-        } catch IndicatorError.unknownSymbol(let symbol) {
-            throw .failed("no bars kept for '\(symbol)' (subscribe to it first)")
+            value = try indicators.value(request, series: series)
         } catch {
             throw .failed("\(error)")
         }
+        published.indicatorAnswered(kind, parameters: parameters, symbol: symbol, request: request, series: series.index,
+                                    value: value, sandbox: sandbox)
+        return value
+    }
+
+    /// Appends a bar to a series and republishes the series' indicators.
+    func appendBar(_ bar: Bar, instrument: Instrument, to series: IndicatorSet.SeriesID) {
+        indicators.append(to: series, time: Double(bar.time), open: instrument.double(bar.open),
+                          high: instrument.double(bar.high), low: instrument.double(bar.low),
+                          close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+        if !published.indicators.isEmpty { published.refresh(series: series.index, from: &indicators, in: sandbox) }
     }
 }

@@ -56,9 +56,7 @@ extension DeploymentKernel {
     public func warmIndicators(with events: [MarketEvent]) {
         for event in events {
             guard case .bar(let bar, _) = event.payload, let instrument = instruments[event.symbol] else { continue }
-            indicators.append(symbol: event.symbol, time: Double(bar.time), open: instrument.double(bar.open),
-                              high: instrument.double(bar.high), low: instrument.double(bar.low),
-                              close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+            appendBar(bar, instrument: instrument, to: indicators.addSymbol(event.symbol))
         }
     }
 }

@@ -54,7 +54,11 @@ public final class DeploymentKernel {
     /// Exchange events waiting for delivery to the strategy, in order.
     @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []
     @exclusivity(unchecked) var matchBuffer: [ExchangeEvent] = []
-    @exclusivity(unchecked) var currentTimeValue: Int64 = 0
+    @exclusivity(unchecked) var currentTimeValue: Int64 = 0 {
+        didSet { if let now = published.now { sandbox.publish(now, integer: currentTimeValue) } }
+    }
+    /// `ctx.now` and the indicators answered in C (see `PublishedAnswers`).
+    @exclusivity(unchecked) var published: PublishedAnswers
     @exclusivity(unchecked) var currentSymbolValue: String?
     @exclusivity(unchecked) var logHistory = BoundedHistory<DeploymentLogEntry>(limit: DeploymentKernel.logLimit)
     /// The latest orders refused before reaching the exchange, oldest first (at most 1,000).
@@ -123,6 +127,7 @@ public final class DeploymentKernel {
             var state = configuration.restoredState ?? .table([:])
             if state == .array([]) { state = .table([:]) }
             try sandbox.setModuleField(module: "ctx", field: "state", value: state, readOnly: false)
+            published = PublishedAnswers(sandbox: sandbox)
             callbacks = try StrategyCallbacks(sandbox)
             eventArguments = try EventArguments(sandbox)
         } catch {
@@ -213,6 +218,7 @@ public final class DeploymentKernel {
         guard acceptsEvents, resolve(event.symbol) else { return }
         currentTimeValue = event.time
         currentSymbolValue = event.symbol
+        sandbox.setPublishedScope(symbolCache.series?.index)
         sandbox.setClock(.manual(Double(event.time)))
         // `fillSizer` is passed straight from the stored `let`: a local copy
         // of the reference would cost a retain and release on every event.
@@ -271,10 +277,11 @@ public final class DeploymentKernel {
                     timeframe = seconds
                 }
             }
-            if symbolCache.series == nil { symbolCache.series = indicators.addSymbol(event.symbol) }
-            indicators.append(to: symbolCache.series!, time: Double(bar.time), open: instrument.double(bar.open),
-                              high: instrument.double(bar.high), low: instrument.double(bar.low),
-                              close: instrument.double(bar.close), volume: instrument.double(bar.volume))
+            if symbolCache.series == nil {
+                symbolCache.series = indicators.addSymbol(event.symbol)
+                sandbox.setPublishedScope(symbolCache.series?.index)
+            }
+            appendBar(bar, instrument: instrument, to: symbolCache.series!)
             guard let onBar = callbacks.onBar, symbolCache.wantsBars else { return }
             invoke(onBar) { arguments in
                 arguments.append(self.eventArguments.context)

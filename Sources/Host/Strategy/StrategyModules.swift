@@ -77,7 +77,7 @@ public enum StrategyModules {
         }
         ctx.add("cash") { call throws(HostCallError) in call.result(.number(runtime.cash())) }
         ctx.add("equity") { call throws(HostCallError) in call.result(.number(runtime.equity())) }
-        ctx.add("now") { call throws(HostCallError) in call.result(.integer(runtime.currentTime)) }
+        ctx.add("now", publishing: .unscoped) { call throws(HostCallError) in call.result(.integer(runtime.currentTime)) }
         ctx.add("subscribe") { call throws(HostCallError) in
             let symbol = try call.string(1, maxLength: 32)
             var kinds: [SubscriptionKind] = [.bars]
@@ -127,7 +127,9 @@ public enum StrategyModules {
         var ta = HostModule(name: "ta")
         for kind in IndicatorKind.allCases {
             let counts = kind.parameterCounts
-            ta.add(kind.rawValue) { call throws(HostCallError) in
+            // Published: once answered here, a call with the same numbers
+            // (and symbol) is answered in C until the next bar (PublishedAnswers).
+            ta.add(kind.rawValue, publishing: .scoped) { call throws(HostCallError) in
                 // ta.sma(20) or ta.sma(20, "BTCUSD"): numbers first, then an optional symbol.
                 var parameters = IndicatorParameters()
                 var symbol: String? = nil

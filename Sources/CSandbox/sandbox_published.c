@@ -1,0 +1,291 @@
+/*
+ * Published results: answers to host-function calls that the host has
+ * written into C memory ahead of time, so a script's call of, say,
+ * `ta.sma(20)` or `ctx.now()` is answered by the trampoline without
+ * converting arguments or crossing into Swift.
+ *
+ * An entry is keyed by the host function, a scope and up to
+ * LSB_PUBLISHED_ARGUMENTS numeric arguments (compared bit for bit after an
+ * integer is converted to a double, as the Swift side converts it). Scoped
+ * functions take their scope from a trailing string argument (a name the
+ * host registered) or, without one, from the host's current scope.
+ * Anything else -- other argument types, `module:function()` calls, unknown
+ * names, a missing entry -- goes down the ordinary path to Swift, which is
+ * what creates entries in the first place; so an answer from here is always
+ * one the host already gave for the same arguments and state.
+ *
+ * Memory: the tables are allocated through the state's allocator, so they
+ * count against the memory quota (a refusal poisons the sandbox like any
+ * other), and are bounded by LSB_PUBLISHED_LIMIT entries and
+ * LSB_SCOPE_NAME_LIMIT names of at most LSB_SCOPE_NAME_BYTES bytes. They are
+ * freed with the state (lsb_reset, lsb_close).
+ */
+#include "sandbox_internal.h"
+#include <math.h>
+#include <string.h>
+
+/* Allocates, resizes or (new_size 0) frees through the state's allocator:
+   charged to the quota like the script's own memory. */
+static void *quota_realloc(lsb_sandbox *sandbox, void *block, size_t old_size, size_t new_size) {
+    void *user_data = NULL;
+    lua_Alloc allocate = lua_getallocf(sandbox->L, &user_data);
+    return allocate(user_data, block, block != NULL ? old_size : 0, new_size);
+}
+
+static uint64_t mix(uint64_t hash, uint64_t value) {
+    hash ^= value;
+    hash *= 0x9E3779B97F4A7C15ull;
+    return hash ^ (hash >> 29);
+}
+
+static uint64_t key_hash(int32_t function, int32_t scope, const uint64_t *arguments, int32_t argc) {
+    uint64_t hash = mix(0x243F6A8885A308D3ull, ((uint64_t)(uint32_t)function << 32) | (uint32_t)scope);
+    hash = mix(hash, (uint64_t)argc);
+    for (int32_t i = 0; i < argc; i++) hash = mix(hash, arguments[i]);
+    return hash;
+}
+
+static uint64_t argument_bits(double value) {
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
+/* The entry for the key, or -1. */
+static int32_t find(const lsb_sandbox *sandbox, int32_t function, int32_t scope, const uint64_t *arguments,
+                    int32_t argc) {
+    if (sandbox->published_bucket_count == 0) return -1;
+    uint32_t mask = (uint32_t)sandbox->published_bucket_count - 1;
+    uint32_t bucket = (uint32_t)key_hash(function, scope, arguments, argc) & mask;
+    for (;;) {
+        int32_t index = sandbox->published_buckets[bucket];
+        if (index < 0) return -1;
+        const lsb_published *entry = &sandbox->published[index];
+        if (entry->function == function && entry->scope == scope && entry->argc == argc &&
+            memcmp(entry->arguments, arguments, (size_t)argc * sizeof *arguments) == 0)
+            return index;
+        bucket = (bucket + 1) & mask;
+    }
+}
+
+/* Grows the entries and rebuilds the buckets (load factor at most 1/2). */
+static int grow(lsb_sandbox *sandbox) {
+    int32_t capacity = sandbox->published_capacity == 0 ? 4 : sandbox->published_capacity * 2;
+    if (capacity > LSB_PUBLISHED_LIMIT) capacity = LSB_PUBLISHED_LIMIT;
+    if (capacity <= sandbox->published_capacity) return 0;
+    lsb_published *entries = quota_realloc(sandbox, sandbox->published,
+                                           (size_t)sandbox->published_capacity * sizeof *entries,
+                                           (size_t)capacity * sizeof *entries);
+    if (entries == NULL) return 0;
+    sandbox->published = entries;
+    sandbox->published_capacity = capacity;
+    int32_t bucket_count = capacity * 2;
+    int32_t *buckets = quota_realloc(sandbox, sandbox->published_buckets,
+                                     (size_t)sandbox->published_bucket_count * sizeof *buckets,
+                                     (size_t)bucket_count * sizeof *buckets);
+    if (buckets == NULL) return 0;
+    sandbox->published_buckets = buckets;
+    sandbox->published_bucket_count = bucket_count;
+    for (int32_t i = 0; i < bucket_count; i++) buckets[i] = -1;
+    uint32_t mask = (uint32_t)bucket_count - 1;
+    for (int32_t index = 0; index < sandbox->published_count; index++) {
+        const lsb_published *entry = &entries[index];
+        uint32_t bucket = (uint32_t)key_hash(entry->function, entry->scope, entry->arguments, entry->argc) & mask;
+        while (buckets[bucket] >= 0) bucket = (bucket + 1) & mask;
+        buckets[bucket] = index;
+    }
+    return 1;
+}
+
+int32_t lsb_set_publish_mode(lsb_sandbox *sandbox, int32_t function_index, int32_t mode) {
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (function_index < 0 || function_index >= LSB_PUBLISHED_LIMIT || mode < LSB_PUBLISH_NONE ||
+        mode > LSB_PUBLISH_SCOPED)
+        return LSB_ERR_CONVERT;
+    if (function_index >= sandbox->mode_count) {
+        int32_t count = function_index + 16;
+        uint8_t *modes = quota_realloc(sandbox, sandbox->modes, (size_t)sandbox->mode_count, (size_t)count);
+        if (modes == NULL) return LSB_ERR_MEMORY;
+        memset(modes + sandbox->mode_count, 0, (size_t)(count - sandbox->mode_count));
+        sandbox->modes = modes;
+        sandbox->mode_count = count;
+    }
+    sandbox->modes[function_index] = (uint8_t)mode;
+    return LSB_OK;
+}
+
+int32_t lsb_publish_entry(lsb_sandbox *sandbox, int32_t function_index, int32_t scope, const double *arguments,
+                          int32_t argc, int32_t *entry, int *created) {
+    *created = 0;
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (argc < 0 || argc > LSB_PUBLISHED_ARGUMENTS || function_index < 0 || function_index >= sandbox->mode_count ||
+        sandbox->modes[function_index] == LSB_PUBLISH_NONE)
+        return LSB_ERR_CONVERT;
+    if (sandbox->modes[function_index] == LSB_PUBLISH_UNSCOPED) scope = -1;
+    else if (scope < 0) return LSB_ERR_CONVERT;
+    uint64_t bits[LSB_PUBLISHED_ARGUMENTS] = {0};
+    for (int32_t i = 0; i < argc; i++) {
+        if (!isfinite(arguments[i])) return LSB_ERR_CONVERT;
+        bits[i] = argument_bits(arguments[i]);
+    }
+    int32_t found = find(sandbox, function_index, scope, bits, argc);
+    if (found >= 0) { *entry = found; return LSB_OK; }
+    if (sandbox->published_count == sandbox->published_capacity && !grow(sandbox))
+        return sandbox->published_count >= LSB_PUBLISHED_LIMIT ? LSB_ERR_TOO_LARGE : LSB_ERR_MEMORY;
+    int32_t index = sandbox->published_count++;
+    lsb_published *slot = &sandbox->published[index];
+    memset(slot, 0, sizeof *slot);
+    slot->function = function_index;
+    slot->scope = scope;
+    slot->argc = argc;
+    memcpy(slot->arguments, bits, sizeof bits);
+    slot->result_count = 1; /* nil until the host publishes */
+    uint32_t mask = (uint32_t)sandbox->published_bucket_count - 1;
+    uint32_t bucket = (uint32_t)key_hash(function_index, scope, bits, argc) & mask;
+    while (sandbox->published_buckets[bucket] >= 0) bucket = (bucket + 1) & mask;
+    sandbox->published_buckets[bucket] = index;
+    *entry = index;
+    *created = 1;
+    return LSB_OK;
+}
+
+/* The entry a handle names, or NULL for a handle from before a reset. */
+static lsb_published *entry_at(lsb_sandbox *sandbox, int32_t entry, uint64_t generation) {
+    if (generation != sandbox->generation || entry < 0 || entry >= sandbox->published_count) return NULL;
+    return &sandbox->published[entry];
+}
+
+void lsb_publish_nil(lsb_sandbox *sandbox, int32_t entry, uint64_t generation) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL) return;
+    slot->result_count = 1;
+    slot->kinds[0] = LSB_NIL;
+}
+
+void lsb_publish_integer(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int64_t value) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL) return;
+    slot->result_count = 1;
+    slot->kinds[0] = LSB_INTEGER;
+    slot->integers[0] = value;
+}
+
+void lsb_publish_numbers(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t count,
+                         double first, double second, double third) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL || count < 1 || count > LSB_PUBLISHED_RESULTS) return;
+    slot->result_count = count;
+    slot->kinds[0] = slot->kinds[1] = slot->kinds[2] = LSB_NUMBER;
+    slot->numbers[0] = first;
+    slot->numbers[1] = second;
+    slot->numbers[2] = third;
+}
+
+void lsb_set_scope(lsb_sandbox *sandbox, int32_t scope) { sandbox->current_scope = scope; }
+
+int32_t lsb_name_scope(lsb_sandbox *sandbox, const char *name, size_t length, int32_t scope) {
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (length == 0 || length > LSB_SCOPE_NAME_BYTES || scope < 0) return LSB_ERR_CONVERT;
+    for (int32_t i = 0; i < sandbox->scope_name_count; i++) {
+        lsb_scope_name *known = &sandbox->scope_names[i];
+        if (known->length == length && memcmp(known->bytes, name, length) == 0) {
+            known->scope = scope;
+            return LSB_OK;
+        }
+    }
+    if (sandbox->scope_name_count == LSB_SCOPE_NAME_LIMIT) return LSB_ERR_TOO_LARGE;
+    if (sandbox->scope_name_count == sandbox->scope_name_capacity) {
+        int32_t capacity = sandbox->scope_name_capacity == 0 ? 4 : sandbox->scope_name_capacity * 2;
+        if (capacity > LSB_SCOPE_NAME_LIMIT) capacity = LSB_SCOPE_NAME_LIMIT;
+        lsb_scope_name *names = quota_realloc(sandbox, sandbox->scope_names,
+                                              (size_t)sandbox->scope_name_capacity * sizeof *names,
+                                              (size_t)capacity * sizeof *names);
+        if (names == NULL) return LSB_ERR_MEMORY;
+        sandbox->scope_names = names;
+        sandbox->scope_name_capacity = capacity;
+    }
+    lsb_scope_name *added = &sandbox->scope_names[sandbox->scope_name_count++];
+    memcpy(added->bytes, name, length);
+    added->length = length;
+    added->scope = scope;
+    return LSB_OK;
+}
+
+/* Frees the tables (with the state: lsb_reset, lsb_close), through the
+   allocator so the count stays exact while the state lives. */
+void lsb_published_free(lsb_sandbox *sandbox) {
+    if (sandbox->L != NULL) {
+        quota_realloc(sandbox, sandbox->published, (size_t)sandbox->published_capacity * sizeof *sandbox->published, 0);
+        quota_realloc(sandbox, sandbox->published_buckets,
+                      (size_t)sandbox->published_bucket_count * sizeof *sandbox->published_buckets, 0);
+        quota_realloc(sandbox, sandbox->modes, (size_t)sandbox->mode_count, 0);
+        quota_realloc(sandbox, sandbox->scope_names,
+                      (size_t)sandbox->scope_name_capacity * sizeof *sandbox->scope_names, 0);
+    }
+    sandbox->published = NULL;
+    sandbox->published_buckets = NULL;
+    sandbox->modes = NULL;
+    sandbox->scope_names = NULL;
+    sandbox->published_count = sandbox->published_capacity = sandbox->published_bucket_count = 0;
+    sandbox->mode_count = 0;
+    sandbox->scope_name_count = sandbox->scope_name_capacity = 0;
+    sandbox->current_scope = -1;
+}
+
+/* ---- the trampoline's fast path ------------------------------------------ */
+
+int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int mode) {
+    int top = lua_gettop(L);
+    uint64_t bits[LSB_PUBLISHED_ARGUMENTS] = {0};
+    int32_t argc = 0;
+    int index = 1;
+    for (; index <= top; index++) {
+        /* As the argument tape converts it: an integer to the nearest
+           double, a float as it is (so -0.0 stays -0.0). Integers, the
+           common case, are tested first: one API call fewer. */
+        double value;
+        if (lua_isinteger(L, index)) value = (double)lua_tointeger(L, index);
+        else if (lua_type(L, index) == LUA_TNUMBER) value = lua_tonumber(L, index);
+        else break;
+        if (argc == LSB_PUBLISHED_ARGUMENTS) return -1;
+        if (!isfinite(value)) return -1; /* the ordinary path names the error */
+        bits[argc++] = argument_bits(value);
+    }
+    int32_t scope = -1;
+    if (mode == LSB_PUBLISH_SCOPED) {
+        if (index == top && lua_type(L, index) == LUA_TSTRING) {
+            size_t length = 0;
+            const char *name = lua_tolstring(L, index, &length);
+            for (int32_t i = 0; i < sandbox->scope_name_count && scope < 0; i++) {
+                const lsb_scope_name *known = &sandbox->scope_names[i];
+                if (known->length == length && memcmp(known->bytes, name, length) == 0) scope = known->scope;
+            }
+        } else if (index > top) {
+            scope = sandbox->current_scope;
+        }
+        if (scope < 0) return -1;
+    } else if (index <= top) {
+        return -1;
+    }
+    if (sandbox->published_bucket_count == 0) return -1;
+    uint32_t mask = (uint32_t)sandbox->published_bucket_count - 1;
+    uint32_t bucket = (uint32_t)key_hash(function, scope, bits, argc) & mask;
+    const lsb_published *entry;
+    for (;;) {
+        int32_t found = sandbox->published_buckets[bucket];
+        if (found < 0) return -1;
+        entry = &sandbox->published[found];
+        if (entry->function == function && entry->scope == scope && entry->argc == argc &&
+            entry->arguments[0] == bits[0] && entry->arguments[1] == bits[1] && entry->arguments[2] == bits[2])
+            break;
+        bucket = (bucket + 1) & mask;
+    }
+    for (int32_t i = 0; i < entry->result_count; i++) {
+        switch (entry->kinds[i]) {
+        case LSB_INTEGER: lua_pushinteger(L, (lua_Integer)entry->integers[i]); break;
+        case LSB_NUMBER: lua_pushnumber(L, entry->numbers[i]); break;
+        default: lua_pushnil(L); break;
+        }
+    }
+    return entry->result_count;
+}
