@@ -19,6 +19,9 @@ extension APIError {
         switch error {
         case .invalid(let field, let rule):
             self = .invalid(field, rule)
+        case .invalidFields(let rules):
+            self.init(status: 422, code: error.code, message: rules.map { "\($0.field) \($0.rule)" }.joined(separator: "; "),
+                      details: rules.map { Detail(field: $0.field, issue: $0.rule) })
         case .notFound(let entity, _):
             self.init(status: 404, code: error.code, message: "no such \(entity)")
         case .forbidden(let action, let reason):

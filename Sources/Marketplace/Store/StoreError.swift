@@ -4,6 +4,9 @@
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An input broke a rule: `field` is the input's name, `rule` what it must be.
     case invalid(field: String, rule: String)
+    /// Several inputs broke their rules at once (a deployment's parameters),
+    /// each named, in the order they were checked.
+    case invalidFields([FieldRule])
     /// No such entity, or one the caller may not see (never reveal which).
     case notFound(entity: String, id: String)
     /// The caller may not do this.
@@ -41,7 +44,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Stable code for clients and logs.
     public var code: String {
         switch self {
-        case .invalid: "invalid_input"
+        case .invalid, .invalidFields: "invalid_input"
         case .notFound: "not_found"
         case .forbidden: "forbidden"
         case .accountRestricted: "account_restricted"
@@ -64,6 +67,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalid(let field, let rule): "\(code): \(field) \(rule)"
+        case .invalidFields(let rules): "\(code): " + rules.map { "\($0.field) \($0.rule)" }.joined(separator: "; ")
         case .notFound(let entity, let id): "\(code): no \(entity) \(id)"
         case .forbidden(let action, let reason): "\(code): may not \(action): \(reason)"
         case .accountRestricted(let status): "\(code): account is \(status)"
@@ -90,6 +94,17 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     var isUniqueViolation: Bool {
         if case .database(let code, _) = self { return code == 2067 || code == 1555 }
         return false
+    }
+}
+
+/// One input of `StoreError.invalidFields` and the rule it broke.
+public struct FieldRule: Equatable, Sendable {
+    public var field: String
+    public var rule: String
+
+    public init(field: String, rule: String) {
+        self.field = field
+        self.rule = rule
     }
 }
 

@@ -84,12 +84,15 @@ enum RiskRules {
 }
 
 extension StrategySchema {
-    /// Resolves parameters, turning schema issues into the store's error
-    /// (the first issue's field and message; all are listed in the rule).
+    /// Resolves parameters, turning schema issues into the store's error:
+    /// each issue under its own field.
     func resolveForStore(_ values: [String: LuaValue]) throws(StoreError) -> [String: LuaValue] {
         do { return try resolve(values) } catch {
-            let first = error.issues.first
-            throw StoreError.invalid(field: first?.field ?? "params", rule: error.issues.map(\.message).joined(separator: "; "))
+            guard error.issues.count > 1 else {
+                let first = error.issues.first
+                throw StoreError.invalid(field: first?.field ?? "params", rule: first?.message ?? "do not fit the schema")
+            }
+            throw StoreError.invalidFields(error.issues.map { FieldRule(field: $0.field, rule: $0.message) })
         }
     }
 }

@@ -149,6 +149,9 @@ import TestSupport
             let bob = try await api.signUp("bob")
             let bad = try await api.call(.post, "/api/templates/\(template.id)/deploy", json: ["parameters": ["no_such_parameter": 1]], token: bob.access)
             #expect(bad.status == 422)
+            let two = try await api.call(.post, "/api/templates/sma_crossover/deploy", json: ["parameters": ["fast": 1e308, "slow": -5]], token: bob.access)
+            #expect(two.status == 422 && two.errorCode == "invalid_input"
+                    && two.errorDetails.compactMap { $0["field"] as? String } == ["parameters.fast", "parameters.slow"], "\(two.text)")
             let ok = try await api.call(.post, "/api/templates/\(template.id)/deploy", json: ["start": false], token: bob.access)
             #expect(ok.status == 201 && ok.json["status"] as? String == "stopped" && ok.json["sourceKind"] as? String == "template")
         }

@@ -24,6 +24,10 @@ import Testing
         #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["fast": .integer(1)], by: user.id) }
                 == .invalid(field: "parameters.fast", rule: "1 is below the minimum 2"))
         #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["speed": .integer(1)], by: user.id) }?.code == "invalid_input")
+        // Several bad values: each under its own field, not all under the first.
+        #expect(storeError { _ = try fixture.store.deploy(.template("sma_crossover"), parameters: ["fast": .number(1e308), "slow": .integer(-5)], by: user.id) }
+                == .invalidFields([FieldRule(field: "parameters.fast", rule: "must be an integer, got 1e+308"),
+                                   FieldRule(field: "parameters.slow", rule: "-5 is below the minimum 3")]))
         #expect(try fixture.store.deployments(of: user.id, by: user.id).count == 1)
     }
 
