@@ -35,11 +35,12 @@ import TestSupport
         try await fixture.run { api in
             let alice = try await Self.warm(api, "alice")
             let cache = fixture.gateway.verifiedSessions
-            let before = cache.storeReadCount
+            let before = cache.storeReadCount, start = ContinuousClock.now
             for _ in 0..<10 { #expect(try await api.call(.get, "/api/auth/me", token: alice.access).status == 200) }
-            // One read per lifetime at most: ten requests take far less than
-            // ten lifetimes even on a loaded machine.
-            #expect(cache.storeReadCount - before < 5, "\(cache.storeReadCount - before) store reads for 10 requests")
+            // At most one read per lifetime that passed (plus the one in
+            // progress): bypassing the cache reads ten times however fast.
+            let reads = cache.storeReadCount - before, lifetimes = Int((ContinuousClock.now - start) / cache.lifetime)
+            #expect(reads <= min(9, lifetimes + 1), "\(reads) store reads for 10 requests in \(lifetimes) lifetimes")
             // Any access write (here another user's sign-in) makes the next request read again.
             _ = try await api.signUp("bob")
             let afterWrite = cache.storeReadCount
