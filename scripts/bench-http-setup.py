@@ -36,7 +36,7 @@ def main():
         listing = call("POST", "/api/marketplace/listings", {
             "strategyId": strategy, "versionId": version, "title": f"Trend crossover {index}",
             "summary": f"A moving-average crossover, variant {index}.", "category": "trend", "tags": ["btc", "sma"],
-            "price": {"amount": 1_000 + index, "currency": "USD"}})["id"]
+            "price": {"amount": f"{(1_000 + index) / 100:.2f}", "currency": "USD"}})["id"]
         call("POST", f"/api/admin/listings/{listing}/approve", token=admin)
     deployment = call("POST", "/api/deployments", {"versionId": version})["id"]
     print(deployment)

@@ -16,7 +16,8 @@ LUNAR_AUTH_RATE_LIMIT=100000000 LUNAR_API_RATE_LIMIT=100000000 LUNAR_ANONYMOUS_R
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 B=http://127.0.0.1:$PORT
-for _ in $(seq 1 50); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.2; done
+# Up to 30 s: a loaded machine (parallel builds) has taken over 10 s to start it.
+for _ in $(seq 1 150); do curl -sf "$B/api/health" >/dev/null && break; sleep 0.2; done
 curl -sf -X POST "$B/api/auth/register" -H 'Content-Type: application/json' \
   -d '{"username":"tool","email":"tool@example.com","password":"correct-horse-42"}' >/dev/null
 TOKEN=$(curl -sf -X POST "$B/api/auth/login" -H 'Content-Type: application/json' \

@@ -5,6 +5,8 @@ import Marketplace
 /// `access_token` cookie), checks that its session is still live (logout and
 /// refresh-token reuse revoke it), loads the user with the status in effect
 /// now, and refuses suspended or banned accounts with 403 and the reason.
+/// A token verified less than a second ago, with nothing changed in the
+/// store since, is served from `VerifiedSessions`.
 ///
 /// The refusal is not thrown here but kept in the context, so the rate
 /// limiter after this middleware counts the request (as anonymous) before
@@ -39,10 +41,18 @@ extension Gateway {
     /// The identity behind an access token, or the 401/403 that explains why not.
     func authenticate(token: String?) async throws -> Identity {
         guard let token else { throw APIError.unauthenticated }
+        let now = self.now
+        // Read before the store is: a write that lands during the store read
+        // moves the generation on, so what that read saw is never served after it.
+        let generation = store.accessGeneration
+        if let verified = verifiedSessions.lookup(token, generation: generation, now: now) {
+            return Identity(user: verified.user, sessionID: verified.session.id)
+        }
         guard let claims = await tokens.verify(token, now: now), let raw = Int64(claims.sub.value) else {
             throw APIError.invalidToken(code: "invalid_token", message: "the access token is invalid or expired")
         }
         let userID = UserID(raw), sessionID = claims.sid
+        verifiedSessions.countStoreRead()
         let found = try await store.read { store -> (Session, User)? in
             guard let session = try store.liveSession(sessionID), session.userID == userID else { return nil }
             return (session, try store.user(userID))
@@ -50,6 +60,7 @@ extension Gateway {
         guard let found else { throw APIError.invalidToken(code: "session_revoked", message: "the session has ended; sign in again") }
         let (session, user) = found
         try Self.requireActive(user)
+        verifiedSessions.remember(token, claims, session, user, generation: generation)
         return Identity(user: user, sessionID: session.id)
     }
 

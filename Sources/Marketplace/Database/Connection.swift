@@ -7,6 +7,8 @@ import CSQLite
 final class Connection {
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// The update hook's state (`install(_:)`), kept alive with the handle.
+    private(set) var changeWatch: ChangeWatch?
 
     init(path: String, readOnly: Bool) throws(StoreError) {
         var connection: OpaquePointer?
@@ -23,7 +25,18 @@ final class Connection {
 
     deinit {
         statements.removeAll()
+        sqlite3_update_hook(handle, nil, nil)
         sqlite3_close_v2(handle)
+    }
+
+    /// Installs `watch` as this connection's update hook. The connection
+    /// keeps it alive (SQLite holds only an unretained pointer to it).
+    func install(_ watch: ChangeWatch) {
+        changeWatch = watch
+        sqlite3_update_hook(handle, { context, _, _, table, _ in
+            guard let context, let table else { return }
+            Unmanaged<ChangeWatch>.fromOpaque(context).takeUnretainedValue().note(table)
+        }, Unmanaged.passUnretained(watch).toOpaque())
     }
 
     static func message(_ connection: OpaquePointer) -> String { String(cString: sqlite3_errmsg(connection)) }

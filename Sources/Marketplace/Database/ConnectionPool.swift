@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A connection behind a lock: the only way to reach it is `with`, which
 /// holds the lock for the call, so the non-`Sendable` connection is confined
@@ -33,6 +34,12 @@ final class ConnectionPool: Sendable {
     private let writer: ConfinedConnection
     private let readers: [ConfinedConnection]
     private let nextReader = NSLockedCounter()
+    /// Counts the committed writes that changed an account or a session
+    /// (`MarketplaceStore.accessGeneration`).
+    private let accessChanges = Atomic<UInt64>(0)
+    /// The tables whose changes count there: what `Gateway.authenticate`
+    /// reads (users, sign-in sessions) and the second factor beside them.
+    static let accessTables: Set<String> = ["users", "auth_sessions", "two_factor", "recovery_codes"]
 
     init(path: String, readerCount: Int, migrations: [Migration]) throws(StoreError) {
         let writer = try Connection(path: path, readOnly: false)
@@ -43,6 +50,7 @@ final class ConnectionPool: Sendable {
             PRAGMA foreign_keys = ON;
             """)
         try Migrator.migrate(writer, migrations: migrations)
+        writer.install(ChangeWatch(tables: Self.accessTables))
         var readers: [ConfinedConnection] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try Connection(path: path, readOnly: true)
@@ -57,9 +65,16 @@ final class ConnectionPool: Sendable {
     func write<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {
         try checkThread("a write")
         return try writer.with { (connection) throws(StoreError) -> T in
-            try connection.transaction(immediate: true) { () throws(StoreError) -> T in try body(connection) }
+            // Counted after the commit (or rollback), never before: a reader
+            // that saw the old count may have read the old rows, one that
+            // sees the new count reads the new rows.
+            defer { if connection.changeWatch?.take() == true { accessChanges.add(1, ordering: .releasing) } }
+            return try connection.transaction(immediate: true) { () throws(StoreError) -> T in try body(connection) }
         }
     }
+
+    /// See `MarketplaceStore.accessGeneration`.
+    var accessGeneration: UInt64 { accessChanges.load(ordering: .acquiring) }
 
     /// Runs `body` in one read transaction (a consistent snapshot) on a free reader.
     func read<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {

@@ -72,6 +72,14 @@ public final class MarketplaceStore: Sendable {
         configuration.deploymentController ?? attachedController.withLock { $0 }
     }
 
+    /// Grows after every write through this store that changed an account
+    /// (role, status, password), a sign-in session (created, revoked) or a
+    /// second factor, once that write has committed. A cache of what was
+    /// read at generation `g` is current while the generation is still `g`
+    /// (the Gateway's verified sessions); writes by another process or
+    /// another store on the same file do not count here.
+    public var accessGeneration: UInt64 { pool.accessGeneration }
+
     /// The number of schema migrations this build applies.
     public static var schemaVersion: Int { Schema.migrations.count }
 }
