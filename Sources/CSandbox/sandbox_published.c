@@ -14,10 +14,19 @@
  * what creates entries in the first place; so an answer from here is always
  * one the host already gave for the same arguments and state.
  *
+ * An answer is up to three numbers (or nil), or one table of at most
+ * LSB_PUBLISHED_FIELDS number fields and one short string field (e.g.
+ * `ctx.position()`), rebuilt here as a fresh table on every call, filled in
+ * the order the host published it -- the order its own conversion fills the
+ * same table -- so both paths give the same table, traversal order included.
+ * A table the host could not publish whole is marked unavailable (calls take
+ * the ordinary path), never answered in part.
+ *
  * Memory: the tables are allocated through the state's allocator, so they
  * count against the memory quota (a refusal poisons the sandbox like any
  * other), and are bounded by LSB_PUBLISHED_LIMIT entries and
- * LSB_SCOPE_NAME_LIMIT names of at most LSB_SCOPE_NAME_BYTES bytes. They are
+ * LSB_SCOPE_NAME_LIMIT names of at most LSB_SCOPE_NAME_BYTES bytes and
+ * LSB_PUBLISHED_KEY_LIMIT table keys. They are
  * freed with the state (lsb_reset, lsb_close).
  */
 #include "sandbox_internal.h"
