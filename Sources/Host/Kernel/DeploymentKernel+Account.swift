@@ -105,7 +105,7 @@ extension DeploymentKernel {
     func answerPosition(symbol: String) -> LuaValue {
         guard let instrument = instruments[symbol] else { return .nil }
         let fields = PositionFields(symbol: symbol, instrument: instrument, portfolio: portfolio)
-        if let series = indicators.id(for: symbol) {
+        if !published.publishesPosition(of: symbol), let series = indicators.id(for: symbol) {
             published.positionAnswered(fields, instrument: instrument, series: series.index, sandbox: sandbox)
         }
         return fields.luaValue

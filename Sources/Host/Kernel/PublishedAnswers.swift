@@ -74,7 +74,7 @@ struct PublishedAnswers {
     /// Publishes `fields`, the answer `ctx.position` just got for a symbol
     /// whose bar series is `series`, creating its entry on first use.
     mutating func positionAnswered(_ fields: PositionFields, instrument: Instrument, series: Int, sandbox: Sandbox) {
-        guard let function = position, let keys = positionKeys,
+        guard !publishesPosition(of: fields.symbol), let function = position, let keys = positionKeys,
               let (result, created) = sandbox.publishedResult(function, scope: series, arguments: EmptyCollection())
         else { return }
         if created {
@@ -85,6 +85,11 @@ struct PublishedAnswers {
         }
         Self.publish(fields, to: result, keys: keys, in: sandbox)
     }
+
+    /// Whether `symbol`'s position is published. Its entry is then current
+    /// already (the portfolio's observer keeps it so): the body's later
+    /// answers add nothing.
+    func publishesPosition(of symbol: String) -> Bool { positions.contains { $0.symbol == symbol } }
 
     /// Publishes a position table, fields in sorted key order as the Swift
     /// body's `LuaValue.table` is pushed. A non-finite number (which the
