@@ -101,23 +101,25 @@ extension DeploymentKernel {
 
     /// `ctx.position(symbol)` from the Swift body: the answer, which is then
     /// published for the symbol's scope (its bar series) so later calls are
-    /// answered in C (`PublishedAnswers.positionAnswered`).
+    /// answered in C until the portfolio next changes
+    /// (`PublishedAnswers.positionAnswered`).
     func answerPosition(symbol: String) -> LuaValue {
         guard let instrument = instruments[symbol] else { return .nil }
         let fields = PositionFields(symbol: symbol, instrument: instrument, portfolio: portfolio)
-        if !published.publishesPosition(of: symbol), let series = indicators.id(for: symbol) {
+        if let entry = published.position(of: symbol) {
+            PublishedAnswers.publish(fields, to: entry, keys: published.positionKeys, in: sandbox)
+        } else if let series = indicators.id(for: symbol) {
             published.positionAnswered(fields, instrument: instrument, series: series.index, sandbox: sandbox)
         }
         return fields.luaValue
     }
 
-    /// Republishes every published position after the portfolio changed
-    /// (the only input of a position's answer besides its fixed instrument).
-    func republishPositions() {
-        for entry in published.positions {
-            PublishedAnswers.publish(PositionFields(symbol: entry.symbol, instrument: entry.instrument, portfolio: portfolio),
-                                     to: entry.result, keys: published.positionKeys, in: sandbox)
-        }
+    /// Withdraws every published position after the portfolio changed (the
+    /// only input of a position's answer besides its fixed instrument):
+    /// one store each, so a portfolio change on every bar costs next to
+    /// nothing; the next call of each then runs the body, which republishes.
+    func withdrawPositions() {
+        for entry in published.positions { sandbox.publishUnavailable(entry.result) }
     }
 
     func positionsValue() -> LuaValue {

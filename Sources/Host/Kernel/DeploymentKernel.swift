@@ -29,10 +29,11 @@ public final class DeploymentKernel {
     /// The validated parameter values the strategy runs with.
     public let parameters: [String: LuaValue]
     @exclusivity(unchecked) public internal(set) var status: DeploymentStatus = .ready
-    /// Every change republishes the positions `ctx.position` answers in C:
-    /// one choke point for fills, marks, restores and anything else.
+    /// Every change withdraws the positions `ctx.position` answers in C
+    /// until the body answers again: one choke point for fills, marks,
+    /// restores and anything else.
     @exclusivity(unchecked) public internal(set) var portfolio: Portfolio {
-        didSet { if !published.positions.isEmpty { republishPositions() } }
+        didSet { if !published.positions.isEmpty { withdrawPositions() } }
     }
     /// Receives every order change, fill, log line and status change (live
     /// streaming, persistence). Nil in backtests that need none of it.

@@ -15,9 +15,11 @@ import Sandbox
 /// `ctx.position(symbol)` is published as a table answer per symbol, in the
 /// scope of the symbol's bar series (so `ctx.position()` on the current
 /// event and `ctx.position("SYM")` both find it): created when the Swift
-/// body first answers for a symbol that has a series, republished by the
-/// kernel whenever its portfolio changes (`DeploymentKernel.portfolio`'s
-/// observer: fills, marks, restores alike).
+/// body first answers for a symbol that has a series, withdrawn whenever the
+/// kernel's portfolio changes (`DeploymentKernel.portfolio`'s observer:
+/// fills, marks, restores alike) and republished by the body's next answer.
+/// Lazily, because marks change the answer on every bar while many
+/// strategies ask for it only now and then.
 struct PublishedAnswers {
     struct Position {
         let symbol: String
@@ -55,7 +57,7 @@ struct PublishedAnswers {
     /// Published indicators in creation order (refreshed in that order).
     private(set) var indicators: [Indicator] = []
     /// `ctx.position`'s function and table keys (nil: not published).
-    private let position: PublishedFunction?
+    private let positionFunction: PublishedFunction?
     let positionKeys: PositionKeys?
     /// Published positions, one per symbol.
     private(set) var positions: [Position] = []
@@ -68,13 +70,13 @@ struct PublishedAnswers {
         for kind in IndicatorKind.allCases { functions[kind] = sandbox.publishedFunction(named: "ta.\(kind.rawValue)") }
         self.functions = functions
         positionKeys = PositionKeys(sandbox: sandbox)
-        position = positionKeys == nil ? nil : sandbox.publishedFunction(named: "ctx.position")
+        positionFunction = positionKeys == nil ? nil : sandbox.publishedFunction(named: "ctx.position")
     }
 
     /// Publishes `fields`, the answer `ctx.position` just got for a symbol
     /// whose bar series is `series`, creating its entry on first use.
     mutating func positionAnswered(_ fields: PositionFields, instrument: Instrument, series: Int, sandbox: Sandbox) {
-        guard !publishesPosition(of: fields.symbol), let function = position, let keys = positionKeys,
+        guard position(of: fields.symbol) == nil, let function = positionFunction, let keys = positionKeys,
               let (result, created) = sandbox.publishedResult(function, scope: series, arguments: EmptyCollection())
         else { return }
         if created {
@@ -86,10 +88,8 @@ struct PublishedAnswers {
         Self.publish(fields, to: result, keys: keys, in: sandbox)
     }
 
-    /// Whether `symbol`'s position is published. Its entry is then current
-    /// already (the portfolio's observer keeps it so): the body's later
-    /// answers add nothing.
-    func publishesPosition(of symbol: String) -> Bool { positions.contains { $0.symbol == symbol } }
+    /// `symbol`'s published position entry, if it has one.
+    func position(of symbol: String) -> PublishedResult? { positions.first { $0.symbol == symbol }?.result }
 
     /// Publishes a position table, fields in sorted key order as the Swift
     /// body's `LuaValue.table` is pushed. A non-finite number (which the

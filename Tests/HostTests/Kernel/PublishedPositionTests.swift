@@ -3,8 +3,9 @@ import Testing
 @testable import Host
 import Sandbox
 
-/// `ctx.position()` answered in C (published per symbol, republished on
-/// every portfolio change) must be exactly the table the Swift body builds:
+/// `ctx.position()` answered in C (published per symbol, withdrawn on every
+/// portfolio change until the body answers again) must be exactly the table
+/// the Swift body builds:
 /// a strategy trades two symbols at random -- fills, partial fills (bar
 /// volume participation), closes, reversals -- and after every event, every
 /// fill and every order it compares the published forms (`ctx.position()`,
@@ -28,15 +29,20 @@ import Sandbox
       return table.concat(parts, ",")
     end
     local function check(ctx, where)
+      -- The published form first (a stale answer would show here), then the
+      -- body (which republishes a withdrawn answer), then the published form
+      -- again (now answered in C): all three the same.
       local pairsToCompare = {
-        { ctx.position(), ctx.position(nil) },
-        { ctx.position("AAA"), ctx.position("AAA", nil) },
-        { ctx.position("BBB"), ctx.position("BBB", nil) },
-        { ctx.position("ZZZ"), ctx.position("ZZZ", nil) },
+        { ctx.position(), ctx.position(nil), ctx.position() },
+        { ctx.position("AAA"), ctx.position("AAA", nil), ctx.position("AAA") },
+        { ctx.position("BBB"), ctx.position("BBB", nil), ctx.position("BBB") },
+        { ctx.position("ZZZ"), ctx.position("ZZZ", nil), ctx.position("ZZZ") },
       }
-      for i, pair in ipairs(pairsToCompare) do
-        local published, body = describe(pair[1]), describe(pair[2])
-        if published ~= body then error(where .. " #" .. i .. ": " .. published .. " vs " .. body) end
+      for i, triple in ipairs(pairsToCompare) do
+        local published, body, again = describe(triple[1]), describe(triple[2]), describe(triple[3])
+        if published ~= body or again ~= body then
+          error(where .. " #" .. i .. ": " .. published .. " / " .. again .. " vs " .. body)
+        end
       end
       checked = checked + 1
     end
