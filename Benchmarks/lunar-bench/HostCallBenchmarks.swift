@@ -34,6 +34,10 @@ enum HostCallBenchmarks {
              baselineCall: "host.params.fast", goal: "<= 2x"),
         Case(label: "ctx.position() vs a plain lua_CFunction building the table", strategyCall: "ctx.position()",
              baselineCall: "host.position()", goal: "<= 2x"),
+        // The Swift body (a `nil` argument never matches a published key):
+        // what every ctx.position() cost before it was published.
+        Case(label: "ctx.position(nil), the Swift body, vs the same lua_CFunction", strategyCall: "ctx.position(nil)",
+             baselineCall: "host.position()", goal: "reference"),
     ]
 
     /// `only`: run the cases whose strategy call contains it (for profiling one).

@@ -108,16 +108,17 @@ static int bench_sma(lua_State *L) {
     return 1;
 }
 
+/* A flat position's table, filled as the kernel's answer is: sorted keys. */
 static int bench_position(lua_State *L) {
     lua_createtable(L, 0, 5);
-    lua_pushstring(L, "BTCUSD");
-    lua_setfield(L, -2, "symbol");
+    lua_pushnumber(L, 0);
+    lua_setfield(L, -2, "market_value");
     lua_pushnumber(L, 0);
     lua_setfield(L, -2, "quantity");
     lua_pushnumber(L, 0);
     lua_setfield(L, -2, "realized_pnl");
-    lua_pushnumber(L, 0);
-    lua_setfield(L, -2, "market_value");
+    lua_pushlstring(L, "BTCUSD", 6);
+    lua_setfield(L, -2, "symbol");
     lua_pushnumber(L, 0);
     lua_setfield(L, -2, "unrealized_pnl");
     return 1;

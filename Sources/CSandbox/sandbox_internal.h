@@ -72,12 +72,26 @@ typedef struct {
     int32_t function;     /* host function index */
     int32_t scope;        /* -1 for unscoped functions */
     int32_t argc;
-    int32_t result_count; /* 1...LSB_PUBLISHED_RESULTS */
+    int32_t result_count; /* 1...LSB_PUBLISHED_RESULTS; -1: unavailable (calls take the ordinary path) */
     uint64_t arguments[LSB_PUBLISHED_ARGUMENTS]; /* bit patterns of the doubles */
     int32_t kinds[LSB_PUBLISHED_RESULTS];        /* LSB_NIL, LSB_INTEGER or LSB_NUMBER */
     int64_t integers[LSB_PUBLISHED_RESULTS];
     double numbers[LSB_PUBLISHED_RESULTS];
+    /* A table answer (kinds[0] == LSB_MAP): its fields in insertion order,
+       each a key (index into the sandbox's published keys) and a number or
+       the one string `text`. */
+    int32_t field_count;
+    uint8_t field_keys[LSB_PUBLISHED_FIELDS];
+    uint8_t field_kinds[LSB_PUBLISHED_FIELDS]; /* LSB_NUMBER or LSB_STRING */
+    double field_numbers[LSB_PUBLISHED_FIELDS];
+    uint8_t text_length;
+    char text[LSB_PUBLISHED_TEXT_BYTES];
 } lsb_published;
+
+/* A field name of published table answers, NUL-terminated for lua_setfield. */
+typedef struct {
+    char bytes[LSB_PUBLISHED_KEY_BYTES + 1];
+} lsb_published_field_name;
 
 /* A scope the host named (e.g. a symbol), for trailing string arguments. */
 typedef struct {
@@ -154,6 +168,9 @@ struct lsb_sandbox {
     int32_t scope_name_count;
     int32_t scope_name_capacity;
     int32_t current_scope;        /* -1: none */
+    lsb_published_field_name *published_keys;
+    int32_t published_key_count;
+    int32_t published_key_capacity;
     uint64_t generation;          /* bumped by every (re)creation of the state */
 };
 

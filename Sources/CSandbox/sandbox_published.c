@@ -14,10 +14,19 @@
  * what creates entries in the first place; so an answer from here is always
  * one the host already gave for the same arguments and state.
  *
+ * An answer is up to three numbers (or nil), or one table of at most
+ * LSB_PUBLISHED_FIELDS number fields and one short string field (e.g.
+ * `ctx.position()`), rebuilt here as a fresh table on every call, filled in
+ * the order the host published it -- the order its own conversion fills the
+ * same table -- so both paths give the same table, traversal order included.
+ * A table the host could not publish whole is marked unavailable (calls take
+ * the ordinary path), never answered in part.
+ *
  * Memory: the tables are allocated through the state's allocator, so they
  * count against the memory quota (a refusal poisons the sandbox like any
  * other), and are bounded by LSB_PUBLISHED_LIMIT entries and
- * LSB_SCOPE_NAME_LIMIT names of at most LSB_SCOPE_NAME_BYTES bytes. They are
+ * LSB_SCOPE_NAME_LIMIT names of at most LSB_SCOPE_NAME_BYTES bytes and
+ * LSB_PUBLISHED_KEY_LIMIT table keys. They are
  * freed with the state (lsb_reset, lsb_close).
  */
 #include "sandbox_internal.h"
@@ -181,6 +190,76 @@ void lsb_publish_numbers(lsb_sandbox *sandbox, int32_t entry, uint64_t generatio
     slot->numbers[2] = third;
 }
 
+int32_t lsb_published_key(lsb_sandbox *sandbox, const char *name, size_t length, int32_t *key) {
+    if (sandbox->L == NULL) return LSB_ERR_MEMORY;
+    if (length == 0 || length > LSB_PUBLISHED_KEY_BYTES || memchr(name, 0, length) != NULL) return LSB_ERR_CONVERT;
+    for (int32_t i = 0; i < sandbox->published_key_count; i++) {
+        const char *known = sandbox->published_keys[i].bytes;
+        if (strlen(known) == length && memcmp(known, name, length) == 0) { *key = i; return LSB_OK; }
+    }
+    if (sandbox->published_key_count == LSB_PUBLISHED_KEY_LIMIT) return LSB_ERR_TOO_LARGE;
+    if (sandbox->published_key_count == sandbox->published_key_capacity) {
+        int32_t capacity = sandbox->published_key_capacity == 0 ? 8 : sandbox->published_key_capacity * 2;
+        if (capacity > LSB_PUBLISHED_KEY_LIMIT) capacity = LSB_PUBLISHED_KEY_LIMIT;
+        lsb_published_field_name *keys = quota_realloc(sandbox, sandbox->published_keys,
+                                                (size_t)sandbox->published_key_capacity * sizeof *keys,
+                                                (size_t)capacity * sizeof *keys);
+        if (keys == NULL) return LSB_ERR_MEMORY;
+        sandbox->published_keys = keys;
+        sandbox->published_key_capacity = capacity;
+    }
+    lsb_published_field_name *added = &sandbox->published_keys[sandbox->published_key_count];
+    memcpy(added->bytes, name, length);
+    added->bytes[length] = 0;
+    *key = sandbox->published_key_count++;
+    return LSB_OK;
+}
+
+void lsb_publish_table(lsb_sandbox *sandbox, int32_t entry, uint64_t generation) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL) return;
+    slot->result_count = 1;
+    slot->kinds[0] = LSB_MAP;
+    slot->field_count = 0;
+    slot->text_length = 0;
+}
+
+/* The next field of a table answer, or NULL (then the entry is unavailable). */
+static lsb_published *next_field(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t key) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL || slot->result_count != 1 || slot->kinds[0] != LSB_MAP) return NULL;
+    if (slot->field_count == LSB_PUBLISHED_FIELDS || key < 0 || key >= sandbox->published_key_count) {
+        slot->result_count = -1;
+        return NULL;
+    }
+    slot->field_keys[slot->field_count] = (uint8_t)key;
+    return slot;
+}
+
+void lsb_publish_field_number(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t key, double value) {
+    lsb_published *slot = next_field(sandbox, entry, generation, key);
+    if (slot == NULL) return;
+    slot->field_kinds[slot->field_count] = LSB_NUMBER;
+    slot->field_numbers[slot->field_count++] = value;
+}
+
+void lsb_publish_field_string(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t key,
+                              const char *bytes, size_t length) {
+    lsb_published *slot = next_field(sandbox, entry, generation, key);
+    if (slot == NULL) return;
+    for (int32_t i = 0; i < slot->field_count; i++)
+        if (slot->field_kinds[i] == LSB_STRING) { slot->result_count = -1; return; }
+    if (length > LSB_PUBLISHED_TEXT_BYTES) { slot->result_count = -1; return; }
+    memcpy(slot->text, bytes, length);
+    slot->text_length = (uint8_t)length;
+    slot->field_kinds[slot->field_count++] = LSB_STRING;
+}
+
+void lsb_publish_unavailable(lsb_sandbox *sandbox, int32_t entry, uint64_t generation) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot != NULL) slot->result_count = -1;
+}
+
 void lsb_set_scope(lsb_sandbox *sandbox, int32_t scope) { sandbox->current_scope = scope; }
 
 int32_t lsb_name_scope(lsb_sandbox *sandbox, const char *name, size_t length, int32_t scope) {
@@ -221,7 +300,11 @@ void lsb_published_free(lsb_sandbox *sandbox) {
         quota_realloc(sandbox, sandbox->modes, (size_t)sandbox->mode_count, 0);
         quota_realloc(sandbox, sandbox->scope_names,
                       (size_t)sandbox->scope_name_capacity * sizeof *sandbox->scope_names, 0);
+        quota_realloc(sandbox, sandbox->published_keys,
+                      (size_t)sandbox->published_key_capacity * sizeof *sandbox->published_keys, 0);
     }
+    sandbox->published_keys = NULL;
+    sandbox->published_key_count = sandbox->published_key_capacity = 0;
     sandbox->published = NULL;
     sandbox->published_buckets = NULL;
     sandbox->modes = NULL;
@@ -279,6 +362,18 @@ int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int
             entry->arguments[0] == bits[0] && entry->arguments[1] == bits[1] && entry->arguments[2] == bits[2])
             break;
         bucket = (bucket + 1) & mask;
+    }
+    if (entry->result_count == 1 && entry->kinds[0] == LSB_MAP) {
+        /* As the ordinary path pushes a map: a table sized for its fields,
+           filled in the published order (the same order, so the same
+           layout and traversal order). */
+        lua_createtable(L, 0, entry->field_count);
+        for (int32_t i = 0; i < entry->field_count; i++) {
+            if (entry->field_kinds[i] == LSB_STRING) lua_pushlstring(L, entry->text, entry->text_length);
+            else lua_pushnumber(L, entry->field_numbers[i]);
+            lua_setfield(L, -2, sandbox->published_keys[entry->field_keys[i]].bytes);
+        }
+        return 1;
     }
     for (int32_t i = 0; i < entry->result_count; i++) {
         switch (entry->kinds[i]) {

@@ -42,6 +42,12 @@ public struct PublishedResult: Sendable, Equatable {
     /// Scope names allowed per sandbox, and their longest length in bytes.
     public static let scopeNameLimit = Int(LSB_SCOPE_NAME_LIMIT)
     public static let scopeNameBytes = Int(LSB_SCOPE_NAME_BYTES)
+    /// Table answers: fields per table, bytes of its one string field, keys
+    /// per sandbox and bytes per key.
+    public static let tableFieldLimit = Int(LSB_PUBLISHED_FIELDS)
+    public static let tableTextBytes = Int(LSB_PUBLISHED_TEXT_BYTES)
+    public static let tableKeyLimit = Int(LSB_PUBLISHED_KEY_LIMIT)
+    public static let tableKeyBytes = Int(LSB_PUBLISHED_KEY_BYTES)
 
     let entry: Int32
     let generation: UInt64
@@ -49,5 +55,10 @@ public struct PublishedResult: Sendable, Equatable {
 
 /// A host function that may have published results, resolved once by name.
 public struct PublishedFunction: Sendable, Equatable {
+    let index: Int32
+}
+
+/// A field name of published table answers (`Sandbox.publishedKey(_:)`).
+public struct PublishedKey: Sendable, Equatable {
     let index: Int32
 }

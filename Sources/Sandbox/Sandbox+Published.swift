@@ -78,4 +78,50 @@ extension Sandbox {
         }
         return status == Int32(LSB_OK.rawValue)
     }
+
+    /// The key `name` for table answers, registered once per sandbox. Nil
+    /// when the name is empty, longer than `PublishedResult.tableKeyBytes`
+    /// bytes or holds a NUL, past `PublishedResult.tableKeyLimit` keys, or
+    /// when the memory quota refuses it.
+    public func publishedKey(_ name: String) -> PublishedKey? {
+        var name = name
+        var key: Int32 = -1
+        let status = name.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { lsb_published_key(handle, $0.baseAddress, $0.count, &key) }
+        }
+        return status == Int32(LSB_OK.rawValue) ? PublishedKey(index: key) : nil
+    }
+
+    /// Starts a table answer with no fields; `publishField` appends them in
+    /// the order the table is filled (the order a `LuaValue.table` is
+    /// pushed in is its sorted keys: publish them in that order for an
+    /// identical table).
+    @inline(__always)
+    public func publishTable(_ result: PublishedResult) {
+        lsb_publish_table(handle, result.entry, result.generation)
+    }
+
+    /// Appends a number field to a table answer.
+    @inline(__always)
+    public func publishField(_ result: PublishedResult, _ key: PublishedKey, number: Double) {
+        lsb_publish_field_number(handle, result.entry, result.generation, key.index, number)
+    }
+
+    /// Appends the string field to a table answer (one per table, at most
+    /// `PublishedResult.tableTextBytes` bytes; otherwise the entry becomes
+    /// unavailable until the next `publishTable`).
+    public func publishField(_ result: PublishedResult, _ key: PublishedKey, string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) {
+                lsb_publish_field_string(handle, result.entry, result.generation, key.index, $0.baseAddress, $0.count)
+            }
+        }
+    }
+
+    /// Withdraws an answer: calls for its key run the body until the next publish.
+    @inline(__always)
+    public func publishUnavailable(_ result: PublishedResult) {
+        lsb_publish_unavailable(handle, result.entry, result.generation)
+    }
 }

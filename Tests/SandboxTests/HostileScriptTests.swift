@@ -49,7 +49,9 @@ private let hostileLimits = SandboxLimits(
 /// shaped like `ta.*`: it answers `x * 2` (+1 for scope "B") in Swift,
 /// refuses non-finite or huge numbers, unknown names and extra arguments,
 /// and publishes every answer it gives, so `published-*` fixtures attack the
-/// C fast path and its fallback as the kernel's indicators use them.
+/// C fast path and its fallback as the kernel's indicators use them. And
+/// `ctx.record([name])`, shaped like `ctx.position`: a table answer
+/// (`published-table-*` fixtures), {label, quantity, realized} per series.
 private func fixtureContextModule(_ owner: FixtureSandboxBox) -> HostModule {
     var ctx = HostModule(name: "ctx")
     ctx.add("log") { call throws(HostCallError) in
@@ -71,6 +73,27 @@ private func fixtureContextModule(_ owner: FixtureSandboxBox) -> HostModule {
               let (entry, _) = sandbox.publishedResult(function, scope: scope, arguments: [x]) else { return }
         sandbox.publish(entry, numbers: 1, answer)
         if call.argumentCount >= 2 { sandbox.namePublishedScope(try call.string(2), scope: scope) }
+    }
+    ctx.add("record", publishing: .scoped) { call throws(HostCallError) in
+        let name = try call.optionalString(1, maxLength: 32)
+        guard call.argumentCount <= 1 else { throw .failed("takes an optional series name") }
+        var scope = 0
+        if let name {
+            guard let named = ["A": 0, "B": 1][name] else { throw .badArgument(position: 1, reason: "unknown series '\(name)'") }
+            scope = named
+        }
+        let label = scope == 0 ? "A" : "B"
+        let quantity = scope == 0 ? 1.5 : -2.5
+        call.result(.table(["label": .string(label), "quantity": .number(quantity), "realized": .number(0)]))
+        guard let sandbox = owner.sandbox, let function = sandbox.publishedFunction(named: "ctx.record"),
+              let (entry, _) = sandbox.publishedResult(function, scope: scope, arguments: EmptyCollection()),
+              let labelKey = sandbox.publishedKey("label"), let quantityKey = sandbox.publishedKey("quantity"),
+              let realizedKey = sandbox.publishedKey("realized") else { return }
+        sandbox.publishTable(entry) // fields in sorted key order, as `.table` is pushed
+        sandbox.publishField(entry, labelKey, string: label)
+        sandbox.publishField(entry, quantityKey, number: quantity)
+        sandbox.publishField(entry, realizedKey, number: 0)
+        if let name { sandbox.namePublishedScope(name, scope: scope) }
     }
     return ctx
 }

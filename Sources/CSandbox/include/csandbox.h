@@ -164,6 +164,13 @@ enum { LSB_PUBLISH_NONE = 0, LSB_PUBLISH_UNSCOPED = 1, LSB_PUBLISH_SCOPED = 2 };
 #define LSB_PUBLISHED_LIMIT 1024
 #define LSB_SCOPE_NAME_LIMIT 256
 #define LSB_SCOPE_NAME_BYTES 32
+/* Table answers: at most LSB_PUBLISHED_FIELDS fields, one of them a string
+   of at most LSB_PUBLISHED_TEXT_BYTES bytes, keys from at most
+   LSB_PUBLISHED_KEY_LIMIT names of at most LSB_PUBLISHED_KEY_BYTES bytes. */
+#define LSB_PUBLISHED_FIELDS 8
+#define LSB_PUBLISHED_TEXT_BYTES 32
+#define LSB_PUBLISHED_KEY_LIMIT 32
+#define LSB_PUBLISHED_KEY_BYTES 23
 
 /* Sets how host function `function_index` may be answered (LSB_PUBLISH_*). */
 int32_t lsb_set_publish_mode(lsb_sandbox *sandbox, int32_t function_index, int32_t mode);
@@ -181,6 +188,22 @@ void lsb_publish_nil(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
 void lsb_publish_integer(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int64_t value);
 void lsb_publish_numbers(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t count,
                          double first, double second, double third);
+
+/* Table answers (what a function building a small record answers): a key
+   registered once (*key receives its index; LSB_ERR_CONVERT for an empty,
+   too long or NUL-holding name, LSB_ERR_TOO_LARGE past the limit), then
+   lsb_publish_table starts an empty table answer and each field call appends
+   one field, in the order the table is to be filled. A field that does not
+   fit (past LSB_PUBLISHED_FIELDS, a second or too long string, an unknown
+   key) makes the entry unavailable until the next lsb_publish_table, and
+   lsb_publish_unavailable does so at once: calls then take the ordinary
+   path, never a partial answer. */
+int32_t lsb_published_key(lsb_sandbox *sandbox, const char *name, size_t length, int32_t *key);
+void lsb_publish_table(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
+void lsb_publish_field_number(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t key, double value);
+void lsb_publish_field_string(lsb_sandbox *sandbox, int32_t entry, uint64_t generation, int32_t key,
+                              const char *bytes, size_t length);
+void lsb_publish_unavailable(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
 
 /* The scope of scoped calls without a name; -1: none (they take the
    ordinary path). */

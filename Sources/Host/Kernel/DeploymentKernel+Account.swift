@@ -96,25 +96,30 @@ extension DeploymentKernel {
 
     func positionValue(symbol: String) -> LuaValue {
         guard let instrument = instruments[symbol] else { return .nil }
-        let position = portfolio.position(symbol)
-        let quantity = position?.quantity ?? .zero
-        let mark = portfolio.mark(of: symbol)
-        var fields: [String: LuaValue] = [
-            "symbol": .string(symbol),
-            "quantity": .number(instrument.double(quantity)),
-            "realized_pnl": .number(position?.realizedPnL.doubleValue ?? 0),
-        ]
-        if let position, quantity.lots != 0 {
-            if let average = position.averagePrice(instrument) { fields["average_price"] = .number(instrument.double(average)) }
-            if let mark {
-                fields["market_value"] = .number(instrument.notional(mark, quantity).doubleValue)
-                fields["unrealized_pnl"] = .number(position.unrealizedPnL(mark: mark, instrument: instrument).doubleValue)
-            }
-        } else {
-            fields["market_value"] = .number(0)
-            fields["unrealized_pnl"] = .number(0)
+        return PositionFields(symbol: symbol, instrument: instrument, portfolio: portfolio).luaValue
+    }
+
+    /// `ctx.position(symbol)` from the Swift body: the answer, which is then
+    /// published for the symbol's scope (its bar series) so later calls are
+    /// answered in C until the portfolio next changes
+    /// (`PublishedAnswers.positionAnswered`).
+    func answerPosition(symbol: String) -> LuaValue {
+        guard let instrument = instruments[symbol] else { return .nil }
+        let fields = PositionFields(symbol: symbol, instrument: instrument, portfolio: portfolio)
+        if let entry = published.position(of: symbol) {
+            PublishedAnswers.publish(fields, to: entry, keys: published.positionKeys, in: sandbox)
+        } else if let series = indicators.id(for: symbol) {
+            published.positionAnswered(fields, instrument: instrument, series: series.index, sandbox: sandbox)
         }
-        return .table(fields)
+        return fields.luaValue
+    }
+
+    /// Withdraws every published position after the portfolio changed (the
+    /// only input of a position's answer besides its fixed instrument):
+    /// one store each, so a portfolio change on every bar costs next to
+    /// nothing; the next call of each then runs the body, which republishes.
+    func withdrawPositions() {
+        for entry in published.positions { sandbox.publishUnavailable(entry.result) }
     }
 
     func positionsValue() -> LuaValue {

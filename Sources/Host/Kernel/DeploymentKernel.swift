@@ -29,7 +29,12 @@ public final class DeploymentKernel {
     /// The validated parameter values the strategy runs with.
     public let parameters: [String: LuaValue]
     @exclusivity(unchecked) public internal(set) var status: DeploymentStatus = .ready
-    @exclusivity(unchecked) public internal(set) var portfolio: Portfolio
+    /// Every change withdraws the positions `ctx.position` answers in C
+    /// until the body answers again: one choke point for fills, marks,
+    /// restores and anything else.
+    @exclusivity(unchecked) public internal(set) var portfolio: Portfolio {
+        didSet { if !published.positions.isEmpty { withdrawPositions() } }
+    }
     /// Receives every order change, fill, log line and status change (live
     /// streaming, persistence). Nil in backtests that need none of it.
     @exclusivity(unchecked) public var observer: ((DeploymentNotification) -> Void)?

@@ -65,7 +65,7 @@ public enum StrategyModules {
         ctx.add("cancel_all") { call throws(HostCallError) in
             call.result(.integer(Int64(runtime.cancelAll(symbol: try call.optionalString(1, maxLength: 32)))))
         }
-        ctx.add("position") { call throws(HostCallError) in
+        ctx.add("position", publishing: .scoped) { call throws(HostCallError) in
             guard let symbol = try call.optionalString(1, maxLength: 32) ?? runtime.currentSymbol else {
                 throw .badArgument(position: 1, reason: "symbol expected (no current event)")
             }
