@@ -41,6 +41,21 @@ static void *quota_realloc(lsb_sandbox *sandbox, void *block, size_t old_size, s
     return allocate(user_data, block, block != NULL ? old_size : 0, new_size);
 }
 
+/* Makes room for element `count` of an array of `size`-byte elements that
+   doubles from `first` up to `limit` elements, charged to the quota. */
+static int32_t reserve_one(lsb_sandbox *sandbox, void **array, int32_t count, int32_t *capacity,
+                           int32_t limit, size_t size, int32_t first) {
+    if (count < *capacity) return LSB_OK;
+    if (count == limit) return LSB_ERR_TOO_LARGE;
+    int32_t grown = *capacity == 0 ? first : *capacity * 2;
+    if (grown > limit) grown = limit;
+    void *bigger = quota_realloc(sandbox, *array, (size_t)*capacity * size, (size_t)grown * size);
+    if (bigger == NULL) return LSB_ERR_MEMORY;
+    *array = bigger;
+    *capacity = grown;
+    return LSB_OK;
+}
+
 static uint64_t mix(uint64_t hash, uint64_t value) {
     hash ^= value;
     hash *= 0x9E3779B97F4A7C15ull;
@@ -197,17 +212,9 @@ int32_t lsb_published_key(lsb_sandbox *sandbox, const char *name, size_t length,
         const char *known = sandbox->published_keys[i].bytes;
         if (strlen(known) == length && memcmp(known, name, length) == 0) { *key = i; return LSB_OK; }
     }
-    if (sandbox->published_key_count == LSB_PUBLISHED_KEY_LIMIT) return LSB_ERR_TOO_LARGE;
-    if (sandbox->published_key_count == sandbox->published_key_capacity) {
-        int32_t capacity = sandbox->published_key_capacity == 0 ? 8 : sandbox->published_key_capacity * 2;
-        if (capacity > LSB_PUBLISHED_KEY_LIMIT) capacity = LSB_PUBLISHED_KEY_LIMIT;
-        lsb_published_field_name *keys = quota_realloc(sandbox, sandbox->published_keys,
-                                                (size_t)sandbox->published_key_capacity * sizeof *keys,
-                                                (size_t)capacity * sizeof *keys);
-        if (keys == NULL) return LSB_ERR_MEMORY;
-        sandbox->published_keys = keys;
-        sandbox->published_key_capacity = capacity;
-    }
+    int32_t reserved = reserve_one(sandbox, (void **)&sandbox->published_keys, sandbox->published_key_count,
+                                   &sandbox->published_key_capacity, LSB_PUBLISHED_KEY_LIMIT, sizeof *sandbox->published_keys, 8);
+    if (reserved != LSB_OK) return reserved;
     lsb_published_field_name *added = &sandbox->published_keys[sandbox->published_key_count];
     memcpy(added->bytes, name, length);
     added->bytes[length] = 0;
@@ -272,17 +279,9 @@ int32_t lsb_name_scope(lsb_sandbox *sandbox, const char *name, size_t length, in
             return LSB_OK;
         }
     }
-    if (sandbox->scope_name_count == LSB_SCOPE_NAME_LIMIT) return LSB_ERR_TOO_LARGE;
-    if (sandbox->scope_name_count == sandbox->scope_name_capacity) {
-        int32_t capacity = sandbox->scope_name_capacity == 0 ? 4 : sandbox->scope_name_capacity * 2;
-        if (capacity > LSB_SCOPE_NAME_LIMIT) capacity = LSB_SCOPE_NAME_LIMIT;
-        lsb_scope_name *names = quota_realloc(sandbox, sandbox->scope_names,
-                                              (size_t)sandbox->scope_name_capacity * sizeof *names,
-                                              (size_t)capacity * sizeof *names);
-        if (names == NULL) return LSB_ERR_MEMORY;
-        sandbox->scope_names = names;
-        sandbox->scope_name_capacity = capacity;
-    }
+    int32_t reserved = reserve_one(sandbox, (void **)&sandbox->scope_names, sandbox->scope_name_count,
+                                   &sandbox->scope_name_capacity, LSB_SCOPE_NAME_LIMIT, sizeof *sandbox->scope_names, 4);
+    if (reserved != LSB_OK) return reserved;
     lsb_scope_name *added = &sandbox->scope_names[sandbox->scope_name_count++];
     memcpy(added->bytes, name, length);
     added->length = length;

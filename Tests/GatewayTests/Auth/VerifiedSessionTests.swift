@@ -198,28 +198,6 @@ import TestSupport
         #expect(cache.lookup("banned", generation: 0, now: 1_000) == nil)
     }
 
-    /// Another process (here another store on the same file, whose writes
-    /// this store's generation does not count) revokes the session: the
-    /// entry's lifetime ends it within a second.
-    @Test func aRevocationByAnotherProcessIsHonouredWithinASecond() async throws {
-        let fixture = try await GatewayFixture()
-        try await fixture.run { api in
-            let judy = try await Self.warm(api, "judy")
-            let sessionID = try #require(await fixture.gateway.tokens.verify(judy.access, now: fixture.clock.now)?.sid)
-            let other = try MarketplaceStore(.init(path: fixture.directory.appendingPathComponent("lunar.sqlite").path,
-                                                   validator: SandboxValidator(sampleCSV: TestPaths.data("sample-btcusd-1h.csv")),
-                                                   clock: fixture.clock))
-            let generation = fixture.store.accessGeneration
-            #expect(try await api.call(.get, "/api/auth/me", token: judy.access).status == 200)
-            try other.revokeSession(sessionID, reason: "operator")
-            #expect(fixture.store.accessGeneration == generation, "the other store's write is invisible to this one's generation")
-            let (reply, elapsed) = try await Self.refusal(of: judy.access, api)
-            #expect(reply.status == 401 && reply.errorCode == "session_revoked")
-            // The lifetime is 0.9 s; the slack is for a loaded machine's request latency.
-            #expect(elapsed < .seconds(2), "refused after \(elapsed)")
-        }
-    }
-
     static func claims(user: UserID, session: String, now: Int64) -> AccessClaims {
         func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
         return AccessClaims(sub: .init(value: user.description), sid: session, iss: .init(value: AccessClaims.issuer),
