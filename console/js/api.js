@@ -36,3 +36,19 @@ export const get = (path) => api('GET', path);
 export const post = (path, body, headers) => api('POST', path, body ?? {}, headers);
 export const put = (path, body) => api('PUT', path, body);
 export const del = (path) => api('DELETE', path);
+
+/**
+ * Polls a job (a backtest or a sweep) every `every` ms until it is neither
+ * queued nor running and resolves with that view; `progress(view)` shows
+ * each unfinished one. Resolves null once `stillWanted()` is false (the page
+ * was left). Errors reject, like `get`.
+ */
+export async function finished(path, progress, { every = 500, stillWanted = () => true } = {}) {
+  for (;;) {
+    if (!stillWanted()) return null;
+    const view = await get(path);
+    if (view.status !== 'queued' && view.status !== 'running') return view;
+    progress(view);
+    await new Promise((resolve) => setTimeout(resolve, every));
+  }
+}

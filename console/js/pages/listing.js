@@ -3,7 +3,7 @@
 // with parameters; favorite, report, reviews (write or edit mine, report one).
 // Its author also edits it, submits a version, attaches a paper record and
 // unpublishes it (listing-owner.js).
-import { get, post, put, del } from '../api.js';
+import { get, post, put, del, finished } from '../api.js';
 import { el, money, percent, epoch } from '../format.js';
 import { act, onLeave } from '../app.js';
 import { parameterInputs, parameterValues } from './parameters.js';
@@ -47,6 +47,8 @@ export async function listingPage(app, id, user) {
   if (user.role !== 'user') app.append(moderation(listing));
   app.append(el('h2', {}, 'Reviews'), reviewSection(listing, reviews, user, mine), mine ? '' : reportForm(`/api/marketplace/listings/${id}/report`, 'Report this listing', 'report-listing'));
 
+  let here = true;
+  onLeave(() => { here = false; });
   if (v) {
     const chart = LightweightCharts.createChart(curveBox, { layout: { background: { color: '#161c23' }, textColor: '#d9e1e8' }, autoSize: true,
       grid: { vertLines: { color: '#222b35' }, horzLines: { color: '#222b35' } } });
@@ -66,18 +68,13 @@ export async function listingPage(app, id, user) {
     const job = await act(() => post(`/api/marketplace/listings/${id}/backtest`, {}));
     if (!job) return;
     outcome.replaceChildren(el('p', { class: 'muted' }, 'backtesting…'));
-    for (let i = 0; i < 240; i++) {
-      const view = await get(`/api/backtests/${job.id}`);
-      if (view.status !== 'queued' && view.status !== 'running') {
-        const m = view.result?.metrics;
-        outcome.replaceChildren(el('div', { class: 'stats', id: 'listing-backtest-result' },
-          stat('Status', view.status), m ? stat('Return', percent(m.totalReturn)) : '', m ? stat('Max drawdown', percent(m.maxDrawdown)) : '',
-          m ? stat('Trades', String(view.result.trades.length)) : '',
-          el('a', { href: `/api/backtests/${job.id}/report`, target: '_blank' }, 'report')));
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const view = await act(() => finished(`/api/backtests/${job.id}`, () => {}, { stillWanted: () => here }));
+    if (!view) return;
+    const m = view.result?.metrics;
+    outcome.replaceChildren(el('div', { class: 'stats', id: 'listing-backtest-result' },
+      stat('Status', view.status), m ? stat('Return', percent(m.totalReturn)) : '', m ? stat('Max drawdown', percent(m.maxDrawdown)) : '',
+      m ? stat('Trades', String(view.result.trades.length)) : '',
+      el('a', { href: `/api/backtests/${job.id}/report`, target: '_blank' }, 'report')));
   } }, 'Backtest it (the code stays hidden)');
   const deployForm = el('form', { class: 'card wide', id: 'deploy-form' }, el('div', { class: 'fields' }, parameterInputs(listing.parameters || [])),
     el('button', { type: 'submit' }, 'Deploy on paper'));

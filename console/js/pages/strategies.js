@@ -3,7 +3,7 @@
 // with the errors marked on their lines; its versions; a backtest form made
 // from the version's parameter schema; the result's metrics, curve and trades;
 // a parameter sweep (sweep.js) whose ranked trials can each be backtested.
-import { get, post } from '../api.js';
+import { get, post, finished } from '../api.js';
 import { el, money, decimal, percent, epoch } from '../format.js';
 import { act, onLeave, flash } from '../app.js';
 import { parameterInputs, parameterValues } from './parameters.js';
@@ -203,17 +203,13 @@ async function strategy(app, id) {
     }).catch(() => {});
   }
 
-  let timer = 0;
-  onLeave(() => clearTimeout(timer));
+  let here = true;
+  onLeave(() => { here = false; });
   async function follow(job) {
-    const view = await act(() => get(`/api/backtests/${job}`));
-    if (!view) return;
-    if (view.status === 'queued' || view.status === 'running') {
-      result.replaceChildren(el('p', { class: 'muted', id: 'backtest-progress' }, `${view.status}… ${Math.round((view.progress || 0) * 100)} %`));
-      timer = setTimeout(() => follow(job), 500);
-      return;
-    }
-    showResult(view);
+    const view = await act(() => finished(`/api/backtests/${job}`, (running) => result.replaceChildren(
+      el('p', { class: 'muted', id: 'backtest-progress' }, `${running.status}… ${Math.round((running.progress || 0) * 100)} %`)),
+    { stillWanted: () => here }));
+    if (view) showResult(view);
   }
 
   function showResult(view) {

@@ -3,7 +3,7 @@
 // numbers; the values to try for choices and booleans), grid or seeded
 // random search, the objective, an optional walk-forward; then the ranked
 // trials, each of which can be backtested as a stored job.
-import { get, post } from '../api.js';
+import { post, finished } from '../api.js';
 import { el, percent } from '../format.js';
 import { act, onLeave } from '../app.js';
 
@@ -36,17 +36,13 @@ export function sweepForm(strategyId, version, datasets, backtestWith) {
   });
   box.append(form, outcome);
 
-  let timer = 0;
-  onLeave(() => clearTimeout(timer));
+  let here = true;
+  onLeave(() => { here = false; });
   async function follow(id) {
-    const view = await act(() => get(`/api/optimizations/${id}`));
-    if (!view) return;
-    if (view.status === 'queued' || view.status === 'running') {
-      outcome.replaceChildren(el('p', { class: 'muted', id: 'sweep-progress' }, `${view.status}… ${view.runsDone} of ${view.runs} backtests`));
-      timer = setTimeout(() => follow(id), 700);
-      return;
-    }
-    outcome.replaceChildren(...results(view, backtestWith));
+    const view = await act(() => finished(`/api/optimizations/${id}`, (running) => outcome.replaceChildren(
+      el('p', { class: 'muted', id: 'sweep-progress' }, `${running.status}… ${running.runsDone} of ${running.runs} backtests`)),
+    { every: 700, stillWanted: () => here }));
+    if (view) outcome.replaceChildren(...results(view, backtestWith));
   }
   return box;
 }
