@@ -17,7 +17,7 @@ test: deps
 	# test, timing tests: slow writes, slow clients, latency under hostile
 	# uploads, the hostile scripts' CPU quotas; the whole-server fault log) run after
 	# the parallel suite.
-	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests|SlowClientTests|uploadsRunInWorkersWhileHealthAnswersPromptly|HostileScriptTests|WebSocketRevocationTests|SessionRevocationTimingTests"
+	LUNAR_ALONE=1 $(SWIFT) test --skip-build --filter "CrashRestartTests|readsDoNotWaitBehindASlowWrite|FaultLogTests|MarketTimeRestartTests|SlowClientTests|uploadsRunInWorkersWhileHealthAnswersPromptly|HostileScriptTests|WebSocketRevocationTests|SessionRevocationTimingTests|theSandboxQueueBoundsEachUserAndTheServer"
 
 # The main job: the API server (docs/api.md) on an embedded database under
 # ./var, the bundled templates, a synthetic market feed and worker processes.

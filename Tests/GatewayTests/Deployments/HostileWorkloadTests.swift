@@ -123,7 +123,11 @@ import Platform
         }
     }
 
-    @Test func theSandboxQueueBoundsEachUserAndTheServer() async throws {
+    /// Timed by the machine: it needs Alice's upload still running when Bob's
+    /// arrives, which a loaded parallel suite can break (it did once in CI),
+    /// so it runs in `make test`'s alone step (`LUNAR_ALONE=1`).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LUNAR_ALONE"] == "1"))
+    func theSandboxQueueBoundsEachUserAndTheServer() async throws {
         let isolation = Self.isolation()
         let fixture = try await GatewayFixture(configure: {
             $0.concurrentSandboxJobs = 1
