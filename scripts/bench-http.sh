@@ -27,15 +27,16 @@ DEPLOYMENT=$(B=$B TOKEN=$TOKEN python3 scripts/bench-http-setup.py)
 ROUTES=(
   "/api/health|health (no auth, no store)|-"
   "/api/marketplace/listings?q=crossover&limit=20|search page|0.25"
+  "/api/marketplace/listings?q=crossover&limit=20&maxPrice=N|search page, a new query each request (no page cache)|-|scripts/wrk-search-miss.lua"
   "/api/deployments/$DEPLOYMENT|authenticated deployment read|-"
   "/api/auth/me|authenticated read (token + session + user)|0.50"
   "/api/market/BTCUSD/price|market-data read|-"
 )
 RESULTS=()
 for entry in "${ROUTES[@]}"; do
-  IFS='|' read -r route label goal <<< "$entry"
-  echo "== GET $route (wrk -t2 -c32 -d${DURATION}s)"
-  output=$(wrk -t2 -c32 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "$B$route")
+  IFS='|' read -r route label goal script <<< "$entry"
+  echo "== GET $route (wrk -t2 -c32 -d${DURATION}s${script:+ -s $script})"
+  output=$(wrk -t2 -c32 -d"${DURATION}s" --latency ${script:+-s "$script"} -H "Authorization: Bearer $TOKEN" "$B$route")
   echo "$output" | grep -E "Requests/sec|Latency|99%|Non-2xx"
   rate=$(echo "$output" | awk '/^Requests\/sec:/ {print $2}')
   non2xx=$(echo "$output" | awk '/Non-2xx/ {print $NF}')

@@ -33,6 +33,8 @@ public final class Gateway: Sendable {
     let console: ConsoleFiles
     /// Encoded listings for search pages (`ListingJSONCache`).
     let listingJSON = ListingJSONCache()
+    /// Recent search pages (`SearchPageCache`).
+    let searchPages = SearchPageCache()
     /// Sessions and users `authenticate` read under a second ago.
     let verifiedSessions = VerifiedSessions()
     /// Where cookie-authenticated writes may come from (`CSRFMiddleware`).

@@ -27,14 +27,15 @@ final class ListingJSONCache: Sendable {
 }
 
 /// A search page, `{"listings": [...], "nextCursor": ...}` (schema:
-/// `SearchPageView`), written from the cached listing bytes.
+/// `SearchPageView`): the body is written from the cached listing bytes, or
+/// is a page `SearchPageCache` kept.
 struct SearchPageResponse: DocumentedResponse {
     static var documentation: ResponseDocumentation { .json(.ref(SearchPageView.self)) }
-    var listings: [Listing]
-    var nextCursor: String?
-    let cache: ListingJSONCache
+    var body: ByteBuffer
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    init(body: ByteBuffer) { self.body = body }
+
+    init(listings: [Listing], nextCursor: String?, cache: ListingJSONCache) throws {
         var buffer = ByteBuffer()
         buffer.writeStaticString(#"{"listings":["#)
         for (index, listing) in listings.enumerated() {
@@ -47,6 +48,10 @@ struct SearchPageResponse: DocumentedResponse {
             buffer.writeBytes(try JSONEncoder().encode(nextCursor))
         }
         buffer.writeStaticString("}")
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
+        body = buffer
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
     }
 }

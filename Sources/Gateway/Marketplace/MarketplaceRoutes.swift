@@ -12,6 +12,10 @@ struct MarketplaceRoutes {
         let market = group.group("marketplace")
         market.get("listings",
                    "Search (q, category, tag, minPrice and maxPrice as decimal strings, minRating, author, sort, limit, cursor)") { request, _ in
+            // Read before the store is: a listing write that lands during the
+            // search moves it on, so what the search saw is never kept as current.
+            let generation = store.catalogGeneration, key = request.uri.query ?? ""
+            if let body = gateway.searchPages.lookup(key, generation: generation) { return SearchPageResponse(body: body) }
             let sort = try request.query("sort") { ListingSort(rawValue: $0) } ?? .relevance
             let limit = try request.limit(default: 20, maximum: 100)
             let query = ListingQuery(
@@ -21,8 +25,11 @@ struct MarketplaceRoutes {
                 minimumRating: try request.query("minRating") { Double($0).flatMap { $0.isFinite ? $0 : nil } },
                 authorID: try request.query("author") { Int64($0).map(UserID.init) }, sort: sort, limit: limit,
                 cursor: try request.query("cursor") { $0 })
+            gateway.searchPages.countStoreRead()
             let page = try await store.read { try $0.search(query) }
-            return SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
+            let response = try SearchPageResponse(listings: page.listings, nextCursor: page.nextCursor, cache: gateway.listingJSON)
+            gateway.searchPages.remember(key, response.body, generation: generation)
+            return response
         }
         market.get("leaderboard",
                    "Approved listings ranked (?metric=total_return|sharpe|rating|buyers, ?category, ?limit=1..100); figures from their validation backtests") { request, _ in

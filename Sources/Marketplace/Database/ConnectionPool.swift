@@ -37,9 +37,19 @@ final class ConnectionPool: Sendable {
     /// Counts the committed writes that changed an account or a session
     /// (`MarketplaceStore.accessGeneration`).
     private let accessChanges = Atomic<UInt64>(0)
-    /// The tables whose changes count there: what `Gateway.authenticate`
-    /// reads (users, sign-in sessions) and the second factor beside them.
+    /// Counts the committed writes that changed what a marketplace search
+    /// reads (`MarketplaceStore.catalogGeneration`).
+    private let catalogChanges = Atomic<UInt64>(0)
+    /// The tables whose changes count for `accessChanges`: what
+    /// `Gateway.authenticate` reads (users, sign-in sessions) and the second
+    /// factor beside them.
     static let accessTables: Set<String> = ["users", "auth_sessions", "two_factor", "recovery_codes"]
+    /// ... and for `catalogChanges`: what `search` reads (listings, their
+    /// tags) and the full-text index's own tables, written with them.
+    static let catalogTables: Set<String> = [
+        "listings", "listing_tags", "listing_search_data", "listing_search_idx", "listing_search_content",
+        "listing_search_docsize", "listing_search_config",
+    ]
 
     init(path: String, readerCount: Int, migrations: [Migration]) throws(StoreError) {
         let writer = try Connection(path: path, readOnly: false)
@@ -50,7 +60,7 @@ final class ConnectionPool: Sendable {
             PRAGMA foreign_keys = ON;
             """)
         try Migrator.migrate(writer, migrations: migrations)
-        writer.install(ChangeWatch(tables: Self.accessTables))
+        writer.install(ChangeWatch(groups: [Self.accessTables, Self.catalogTables]))
         var readers: [ConfinedConnection] = []
         for _ in 0..<max(1, readerCount) {
             let reader = try Connection(path: path, readOnly: true)
@@ -68,13 +78,20 @@ final class ConnectionPool: Sendable {
             // Counted after the commit (or rollback), never before: a reader
             // that saw the old count may have read the old rows, one that
             // sees the new count reads the new rows.
-            defer { if connection.changeWatch?.take() == true { accessChanges.add(1, ordering: .releasing) } }
+            defer {
+                let changed = connection.changeWatch?.take() ?? 0
+                if changed & 1 != 0 { accessChanges.add(1, ordering: .releasing) }
+                if changed & 2 != 0 { catalogChanges.add(1, ordering: .releasing) }
+            }
             return try connection.transaction(immediate: true) { () throws(StoreError) -> T in try body(connection) }
         }
     }
 
     /// See `MarketplaceStore.accessGeneration`.
     var accessGeneration: UInt64 { accessChanges.load(ordering: .acquiring) }
+
+    /// See `MarketplaceStore.catalogGeneration`.
+    var catalogGeneration: UInt64 { catalogChanges.load(ordering: .acquiring) }
 
     /// Runs `body` in one read transaction (a consistent snapshot) on a free reader.
     func read<T>(_ body: (Connection) throws(StoreError) -> T) throws(StoreError) -> T {

@@ -80,6 +80,13 @@ public final class MarketplaceStore: Sendable {
     /// another store on the same file do not count here.
     public var accessGeneration: UInt64 { pool.accessGeneration }
 
+    /// Grows after every committed write through this store that changed
+    /// what `search` reads: a listing (any field, its status, its author's
+    /// ban), its tags or the full-text index. The Gateway's search-page
+    /// cache serves a page read at generation `g` only while it is still
+    /// `g`; as for `accessGeneration`, other processes' writes do not count.
+    public var catalogGeneration: UInt64 { pool.catalogGeneration }
+
     /// The number of schema migrations this build applies.
     public static var schemaVersion: Int { Schema.migrations.count }
 }
