@@ -79,6 +79,7 @@ enum HostBenchmarks {
         let onBar = try sandbox.function(named: "on_bar")
         let context = try sandbox.reference(global: "ctx")
         let layout = try sandbox.recordLayout(keys: ["symbol", "time", "timeframe", "open", "high", "low", "close", "volume"])
+        let symbol = try sandbox.reference(string: "BTCUSD")  // pinned, as the kernel's events carry it
         var arguments = CallArguments()
         var best = Double.infinity
         var bestCPU = Double.infinity
@@ -95,7 +96,7 @@ enum HostBenchmarks {
                 arguments.removeAll()
                 arguments.append(context)
                 arguments.appendRecord(layout) { record in
-                    record.string("BTCUSD"); record.integer(1); record.integer(60); record.number(1)
+                    record.reference(symbol); record.integer(1); record.integer(60); record.number(1)
                     record.number(2); record.number(0.5); record.number(1.5); record.number(10)
                 }
                 try sandbox.callIgnoringResults(onBar, arguments, reusingTables: true)

@@ -584,6 +584,13 @@ static int protected_reference_global(lua_State *L) {
     return 0;
 }
 
+static int protected_reference_string(lua_State *L) {
+    pin_job *job = lua_touserdata(L, 1);
+    lua_pushlstring(L, job->name, (size_t)job->count);
+    job->reference = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
 static int protected_record_layout(lua_State *L) {
     pin_job *job = lua_touserdata(L, 1);
     lua_createtable(L, job->count, 0);
@@ -599,6 +606,13 @@ static int protected_record_layout(lua_State *L) {
 int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *reference) {
     pin_job job = {name, NULL, 0, LUA_NOREF};
     int32_t status = lsb_run_protected(sandbox, protected_reference_global, &job);
+    *reference = job.reference;
+    return status;
+}
+
+int32_t lsb_reference_string(lsb_sandbox *sandbox, const char *bytes, int32_t length, int32_t *reference) {
+    pin_job job = {bytes, NULL, length, LUA_NOREF};
+    int32_t status = lsb_run_protected(sandbox, protected_reference_string, &job);
     *reference = job.reference;
     return status;
 }

@@ -221,7 +221,17 @@ void lsb_fill_record(lua_State *L, const lsb_value *record, const lsb_value *val
     lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)record->integer);
     for (int32_t i = 1; i <= record->count; i++) {
         lua_rawgeti(L, -1, i);
-        lsb_push_tape_value(L, values, count, index, arena, depth + 1);
+        /* Scalars and references inline (an event's fields): the stack room
+           was checked above, so only nested values take the general path. */
+        const lsb_value *value = *index < count ? &values[*index] : NULL;
+        switch (value != NULL ? value->kind : -1) {
+        case LSB_NIL: lua_pushnil(L); (*index)++; break;
+        case LSB_BOOLEAN: lua_pushboolean(L, (int)value->integer); (*index)++; break;
+        case LSB_INTEGER: lua_pushinteger(L, (lua_Integer)value->integer); (*index)++; break;
+        case LSB_NUMBER: lua_pushnumber(L, value->number); (*index)++; break;
+        case LSB_REFERENCE: lua_rawgeti(L, LUA_REGISTRYINDEX, (lua_Integer)value->integer); (*index)++; break;
+        default: lsb_push_tape_value(L, values, count, index, arena, depth + 1); break;
+        }
         lua_rawset(L, -4);
     }
     lua_pop(L, 1);

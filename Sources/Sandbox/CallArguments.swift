@@ -49,12 +49,16 @@ public struct CallArguments {
     public mutating func appendRecord(_ layout: RecordLayout, _ write: (inout RecordWriter) -> Void) {
         tape.pin(layout.generation)
         tape.appendRecordHeader(layout: layout.reference, count: layout.keyCount)
-        // The writer appends to this tape in place (moving the tape into a
-        // writer and back copied and released its arrays on every event).
+        // The record's slots are added at once and the writer stores into
+        // them in place (the event path: one array growth check per record,
+        // not one append with its uniqueness check per field). Strings go to
+        // the arena, which the slots do not move.
         let written = withUnsafeMutablePointer(to: &tape) { pointer in
-            var writer = RecordWriter(tape: pointer)
-            write(&writer)
-            return writer.written
+            pointer.pointee.withNewSlots(layout.keyCount) { slots in
+                var writer = RecordWriter(tape: pointer, slots: slots, capacity: layout.keyCount)
+                write(&writer)
+                return writer.written
+            }
         }
         precondition(written == layout.keyCount, "a record must have exactly one value per key")
     }
@@ -64,21 +68,48 @@ public struct CallArguments {
 /// inside the `appendRecord` closure that hands it out.
 public struct RecordWriter {
     let tape: UnsafeMutablePointer<ArgumentTape>
-    var written = 0
+    @usableFromInline let slots: UnsafeMutablePointer<lsb_value>
+    @usableFromInline let capacity: Int
+    @usableFromInline var written = 0
 
-    public mutating func integer(_ value: Int64) { tape.pointee.appendInteger(value); written += 1 }
+    init(tape: UnsafeMutablePointer<ArgumentTape>, slots: UnsafeMutablePointer<lsb_value>, capacity: Int) {
+        self.tape = tape
+        self.slots = slots
+        self.capacity = capacity
+    }
+
+    /// The next slot, which the caller fills; one past the record is refused.
+    @inlinable @inline(__always)
+    mutating func next(_ kind: lsb_kind) -> UnsafeMutablePointer<lsb_value> {
+        precondition(written < capacity, "a record must have exactly one value per key")
+        let slot = slots + written
+        written += 1
+        slot.pointee.kind = Int32(kind.rawValue)
+        return slot
+    }
+
+    @inlinable public mutating func integer(_ value: Int64) { next(LSB_INTEGER).pointee.integer = value }
     /// Non-finite numbers are written as 0: events never carry them.
-    public mutating func number(_ value: Double) { tape.pointee.appendNumber(value); written += 1 }
-    public mutating func string(_ value: String) { tape.pointee.appendStringValue(value); written += 1 }
-    public mutating func boolean(_ value: Bool) { tape.pointee.appendBoolean(value); written += 1 }
+    @inlinable public mutating func number(_ value: Double) { next(LSB_NUMBER).pointee.number = value.isFinite ? value : 0 }
+    public mutating func string(_ value: String) {
+        let slot = next(LSB_STRING)
+        tape.pointee.writeString(value, into: slot)
+    }
+    @inlinable public mutating func boolean(_ value: Bool) { next(LSB_BOOLEAN).pointee.integer = value ? 1 : 0 }
+    /// A string (or any value) pinned in the same sandbox with
+    /// `Sandbox.reference(string:)`: no copy, no hashing.
+    public mutating func reference(_ value: LuaReference) {
+        tape.pointee.pin(value.generation)
+        next(LSB_REFERENCE).pointee.integer = Int64(value.reference)
+    }
     /// The field is nil in this record.
-    public mutating func absent() { tape.pointee.appendNil(); written += 1 }
+    @inlinable public mutating func absent() { _ = next(LSB_NIL) }
     /// A string, or nil when absent.
     public mutating func string(_ value: String?) {
         if let value { string(value) } else { absent() }
     }
     /// A number, or nil when absent.
-    public mutating func number(_ value: Double?) {
+    @inlinable public mutating func number(_ value: Double?) {
         if let value { number(value) } else { absent() }
     }
 }

@@ -340,6 +340,21 @@ public final class Sandbox {
         return LuaReference(reference: reference, generation: lsb_generation(handle))
     }
 
+    /// Pins a string (an event's symbol) for passing as an argument or a
+    /// record field (`RecordWriter.reference`) without copying it into the
+    /// tape or Lua hashing it again on every call.
+    public func reference(string text: String) throws(SandboxError) -> LuaReference {
+        var reference: Int32 = 0
+        var text = text
+        let status = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) {
+                lsb_reference_string(handle, $0.baseAddress, Int32(clamping: $0.count), &reference)
+            }
+        }
+        try check(status)
+        return LuaReference(reference: reference, generation: lsb_generation(handle))
+    }
+
     /// Interns the keys of an event table once, for `CallArguments.appendRecord`.
     public func recordLayout(keys: [String]) throws(SandboxError) -> RecordLayout {
         let copies = keys.map { strdup($0) }

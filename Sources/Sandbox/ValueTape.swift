@@ -43,7 +43,7 @@ struct ArgumentTape {
         topLevelCount += 1
     }
 
-    /// Appends a record header; its `count` values follow through `appendScalar`.
+    /// Appends a record header; its `count` values follow (`withNewSlots`).
     mutating func appendRecordHeader(layout: Int32, count: Int) {
         var entry = lsb_value()
         entry.kind = Int32(LSB_RECORD.rawValue)
@@ -53,37 +53,19 @@ struct ArgumentTape {
         topLevelCount += 1
     }
 
-    mutating func appendInteger(_ value: Int64) {
-        var entry = lsb_value()
-        entry.kind = Int32(LSB_INTEGER.rawValue)
-        entry.integer = value
-        values.append(entry)
+    /// Adds `count` zeroed values (nil) and lends `body` a pointer to the
+    /// first; `body` must not append values (which could move them).
+    mutating func withNewSlots<Result>(_ count: Int, _ body: (UnsafeMutablePointer<lsb_value>) -> Result) -> Result {
+        let start = values.count
+        values.append(contentsOf: repeatElement(lsb_value(), count: count))
+        return values.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
     }
 
-    mutating func appendNumber(_ value: Double) {
-        var entry = lsb_value()
-        entry.kind = Int32(LSB_NUMBER.rawValue)
-        entry.number = value.isFinite ? value : 0
-        values.append(entry)
-    }
-
-    mutating func appendStringValue(_ text: String) {
+    /// Fills `slot` (a value of this tape) with `text`, copied into the arena.
+    mutating func writeString(_ text: String, into slot: UnsafeMutablePointer<lsb_value>) {
         var entry = lsb_value()
         appendString(text, into: &entry)
-        values.append(entry)
-    }
-
-    mutating func appendNil() {
-        var entry = lsb_value()
-        entry.kind = Int32(LSB_NIL.rawValue)
-        values.append(entry)
-    }
-
-    mutating func appendBoolean(_ flag: Bool) {
-        var entry = lsb_value()
-        entry.kind = Int32(LSB_BOOLEAN.rawValue)
-        entry.integer = flag ? 1 : 0
-        values.append(entry)
+        slot.pointee = entry
     }
 
     private mutating func append(_ value: LuaValue, depth: Int) throws(SandboxError) {

@@ -216,4 +216,49 @@ import Testing
         try sandbox.reset()
         #expect(throws: SandboxError.self) { try sandbox.callIgnoringResults(onBar, arguments) }
     }
+
+    /// Every kind a record field can hold, written in place by the
+    /// `RecordWriter` and pushed by the C record filler's fast path, reads
+    /// back as written; a pinned string is the same Lua string as a copied
+    /// one, and a pin from a reset sandbox is refused before reaching C.
+    @Test func recordFieldsOfEveryKindAndPinnedStrings() throws {
+        let sandbox = try Sandbox()
+        try sandbox.load("""
+        function on_event(e)
+          seen = { e.symbol, math.type(e.count), e.count, e.price, e.flag, e.missing == nil, e.name, e.symbol == "ETH-USD" }
+        end
+        function report() return seen end
+        """)
+        let layout = try sandbox.recordLayout(keys: ["symbol", "count", "price", "flag", "missing", "name"])
+        let symbol = try sandbox.reference(string: "ETH-USD")
+        let onEvent = try sandbox.function(named: "on_event")
+        var arguments = CallArguments()
+        for pinned in [true, false] {
+            arguments.removeAll()
+            arguments.appendRecord(layout) { record in
+                if pinned { record.reference(symbol) } else { record.string("ETH-USD") }
+                record.integer(-7)
+                record.number(.infinity)  // written as 0: events carry finite numbers
+                record.boolean(true)
+                record.absent()
+                record.string("a\u{0}b")
+            }
+            try sandbox.callIgnoringResults(onEvent, arguments, reusingTables: true)
+            #expect(try sandbox.call("report") == [["ETH-USD", "integer", -7, 0.0, true, true, "a\u{0}b", true]], "pinned: \(pinned)")
+        }
+        // An empty string and one with a zero byte pin exactly.
+        for text in ["", "x\u{0}y"] {
+            let pinned = try sandbox.reference(string: text)
+            try sandbox.load("function keep(s) kept = s end function got() return kept, #kept end")
+            var keep = CallArguments()
+            keep.append(pinned)
+            try sandbox.callIgnoringResults(try sandbox.function(named: "keep"), keep)
+            #expect(try sandbox.call("got") == [.string(text), .integer(Int64(text.utf8.count))])
+        }
+        try sandbox.reset()
+        try sandbox.load("function on_event(e) end")
+        arguments.removeAll()
+        arguments.appendRecord(try sandbox.recordLayout(keys: ["symbol"])) { $0.reference(symbol) }
+        #expect(throws: SandboxError.self) { try sandbox.callIgnoringResults(try sandbox.function(named: "on_event"), arguments) }
+    }
 }

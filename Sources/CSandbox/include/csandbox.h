@@ -139,6 +139,11 @@ int32_t lsb_read_module_field(lsb_sandbox *sandbox, const char *module, const ch
    registry so calls can pass it cheaply as an LSB_REFERENCE argument. */
 int32_t lsb_reference_global(lsb_sandbox *sandbox, const char *name, int32_t *reference);
 
+/* Pins a string (bytes[0..<length], embedded zeros allowed) in the
+   registry, so calls and records can pass it as an LSB_REFERENCE without
+   copying or hashing it again (an event's symbol). */
+int32_t lsb_reference_string(lsb_sandbox *sandbox, const char *bytes, int32_t length, int32_t *reference);
+
 /* Stores the keys of a record layout (interned once) for LSB_RECORD arguments. */
 int32_t lsb_make_record_layout(lsb_sandbox *sandbox, const char *const *keys, int32_t count,
                                int32_t *reference);
@@ -233,7 +238,8 @@ void lsb_free_dump(void *dump);
    Returns LSB_OK, LSB_ERR_NOT_FUNCTION or LSB_ERR_MEMORY. */
 int32_t lsb_resolve(lsb_sandbox *sandbox, const char *name, int32_t *reference);
 
-/* Releases a reference from lsb_resolve or lsb_reference_global (between calls). */
+/* Releases a reference from lsb_resolve, lsb_reference_global or
+   lsb_reference_string (between calls). */
 void lsb_release(lsb_sandbox *sandbox, int32_t reference);
 
 /* Calls a resolved function with argc top-level arguments taken from the

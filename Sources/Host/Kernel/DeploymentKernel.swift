@@ -55,6 +55,9 @@ public final class DeploymentKernel {
         didSet { symbolCache.symbol = nil }
     }
     @exclusivity(unchecked) var symbolCache = EventSymbolCache()
+    /// Each traded symbol pinned as a Lua string (`Sandbox.reference(string:)`),
+    /// so an event's `symbol` field is neither copied nor hashed per event.
+    @exclusivity(unchecked) var symbolReferences: [String: LuaReference] = [:]
     @exclusivity(unchecked) var timers = TimerSchedule()
     /// Exchange events waiting for delivery to the strategy, in order.
     @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []
@@ -264,7 +267,17 @@ public final class DeploymentKernel {
         guard let instrument = instruments[symbol], let index = portfolio.index(of: symbol) else { return false }
         symbolCache.point(at: symbol, instrument: instrument, kinds: subscriptions[symbol] ?? [], portfolioIndex: index,
                           series: indicators.id(for: symbol))
+        symbolCache.symbolReference = pinnedSymbol(symbol)
         return true
+    }
+
+    /// `symbol` as a pinned Lua string; nil if it cannot be pinned (the
+    /// sandbox is out of memory or faulted), when events carry the string.
+    private func pinnedSymbol(_ symbol: String) -> LuaReference? {
+        if let pinned = symbolReferences[symbol] { return pinned }
+        guard let pinned = try? sandbox.reference(string: symbol) else { return nil }
+        symbolReferences[symbol] = pinned
+        return pinned
     }
 
     private func dispatchCallback(for event: MarketEvent) {
@@ -291,7 +304,7 @@ public final class DeploymentKernel {
             invoke(onBar) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.bar) { record in
-                    record.string(event.symbol)
+                    if let symbol = self.symbolCache.symbolReference { record.reference(symbol) } else { record.string(event.symbol) }
                     record.integer(bar.time)
                     record.integer(timeframe)
                     record.number(instrument.double(bar.open))
@@ -306,7 +319,7 @@ public final class DeploymentKernel {
             invoke(onTick) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.trade) { record in
-                    record.string(event.symbol)
+                    if let symbol = self.symbolCache.symbolReference { record.reference(symbol) } else { record.string(event.symbol) }
                     record.integer(trade.time)
                     record.number(instrument.double(trade.price))
                     record.number(instrument.double(trade.quantity))

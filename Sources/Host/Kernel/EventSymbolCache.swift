@@ -1,3 +1,5 @@
+import Sandbox
+
 /// The last event's symbol with what the kernel looks up for it: its
 /// instrument, its subscriptions as flags, its portfolio slot and its
 /// indicator series. Most feeds repeat a symbol, and hashing a String per
@@ -19,6 +21,8 @@ struct EventSymbolCache {
     var portfolioIndex = 0
     /// The symbol's bar series, once it has one.
     var series: IndicatorSet.SeriesID?
+    /// The symbol pinned in the sandbox (the events' `symbol` field).
+    var symbolReference: LuaReference?
 
     /// Caches `symbol` with its instrument, subscribed kinds, portfolio index and series.
     mutating func point(at symbol: String, instrument: Instrument, kinds: Set<SubscriptionKind>, portfolioIndex: Int,
@@ -29,6 +33,7 @@ struct EventSymbolCache {
         wantsBook = kinds.contains(.book)
         self.portfolioIndex = portfolioIndex
         self.series = series
+        self.symbolReference = nil
         self.symbol = symbol
     }
 }

@@ -123,7 +123,10 @@ struct PublishedAnswers {
     }
 
     /// Republishes every indicator of `series` after a bar was appended to it.
-    func refresh(series: Int, from set: inout IndicatorSet, in sandbox: Sandbox) {
+    /// `mutating` though it changes nothing here: the kernel then passes its
+    /// stored value in place, where a non-mutating call beside the `inout`
+    /// indicator set copied it (retaining its arrays) on every bar.
+    mutating func refresh(series: Int, from set: inout IndicatorSet, in sandbox: Sandbox) {
         // One access to the series' cache for all of its indicators.
         set.withCache(IndicatorSet.SeriesID(index: series)) { cache in
             for indicator in indicators where indicator.series == series {
