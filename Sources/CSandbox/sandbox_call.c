@@ -471,6 +471,7 @@ int lsb_host_trampoline(lua_State *L) {
     }
     lsb_tape_reset(&sandbox->output);
     sandbox->output_error = 0;
+    sandbox->answer_entry = -1;
     int32_t result_count = sandbox->dispatch(sandbox->owner, function, tape->values, tape->count, (int32_t)count, sandbox);
     if (result_count < 0 || sandbox->output_error) {
         lua_pushlstring(L, sandbox->output.bytes != NULL ? sandbox->output.bytes : "host function failed",
@@ -479,6 +480,12 @@ int lsb_host_trampoline(lua_State *L) {
         lua_insert(L, -2);
         lua_concat(L, 2);
         return lua_error(L);
+    }
+    if (result_count == 0 && sandbox->answer_entry >= 0) {
+        /* The body answered with a published entry it just wrote: pushed
+           from C memory as the fast path would, with no results tape. */
+        int pushed = lsb_push_answer(L, sandbox);
+        if (pushed >= 0) return pushed;
     }
     int32_t index = 0;
     luaL_checkstack(L, result_count + 4, "too many results");

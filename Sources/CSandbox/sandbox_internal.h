@@ -168,6 +168,9 @@ struct lsb_sandbox {
     int32_t scope_name_count;
     int32_t scope_name_capacity;
     int32_t current_scope;        /* -1: none */
+    /* The entry the running host function answered with
+       (lsb_answer_published), or -1; reset before every dispatch. */
+    int32_t answer_entry;
     lsb_published_field_name *published_keys;
     int32_t published_key_count;
     int32_t published_key_capacity;
@@ -310,6 +313,9 @@ void lsb_count_hook(lua_State *L, lua_Debug *ar);
    arguments on the stack and returns how many values it pushed, or -1 when
    the call must take the ordinary path. Never raises. */
 int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int mode);
+/* Pushes the entry the host function just answered with
+   (lsb_answer_published) and clears it; -1 (nothing pushed) if none. */
+int lsb_push_answer(lua_State *L, lsb_sandbox *sandbox);
 /* Frees the published tables; before the state closes. */
 void lsb_published_free(lsb_sandbox *sandbox);
 

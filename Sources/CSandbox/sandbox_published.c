@@ -312,9 +312,12 @@ void lsb_published_free(lsb_sandbox *sandbox) {
     sandbox->mode_count = 0;
     sandbox->scope_name_count = sandbox->scope_name_capacity = 0;
     sandbox->current_scope = -1;
+    sandbox->answer_entry = -1;
 }
 
 /* ---- the trampoline's fast path ------------------------------------------ */
+
+static int push_entry(lua_State *L, lsb_sandbox *sandbox, const lsb_published *entry);
 
 int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int mode) {
     int top = lua_gettop(L);
@@ -362,6 +365,26 @@ int lsb_push_published(lua_State *L, lsb_sandbox *sandbox, int32_t function, int
             break;
         bucket = (bucket + 1) & mask;
     }
+    return push_entry(L, sandbox, entry);
+}
+
+int32_t lsb_answer_published(lsb_sandbox *sandbox, int32_t entry, uint64_t generation) {
+    lsb_published *slot = entry_at(sandbox, entry, generation);
+    if (slot == NULL || slot->result_count < 0) return 0;
+    sandbox->answer_entry = entry;
+    return 1;
+}
+
+int lsb_push_answer(lua_State *L, lsb_sandbox *sandbox) {
+    int32_t entry = sandbox->answer_entry;
+    sandbox->answer_entry = -1;
+    if (entry < 0 || entry >= sandbox->published_count) return -1;
+    return push_entry(L, sandbox, &sandbox->published[entry]);
+}
+
+/* Pushes an entry's answer; -1 (nothing pushed) when it is unavailable. */
+static int push_entry(lua_State *L, lsb_sandbox *sandbox, const lsb_published *entry) {
+    if (entry->result_count < 0) return -1;
     if (entry->result_count == 1 && entry->kinds[0] == LSB_MAP) {
         /* As the ordinary path pushes a map: a table sized for its fields,
            filled in the published order (the same order, so the same

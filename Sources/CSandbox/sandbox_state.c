@@ -150,6 +150,7 @@ static int create_state(lsb_sandbox *sandbox) {
     sandbox->running = L;
     sandbox->ref_reused_tables = LUA_NOREF;
     sandbox->current_scope = -1;
+    sandbox->answer_entry = -1;
     lua_pushcfunction(L, initialize);
     if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
         lua_close(L);

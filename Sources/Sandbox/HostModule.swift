@@ -182,6 +182,16 @@ public struct HostCall: ~Copyable {
         resultCount += 1
     }
 
+    /// Answers the call with `result`, a published entry the body has just
+    /// written (`Sandbox.publish...`): the trampoline pushes it from C memory
+    /// as a later call's fast path would, so the body builds no `LuaValue`
+    /// and no results tape. Only as the whole answer: false (and nothing
+    /// done) when results were already written or the entry is stale or
+    /// unavailable, and then the body must return its results as usual.
+    public mutating func answer(with result: PublishedResult) -> Bool {
+        resultCount == 0 && lsb_answer_published(sandbox, result.entry, result.generation) != 0
+    }
+
     /// Returns one more value to the script.
     public mutating func result(_ value: LuaValue) {
         write(value)

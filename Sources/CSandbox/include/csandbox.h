@@ -210,6 +210,13 @@ void lsb_publish_field_string(lsb_sandbox *sandbox, int32_t entry, uint64_t gene
                               const char *bytes, size_t length);
 void lsb_publish_unavailable(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
 
+/* Called by a host function's body (from dispatch): answer this call with
+   published entry `entry`, which the body has just written, instead of
+   results on the output tape (the body then writes none). Returns 1, or 0
+   when the entry is stale or unavailable (then the body must write its
+   results as usual). */
+int32_t lsb_answer_published(lsb_sandbox *sandbox, int32_t entry, uint64_t generation);
+
 /* The scope of scoped calls without a name; -1: none (they take the
    ordinary path). */
 void lsb_set_scope(lsb_sandbox *sandbox, int32_t scope);

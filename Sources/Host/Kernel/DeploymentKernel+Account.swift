@@ -103,15 +103,20 @@ extension DeploymentKernel {
     /// published for the symbol's scope (its bar series) so later calls are
     /// answered in C until the portfolio next changes
     /// (`PublishedAnswers.positionAnswered`).
-    func answerPosition(symbol: String) -> LuaValue {
-        guard let instrument = instruments[symbol] else { return .nil }
+    /// The answer is that entry itself when it could be published (the
+    /// trampoline pushes it from C memory: no `LuaValue` table, no sorted
+    /// keys, no results tape), else the table as a value.
+    func answerPosition(symbol: String) -> PositionAnswer {
+        guard let instrument = instruments[symbol] else { return .value(.nil) }
         let fields = PositionFields(symbol: symbol, instrument: instrument, portfolio: portfolio)
+        var answer: PublishedResult?
         if let entry = published.position(of: symbol) {
-            PublishedAnswers.publish(fields, to: entry, keys: published.positionKeys, in: sandbox)
+            if PublishedAnswers.publish(fields, to: entry, keys: published.positionKeys, in: sandbox) { answer = entry }
         } else if let series = indicators.id(for: symbol) {
-            published.positionAnswered(fields, instrument: instrument, series: series.index, sandbox: sandbox)
+            answer = published.positionAnswered(fields, instrument: instrument, series: series.index, sandbox: sandbox)
         }
-        return fields.luaValue
+        if let answer, !answersPositionsAsValues { return .published(answer) }
+        return .value(fields.luaValue)
     }
 
     /// Withdraws every published position after the portfolio changed (the

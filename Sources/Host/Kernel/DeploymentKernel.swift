@@ -58,6 +58,10 @@ public final class DeploymentKernel {
     /// Each traded symbol pinned as a Lua string (`Sandbox.reference(string:)`),
     /// so an event's `symbol` field is neither copied nor hashed per event.
     @exclusivity(unchecked) var symbolReferences: [String: LuaReference] = [:]
+    /// Tests: `ctx.position`'s body answers with its `LuaValue` table even
+    /// when it published the answer (`answerPosition`), the reference form
+    /// `PublishedPositionTests` compares the published entries with.
+    @exclusivity(unchecked) var answersPositionsAsValues = false
     @exclusivity(unchecked) var timers = TimerSchedule()
     /// Exchange events waiting for delivery to the strategy, in order.
     @exclusivity(unchecked) var deliveries: [ExchangeEvent] = []

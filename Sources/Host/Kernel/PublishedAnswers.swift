@@ -75,17 +75,19 @@ struct PublishedAnswers {
 
     /// Publishes `fields`, the answer `ctx.position` just got for a symbol
     /// whose bar series is `series`, creating its entry on first use.
-    mutating func positionAnswered(_ fields: PositionFields, instrument: Instrument, series: Int, sandbox: Sandbox) {
+    /// Returns the entry when the table was published.
+    @discardableResult
+    mutating func positionAnswered(_ fields: PositionFields, instrument: Instrument, series: Int, sandbox: Sandbox) -> PublishedResult? {
         guard position(of: fields.symbol) == nil, let function = positionFunction, let keys = positionKeys,
               let (result, created) = sandbox.publishedResult(function, scope: series, arguments: EmptyCollection())
-        else { return }
+        else { return nil }
         if created {
             // Named before the answer exists would be harmless too: the
             // entry answers nil only until the publish below.
             sandbox.namePublishedScope(fields.symbol, scope: series)
             positions.append(Position(symbol: fields.symbol, instrument: instrument, result: result))
         }
-        Self.publish(fields, to: result, keys: keys, in: sandbox)
+        return Self.publish(fields, to: result, keys: keys, in: sandbox) ? result : nil
     }
 
     /// `symbol`'s published position entry, if it has one.
@@ -94,11 +96,13 @@ struct PublishedAnswers {
     /// Publishes a position table, fields in sorted key order as the Swift
     /// body's `LuaValue.table` is pushed. A non-finite number (which the
     /// body's result conversion treats its own way) withdraws the answer.
-    static func publish(_ fields: PositionFields, to result: PublishedResult, keys: PositionKeys?, in sandbox: Sandbox) {
-        guard let keys else { return }
+    /// Returns whether the table was published (false: withdrawn).
+    @discardableResult
+    static func publish(_ fields: PositionFields, to result: PublishedResult, keys: PositionKeys?, in sandbox: Sandbox) -> Bool {
+        guard let keys else { return false }
         guard fields.quantity.isFinite, fields.realizedPnL.isFinite, (fields.averagePrice ?? 0).isFinite,
               (fields.marketValue ?? 0).isFinite, (fields.unrealizedPnL ?? 0).isFinite
-        else { sandbox.publishUnavailable(result); return }
+        else { sandbox.publishUnavailable(result); return false }
         sandbox.publishTable(result)
         if let averagePrice = fields.averagePrice { sandbox.publishField(result, keys.averagePrice, number: averagePrice) }
         if let marketValue = fields.marketValue { sandbox.publishField(result, keys.marketValue, number: marketValue) }
@@ -106,6 +110,7 @@ struct PublishedAnswers {
         sandbox.publishField(result, keys.realizedPnL, number: fields.realizedPnL)
         sandbox.publishField(result, keys.symbol, string: fields.symbol)
         if let unrealizedPnL = fields.unrealizedPnL { sandbox.publishField(result, keys.unrealizedPnL, number: unrealizedPnL) }
+        return true
     }
 
     /// Publishes `value`, the answer `ta.<kind>(parameters..., symbol)` just

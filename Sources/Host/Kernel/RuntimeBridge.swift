@@ -32,7 +32,8 @@ final class RuntimeBridge: StrategyRuntime {
     }
     func close(symbol: String) -> OrderSubmission? { with { $0.close(symbol: symbol) } }
     func cancelAll(symbol: String?) -> Int { with { $0.cancelAll(symbol: symbol) } }
-    func position(symbol: String) -> LuaValue { with { $0.answerPosition(symbol: symbol) } }
+    func position(symbol: String) -> PositionAnswer { with { $0.answerPosition(symbol: symbol) } }
+    func positionValue(symbol: String) -> LuaValue { with { $0.positionValue(symbol: symbol) } }
     func positions() -> LuaValue { with { $0.positionsValue() } }
     func openOrders(symbol: String?) -> LuaValue { with { $0.openOrdersValue(symbol: symbol) } }
     func cash() -> Double { with { $0.portfolio.cash.doubleValue } }

@@ -69,7 +69,10 @@ public enum StrategyModules {
             guard let symbol = try call.optionalString(1, maxLength: 32) ?? runtime.currentSymbol else {
                 throw .badArgument(position: 1, reason: "symbol expected (no current event)")
             }
-            call.result(runtime.position(symbol: symbol))
+            switch runtime.position(symbol: symbol) {
+            case .published(let entry): if !call.answer(with: entry) { call.result(runtime.positionValue(symbol: symbol)) }
+            case .value(let value): call.result(value)
+            }
         }
         ctx.add("positions") { call throws(HostCallError) in call.result(runtime.positions()) }
         ctx.add("open_orders") { call throws(HostCallError) in

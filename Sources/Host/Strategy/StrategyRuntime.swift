@@ -29,7 +29,11 @@ public protocol StrategyRuntime: AnyObject {
     func close(symbol: String) -> OrderSubmission?
     func cancelAll(symbol: String?) -> Int
 
-    func position(symbol: String) -> LuaValue
+    /// `ctx.position(symbol)`: the table, or the published entry that now
+    /// holds it (`PositionAnswer`).
+    func position(symbol: String) -> PositionAnswer
+    /// `ctx.position(symbol)`'s table as a value (no publishing).
+    func positionValue(symbol: String) -> LuaValue
     func positions() -> LuaValue
     func openOrders(symbol: String?) -> LuaValue
     func cash() -> Double
@@ -85,4 +89,11 @@ public struct IndicatorParameters: Sendable {
         default: values.2
         }
     }
+}
+
+/// What `ctx.position` answers with: a published entry the kernel has just
+/// written (pushed from C memory, no `LuaValue` built), or a value.
+public enum PositionAnswer {
+    case published(PublishedResult)
+    case value(LuaValue)
 }

@@ -10,7 +10,8 @@ import Sandbox
 /// volume participation), closes, reversals -- and after every event, every
 /// fill and every order it compares the published forms (`ctx.position()`,
 /// `ctx.position("AAA")`) with the Swift body's (`ctx.position(nil)` and
-/// `ctx.position("AAA", nil)` never match a published key) field by field:
+/// `ctx.position("AAA", nil)` never match a published key; the body answers
+/// with a value, or with the entry it has just published) field by field:
 /// keys in traversal order, types (`math.type`) and values. Halfway the
 /// kernel is checkpointed and restored into a new one, which carries on.
 @Suite struct PublishedPositionTests {
@@ -83,14 +84,20 @@ import Sandbox
         }
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func publishedPositionsMatchTheSwiftBodyThroughTradesAndARestore(seed: UInt64) throws {
+    /// `byValue`: the body answers with the table it builds as a `LuaValue`
+    /// (the reference the published form must equal); otherwise with the
+    /// entry it has just published (the production path: then the check
+    /// compares that entry, pushed by the trampoline, with the entry the
+    /// lookup finds for the same symbol and scope).
+    @Test(arguments: [1, 2, 3] as [UInt64], [true, false])
+    func publishedPositionsMatchTheSwiftBodyThroughTradesAndARestore(seed: UInt64, byValue: Bool) throws {
         let configuration = DeploymentConfiguration(
             source: Self.strategy, parameters: ["seed": .integer(Int64(seed) * 7919)], instruments: Self.instruments,
             symbols: Self.symbols, startingCash: Money(10_000_000),
             exchange: ExchangeConfiguration(barVolumeParticipation: 0.1))
         let events = Self.events(600, seed: seed)
         let first = try DeploymentKernel(configuration: configuration)
+        first.answersPositionsAsValues = byValue
         first.start(at: 1_700_000_000 - 1)
         for event in events[..<300] { first.handle(event) }
         #expect(first.strategyFault == nil, "\(String(describing: first.strategyFault))")
@@ -99,6 +106,7 @@ import Sandbox
         #expect(first.fillCount > 20)
 
         let restored = try DeploymentKernel(configuration: configuration, restoring: first.checkpoint())
+        restored.answersPositionsAsValues = byValue
         for event in events[300...] { restored.handle(event) }
         #expect(restored.strategyFault == nil, "\(String(describing: restored.strategyFault))")
         #expect(restored.published.positions.count == 2)
