@@ -55,11 +55,34 @@ extension OrderRequest {
     static func parse(
         _ table: [String: LuaValue], side fixedSide: Side?, defaultSymbol: String?, extraFields: Set<String> = []
     ) throws(HostCallError) -> OrderRequest {
-        for key in table.keys.sorted() where !fields.contains(key) && !extraFields.contains(key) {
-            throw .failed("unknown order field '\(key)' (known: \(fields.union(extraFields).sorted().joined(separator: ", ")))")
+        // One pass over the table, matching each key by comparison: the
+        // event path (an order per bar in some strategies) then hashes no
+        // key, where a lookup per field hashed each name a dozen times.
+        var given = GivenFields()
+        var unknown: String?
+        for (key, value) in table {
+            switch key {
+            case "symbol": given.symbol = value
+            case "side": given.side = value
+            case "type": given.type = value
+            case "quantity": given.quantity = value
+            case "notional": given.notional = value
+            case "equity": given.equity = value
+            case "price": given.price = value
+            case "trigger": given.trigger = value
+            case "tif": given.tif = value
+            case "tag": given.tag = value
+            case "reduce_only": given.reduceOnly = value
+            default:
+                // The first unknown key in sorted order, as the error has always named it.
+                if !extraFields.contains(key), unknown.map({ key < $0 }) ?? true { unknown = key }
+            }
+        }
+        if let unknown {
+            throw .failed("unknown order field '\(unknown)' (known: \(fields.union(extraFields).sorted().joined(separator: ", ")))")
         }
         let symbol: String
-        switch table["symbol"] {
+        switch given.symbol {
         case .string(let text)?: symbol = text
         case nil:
             guard let defaultSymbol else { throw .failed("order needs a symbol (no current event to take it from)") }
@@ -69,16 +92,16 @@ extension OrderRequest {
         let side: Side
         if let fixedSide {
             side = fixedSide
-            if table["side"] != nil { throw .failed("ctx.\(fixedSide.rawValue) takes no 'side' field") }
+            if given.side != nil { throw .failed("ctx.\(fixedSide.rawValue) takes no 'side' field") }
         } else {
-            guard case .string(let text)? = table["side"], let parsed = Side(rawValue: text) else {
+            guard case .string(let text)? = given.side, let parsed = Side(rawValue: text) else {
                 throw .failed("order field 'side' must be \"buy\" or \"sell\"")
             }
             side = parsed
         }
         let kind: Kind
-        switch table["type"] {
-        case nil: kind = table["price"] != nil ? (table["trigger"] != nil ? .stopLimit : .limit) : (table["trigger"] != nil ? .stop : .market)
+        switch given.type {
+        case nil: kind = given.price != nil ? (given.trigger != nil ? .stopLimit : .limit) : (given.trigger != nil ? .stop : .market)
         case .string(let text)?:
             guard let parsed = Kind(rawValue: text) else {
                 throw .failed("order field 'type' must be market, limit, stop or stop_limit, got \"\(text.prefix(20))\"")
@@ -86,21 +109,21 @@ extension OrderRequest {
             kind = parsed
         default: throw .failed("order field 'type' must be a string")
         }
-        let sizes = ["quantity", "notional", "equity"].filter { table[$0] != nil }
-        guard sizes.count == 1 else {
-            throw .failed("order needs exactly one of quantity, notional or equity (got \(sizes.isEmpty ? "none" : sizes.joined(separator: ", ")))")
+        let sizes = [("quantity", given.quantity), ("notional", given.notional), ("equity", given.equity)].filter { $0.1 != nil }
+        guard sizes.count == 1, let sizeValue = sizes[0].1 else {
+            throw .failed("order needs exactly one of quantity, notional or equity (got \(sizes.isEmpty ? "none" : sizes.map(\.0).joined(separator: ", ")))")
         }
-        let amount = try positive(table, sizes[0])!
+        let amount = try positive(sizeValue, sizes[0].0)
         let size: Size
-        switch sizes[0] {
+        switch sizes[0].0 {
         case "quantity": size = .quantity(amount)
         case "notional": size = .notional(amount)
         default:
             guard amount <= 1 else { throw .failed("order field 'equity' is a fraction of equity: 0 < equity <= 1, got \(amount)") }
             size = .equityFraction(amount)
         }
-        let price = try positive(table, "price")
-        let trigger = try positive(table, "trigger")
+        let price = try given.price.map { (value) throws(HostCallError) in try positive(value, "price") }
+        let trigger = try given.trigger.map { (value) throws(HostCallError) in try positive(value, "trigger") }
         switch kind {
         case .market:
             if price != nil || trigger != nil { throw .failed("a market order takes no price or trigger") }
@@ -114,21 +137,21 @@ extension OrderRequest {
             guard price != nil, trigger != nil else { throw .failed("a stop_limit order needs 'price' and 'trigger'") }
         }
         var timeInForce = TimeInForce.gtc
-        if let value = table["tif"] {
+        if let value = given.tif {
             guard case .string(let text) = value, let parsed = TimeInForce(rawValue: text.uppercased()) else {
                 throw .failed("order field 'tif' must be GTC, IOC, FOK or DAY")
             }
             timeInForce = parsed
         }
         var tag: String? = nil
-        if let value = table["tag"] {
+        if let value = given.tag {
             guard case .string(let text) = value, text.utf8.count <= 64, !text.utf8.contains(0) else {
                 throw .failed("order field 'tag' must be a string of at most 64 bytes")
             }
             tag = text
         }
         var reduceOnly = false
-        if let value = table["reduce_only"] {
+        if let value = given.reduceOnly {
             guard case .boolean(let flag) = value else { throw .failed("order field 'reduce_only' must be true or false") }
             reduceOnly = flag
         }
@@ -138,9 +161,18 @@ extension OrderRequest {
 
     static func positive(_ table: [String: LuaValue], _ key: String) throws(HostCallError) -> Double? {
         guard let value = table[key] else { return nil }
+        return try positive(value, key)
+    }
+
+    static func positive(_ value: LuaValue, _ key: String) throws(HostCallError) -> Double {
         guard let number = value.doubleValue, number.isFinite, number > 0 else {
             throw .failed("order field '\(key)' must be a positive finite number")
         }
         return number
+    }
+
+    /// The order fields a table gave, each nil when absent.
+    private struct GivenFields {
+        var symbol, side, type, quantity, notional, equity, price, trigger, tif, tag, reduceOnly: LuaValue?
     }
 }
