@@ -31,8 +31,12 @@ extension DeploymentKernel {
         while index < deliveries.count {
             let event = deliveries[index]
             index += 1
-            notify(.order(event.order))
-            if let fill = event.fill { notify(.fill(fill)) }
+            // Only built for an observer: a backtest without one would copy
+            // each order and fill into a notification for nothing.
+            if observer != nil {
+                notify(.order(event.order))
+                if let fill = event.fill { notify(.fill(fill)) }
+            }
             guard acceptsEvents else { continue }
             if let onOrder = callbacks.onOrder { invoke(onOrder) { self.appendOrder(event.order, to: &$0) } }
             if let fill = event.fill, let onFill = callbacks.onFill {
