@@ -84,9 +84,6 @@ public struct RecordWriter {
         precondition(written < capacity, "a record must have exactly one value per key")
         let slot = slots + written
         written += 1
-        // Whole: the slot may hold an earlier call's value (a stale string
-        // pointer would be read as this one's).
-        slot.pointee = lsb_value()
         slot.pointee.kind = Int32(kind.rawValue)
         return slot
     }

@@ -116,9 +116,10 @@ public final class Sandbox {
     public func setModuleField(module: String, field: String, value: LuaValue, readOnly: Bool) throws(SandboxError) {
         var tape = ArgumentTape()
         try tape.append(arguments: [value])
-        let status = tape.withValues { values, count in
+        let status = tape.values.withUnsafeBufferPointer { values in
             tape.arena.withUnsafeBufferPointer { arena in
-                lsb_set_module_field(handle, module, field, values, Int32(count), arena.baseAddress, readOnly ? 1 : 0)
+                lsb_set_module_field(handle, module, field, values.baseAddress, Int32(values.count),
+                                     arena.baseAddress, readOnly ? 1 : 0)
             }
         }
         if status == Int32(LSB_ERR_RUNTIME.rawValue) {
@@ -384,9 +385,10 @@ public final class Sandbox {
         if let pinned = tape.pinnedGeneration, pinned != generation {
             throw .conversion("arguments hold references from another sandbox or from before reset()")
         }
-        let status = tape.withValues { values, count in
+        let status = tape.values.withUnsafeBufferPointer { values in
             tape.arena.withUnsafeBufferPointer { arena in
-                lsb_call(handle, function.reference, values, Int32(count), tape.topLevelCount, arena.baseAddress, flags)
+                lsb_call(handle, function.reference, values.baseAddress, Int32(values.count),
+                         tape.topLevelCount, arena.baseAddress, flags)
             }
         }
         try check(status)

@@ -4,11 +4,7 @@ import CSandbox
 /// csandbox.h): encoding arguments for a call, decoding results and
 /// host-function arguments. Reused between calls to avoid allocation.
 struct ArgumentTape {
-    /// The tape's values are the first `count` slots; the slots past them
-    /// are spare, kept from earlier calls and overwritten whole when reused,
-    /// so resetting costs nothing and a call appends without growing the array.
-    private var storage: [lsb_value] = []
-    private(set) var count = 0
+    private(set) var values: [lsb_value] = []
     private(set) var arena: [UInt8] = []
     private(set) var topLevelCount: Int32 = 0
     /// The sandbox generation the tape's references and records belong to
@@ -16,20 +12,10 @@ struct ArgumentTape {
     private(set) var pinnedGeneration: UInt64?
 
     mutating func reset() {
-        count = 0
-        if !arena.isEmpty { arena.removeAll(keepingCapacity: true) }
+        values.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
         topLevelCount = 0
         pinnedGeneration = nil
-    }
-
-    /// Lends the tape's values (nil base when there are none) and their count.
-    func withValues<Result>(_ body: (UnsafePointer<lsb_value>?, Int) -> Result) -> Result {
-        storage.withUnsafeBufferPointer { body($0.baseAddress, count) }
-    }
-
-    private mutating func push(_ entry: lsb_value) {
-        if count == storage.count { storage.append(entry) } else { storage[count] = entry }
-        count += 1
     }
 
     mutating func pin(_ generation: UInt64) {
@@ -53,7 +39,7 @@ struct ArgumentTape {
         var entry = lsb_value()
         entry.kind = Int32(LSB_REFERENCE.rawValue)
         entry.integer = Int64(reference)
-        push(entry)
+        values.append(entry)
         topLevelCount += 1
     }
 
@@ -63,20 +49,16 @@ struct ArgumentTape {
         entry.kind = Int32(LSB_RECORD.rawValue)
         entry.integer = Int64(layout)
         entry.count = Int32(count)
-        push(entry)
+        values.append(entry)
         topLevelCount += 1
     }
 
-    /// Adds `slots` values and lends `body` a pointer to the first; `body`
-    /// must write each one whole (they may hold an earlier call's values)
-    /// and must not append values (which could move them).
-    mutating func withNewSlots<Result>(_ slots: Int, _ body: (UnsafeMutablePointer<lsb_value>) -> Result) -> Result {
-        let start = count
-        if storage.count < start + slots {
-            storage.append(contentsOf: repeatElement(lsb_value(), count: start + slots - storage.count))
-        }
-        count += slots
-        return storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+    /// Adds `count` zeroed values (nil) and lends `body` a pointer to the
+    /// first; `body` must not append values (which could move them).
+    mutating func withNewSlots<Result>(_ count: Int, _ body: (UnsafeMutablePointer<lsb_value>) -> Result) -> Result {
+        let start = values.count
+        values.append(contentsOf: repeatElement(lsb_value(), count: count))
+        return values.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
     }
 
     /// Fills `slot` (a value of this tape) with `text`, copied into the arena.
@@ -107,23 +89,23 @@ struct ArgumentTape {
         case .array(let elements):
             entry.kind = Int32(LSB_ARRAY.rawValue)
             entry.count = Int32(elements.count)
-            push(entry)
+            values.append(entry)
             for element in elements { try append(element, depth: depth + 1) }
             return
         case .table(let fields):
             entry.kind = Int32(LSB_MAP.rawValue)
             entry.count = Int32(fields.count)
-            push(entry)
+            values.append(entry)
             // Sorted so the Lua table is built the same way on every run.
             for key in fields.keys.sorted() {
                 var keyEntry = lsb_value()
                 appendString(key, into: &keyEntry)
-                push(keyEntry)
+                values.append(keyEntry)
                 try append(fields[key]!, depth: depth + 1)
             }
             return
         }
-        push(entry)
+        values.append(entry)
     }
 
     private mutating func appendString(_ text: String, into entry: inout lsb_value) {
@@ -134,7 +116,7 @@ struct ArgumentTape {
         entry.length = arena.count - Int(entry.integer)
     }
 
-    var isEmpty: Bool { count == 0 }
+    var isEmpty: Bool { values.isEmpty }
 }
 
 /// Decodes values from a tape C wrote. Strings are copied out, so the result

@@ -233,7 +233,7 @@ import Testing
         let symbol = try sandbox.reference(string: "ETH-USD")
         let onEvent = try sandbox.function(named: "on_event")
         var arguments = CallArguments()
-        for pinned in [true, false, true, false] {  // slots reused across kinds
+        for pinned in [true, false] {
             arguments.removeAll()
             arguments.appendRecord(layout) { record in
                 if pinned { record.reference(symbol) } else { record.string("ETH-USD") }
