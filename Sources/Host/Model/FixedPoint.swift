@@ -6,34 +6,13 @@
 /// every amount of cash an integer number of 10^-8 quote units. Values cross
 /// into floating point only for display and for statistics.
 public enum FixedPoint {
-    /// 10^exponent for 0...18. A switch of literals (a table in read-only
-    /// data), not a global array: every price conversion on the event path
-    /// asks, and a global's lazy initialization check is a call each time.
-    @inline(__always)
-    public static func power(_ exponent: Int) -> Int64 {
-        switch exponent {
-        case 0: 1
-        case 1: 10
-        case 2: 100
-        case 3: 1_000
-        case 4: 10_000
-        case 5: 100_000
-        case 6: 1_000_000
-        case 7: 10_000_000
-        case 8: 100_000_000
-        case 9: 1_000_000_000
-        case 10: 10_000_000_000
-        case 11: 100_000_000_000
-        case 12: 1_000_000_000_000
-        case 13: 10_000_000_000_000
-        case 14: 100_000_000_000_000
-        case 15: 1_000_000_000_000_000
-        case 16: 10_000_000_000_000_000
-        case 17: 100_000_000_000_000_000
-        case 18: 1_000_000_000_000_000_000
-        default: preconditionFailure("10^\(exponent) is out of Int64's range")
-        }
+    static let powersOfTen: [Int64] = (0...18).map { exponent in
+        (0..<exponent).reduce(Int64(1)) { value, _ in value * 10 }
     }
+
+    /// 10^exponent for 0...18.
+    @inline(__always)
+    public static func power(_ exponent: Int) -> Int64 { powersOfTen[exponent] }
 
     /// Rescales an integer from `from` decimals to `to` decimals, rounding
     /// half to even when digits are dropped.
