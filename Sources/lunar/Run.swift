@@ -65,7 +65,7 @@ struct Run: ParsableCommand {
             case .status(let status):
                 print("status \(status)")
             case .equity(let sample):
-                print("equity \(sample.equity) cash \(sample.cash) realized \(sample.realizedPnL) unrealized \(sample.unrealizedPnL)")
+                print("equity \(sample.equity.description) cash \(sample.cash.description) realized \(sample.realizedPnL.description) unrealized \(sample.unrealizedPnL.description)")
             }
         }
         let stopRequested = Atomic<Bool>(false)
