@@ -115,6 +115,40 @@ enum HostBenchmarks {
     /// Where a bar's time goes: the same backtest with the strategy cut down
     /// step by step, so each row's difference is one part's cost.
     static func costBreakdown(_ series: [Bar], _ report: inout Report) throws {
+        let count = series.count
+        for (label, source) in breakdownSteps {
+            let configuration = BacktestConfiguration(
+                source: source, instruments: [instrument], bars: ["BTCUSD": series], timeframe: 60,
+                exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), risk: risk)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try BacktestEngine.run(configuration)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+            }
+            report.row(label, format(nanoseconds: best / Double(count)))
+        }
+    }
+
+    /// `lunar-bench profile N`: one breakdown step (0 = empty on_bar,
+    /// 4 = the whole strategy) run ten times over a million bars and
+    /// nothing else, for `perf record` (docs/benchmarks.md).
+    static func profile(step: Int) throws {
+        let series = bars(1_000_000)
+        let (label, source) = breakdownSteps[max(0, min(step, breakdownSteps.count - 1))]
+        let configuration = BacktestConfiguration(
+            source: source, instruments: [instrument], bars: ["BTCUSD": series], timeframe: 60,
+            exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), risk: risk)
+        var best = Double.infinity
+        for _ in 0..<10 {
+            let start = Measure.threadCPUNanoseconds()
+            _ = try BacktestEngine.run(configuration)
+            best = min(best, Double(Measure.threadCPUNanoseconds() - start))
+        }
+        print(label, format(nanoseconds: best / Double(series.count)), "CPU, best of 10")
+    }
+
+    static let breakdownSteps: [(String, String)] = {
         let steps: [(String, String)] = [
             ("  breakdown: kernel + empty on_bar", "function on_bar(ctx, bar) end"),
             ("  breakdown: kernel + two ctx.now calls (host-call floor)", "function on_bar(ctx, bar) local a, b = ctx.now(), ctx.now() end"),
@@ -128,20 +162,8 @@ enum HostBenchmarks {
             """),
             ("  breakdown: + the crossover's orders (whole strategy)", smaCrossover),
         ]
-        let count = series.count
-        for (label, source) in steps {
-            let configuration = BacktestConfiguration(
-                source: source, instruments: [instrument], bars: ["BTCUSD": series], timeframe: 60,
-                exchange: ExchangeConfiguration(commission: CommissionModel(hundredthsOfBasisPoint: 1_000)), risk: risk)
-            var best = Double.infinity
-            for _ in 0..<3 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = try BacktestEngine.run(configuration)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
-            }
-            report.row(label, format(nanoseconds: best / Double(count)))
-        }
-    }
+        return steps
+    }()
 
     /// event → strategy → order → risk → exchange → fill → portfolio → on_fill:
     /// every bar fills the previous bar's order and places a new one.

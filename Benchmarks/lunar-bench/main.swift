@@ -13,6 +13,7 @@ do {
     if only == "backtest" { try HostBenchmarks.backtestThroughput(&report) }
     if only == "hostcalls" { try HostCallBenchmarks.run(&report, only: CommandLine.arguments.dropFirst(2).first) }
     if only == "breakdown" { try HostBenchmarks.costBreakdown(HostBenchmarks.bars(1_000_000), &report) }
+    if only == "profile" { try HostBenchmarks.profile(step: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 4) }
     if only == "peers" { try PeerBenchmarks.run(&report) }
     if only == nil || only == "orders" { try OrderScalingBenchmarks.run(&report) }
     if only == "orders-one" { try OrderScalingBenchmarks.runOne(Array(CommandLine.arguments.dropFirst(2))) }
