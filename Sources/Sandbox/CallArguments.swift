@@ -102,6 +102,11 @@ public struct RecordWriter {
         tape.pointee.pin(value.generation)
         next(LSB_REFERENCE).pointee.integer = Int64(value.reference)
     }
+    /// `value`, as `pinned` when the caller has it pinned in this sandbox
+    /// (`reference`), else copied (`string`).
+    public mutating func string(_ value: String, pinned: LuaReference?) {
+        if let pinned { reference(pinned) } else { string(value) }
+    }
     /// The field is nil in this record.
     @inlinable public mutating func absent() { _ = next(LSB_NIL) }
     /// A string, or nil when absent.

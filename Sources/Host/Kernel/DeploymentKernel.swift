@@ -308,7 +308,7 @@ public final class DeploymentKernel {
             invoke(onBar) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.bar) { record in
-                    if let symbol = self.symbolCache.symbolReference { record.reference(symbol) } else { record.string(event.symbol) }
+                    record.string(event.symbol, pinned: self.symbolCache.symbolReference)
                     record.integer(bar.time)
                     record.integer(timeframe)
                     record.number(instrument.double(bar.open))
@@ -323,7 +323,7 @@ public final class DeploymentKernel {
             invoke(onTick) { arguments in
                 arguments.append(self.eventArguments.context)
                 arguments.appendRecord(self.eventArguments.trade) { record in
-                    if let symbol = self.symbolCache.symbolReference { record.reference(symbol) } else { record.string(event.symbol) }
+                    record.string(event.symbol, pinned: self.symbolCache.symbolReference)
                     record.integer(trade.time)
                     record.number(instrument.double(trade.price))
                     record.number(instrument.double(trade.quantity))

@@ -109,18 +109,20 @@ extension OrderRequest {
             kind = parsed
         default: throw .failed("order field 'type' must be a string")
         }
-        let sizes = [("quantity", given.quantity), ("notional", given.notional), ("equity", given.equity)].filter { $0.1 != nil }
-        guard sizes.count == 1, let sizeValue = sizes[0].1 else {
-            throw .failed("order needs exactly one of quantity, notional or equity (got \(sizes.isEmpty ? "none" : sizes.map(\.0).joined(separator: ", ")))")
-        }
-        let amount = try positive(sizeValue, sizes[0].0)
+        // Matched on the three fields directly: an order builds no list of
+        // them (the failure alone names which were given).
         let size: Size
-        switch sizes[0].0 {
-        case "quantity": size = .quantity(amount)
-        case "notional": size = .notional(amount)
-        default:
+        switch (given.quantity, given.notional, given.equity) {
+        case (let value?, nil, nil): size = .quantity(try positive(value, "quantity"))
+        case (nil, let value?, nil): size = .notional(try positive(value, "notional"))
+        case (nil, nil, let value?):
+            let amount = try positive(value, "equity")
             guard amount <= 1 else { throw .failed("order field 'equity' is a fraction of equity: 0 < equity <= 1, got \(amount)") }
             size = .equityFraction(amount)
+        default:
+            let named = [("quantity", given.quantity), ("notional", given.notional), ("equity", given.equity)]
+                .compactMap { $0.1 == nil ? nil : $0.0 }
+            throw .failed("order needs exactly one of quantity, notional or equity (got \(named.isEmpty ? "none" : named.joined(separator: ", ")))")
         }
         let price = try given.price.map { (value) throws(HostCallError) in try positive(value, "price") }
         let trigger = try given.trigger.map { (value) throws(HostCallError) in try positive(value, "trigger") }
